@@ -1,0 +1,205 @@
+// Command loa is the broadcast software of a Vietnamese commune loudspeaker
+// radio station: it queues and approves propaganda scripts, plays scheduled
+// programmes on time, logs airtime and writes the chairman's report.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	_ "time/tzdata" // the station's zone must load on machines without tzdata
+
+	"loa/internal/config"
+	"loa/internal/database"
+	"loa/internal/inputerr"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Env is what every subcommand gets: where the data lives, the effective
+// configuration and where to write.
+type Env struct {
+	DataDir    string
+	ConfigPath string
+	Stdin      io.Reader
+	Stdout     io.Writer
+	Stderr     io.Writer
+	Logger     *slog.Logger
+
+	config *config.Config
+}
+
+type command struct {
+	name, summary string
+	run           func(e *Env, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"script", "queue, approve and manage propaganda scripts", (*Env).runScript},
+		{"config", "print the effective station configuration", (*Env).runConfig},
+		{"loudness", "measure a file's loudness (EBU R128) and exact length", (*Env).runLoudness},
+		{"render", "render items into one programme WAV, as it would air", (*Env).runRender},
+		{"play", "play files through the station's output pipeline", (*Env).runPlay},
+		{"schedule", "check programme files and list upcoming runs", (*Env).runSchedule},
+		{"daemon", "run the station: play programmes on schedule and log airtime", (*Env).runDaemon},
+		{"log", "print the airtime log", (*Env).runLog},
+		{"simulate", "run the schedules over a period on a virtual clock", (*Env).runSimulate},
+		{"report", "write the airtime report (PDF, XLSX, CSV, JSON)", (*Env).runReport},
+	}
+}
+
+const usageHead = `loa — commune loudspeaker radio station software
+
+Usage:
+  loa [--data DIR] [--config FILE] <command> [arguments]
+
+Global flags:
+  --data DIR      data directory (default ./var, or $LOA_DATA)
+  --config FILE   station configuration (default DIR/loa.toml)
+
+Commands:
+`
+
+// Main runs loa with args and returns the process exit status: 0 ok, 2 bad
+// input or usage, 1 anything else.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	e.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	err := e.dispatch(ctx, args)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case inputerr.Is(err):
+		fmt.Fprintf(stderr, "loa: %v\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "loa: %v\n", err)
+		return 1
+	}
+}
+
+func (e *Env) dispatch(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("loa", flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	data := fs.String("data", "", "data directory")
+	cfg := fs.String("config", "", "configuration file")
+	fs.Usage = func() {
+		fmt.Fprint(e.Stderr, usageHead)
+		for _, c := range commands() {
+			fmt.Fprintf(e.Stderr, "  %-9s %s\n", c.name, c.summary)
+		}
+		fmt.Fprint(e.Stderr, "\nRun 'loa <command> --help' for a command's flags.\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	e.DataDir = *data
+	if e.DataDir == "" {
+		e.DataDir = os.Getenv("LOA_DATA")
+	}
+	if e.DataDir == "" {
+		e.DataDir = "var"
+	}
+	e.ConfigPath = *cfg
+	rest := fs.Args()
+	if len(rest) == 0 {
+		fs.Usage()
+		return inputerr.New("no command given")
+	}
+	for _, c := range commands() {
+		if c.name == rest[0] {
+			return c.run(e, ctx, rest[1:])
+		}
+	}
+	if rest[0] == "help" {
+		fs.Usage()
+		return nil
+	}
+	return inputerr.New("unknown command %q (see 'loa --help')", rest[0])
+}
+
+// Config loads the station configuration once.
+func (e *Env) Config() (*config.Config, error) {
+	if e.config != nil {
+		return e.config, nil
+	}
+	path, optional := e.ConfigPath, false
+	if path == "" {
+		path, optional = filepath.Join(e.DataDir, config.FileName), true
+	}
+	c, err := config.Load(path, optional)
+	if err != nil {
+		return nil, err
+	}
+	e.config = c
+	return c, nil
+}
+
+// OpenDB opens the station database in the data directory.
+func (e *Env) OpenDB(ctx context.Context) (*sql.DB, error) {
+	return database.Open(ctx, filepath.Join(e.DataDir, database.FileName))
+}
+
+// usageErr turns a flag parsing error into an input error (exit 2), except
+// --help, which is success.
+func usageErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return inputerr.Wrap(err)
+}
+
+// parseFlags parses args with fs, allowing flags after positional arguments
+// ("loa script show 3 --json"). It returns the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageErr(err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// newFlagSet makes a flag set whose usage text starts with synopsis.
+func (e *Env) newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.Stderr, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// wantArgs checks the number of positional arguments.
+func wantArgs(pos []string, n int, what string) error {
+	if len(pos) != n {
+		return inputerr.New("%s: want %d argument(s), got %d", what, n, len(pos))
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+// Package config holds the station's configuration: a TOML file (loa.toml in
+// the data directory unless --config names another) over defaults compiled
+// into loa. Every key is optional; an unknown key or a bad value is an error
+// that names it.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"golang.org/x/text/unicode/norm"
+
+	"loa/internal/inputerr"
+)
+
+// FileName is the configuration file looked for in the data directory.
+const FileName = "loa.toml"
+
+// Config is the effective configuration.
+type Config struct {
+	Station  Station  `toml:"station"`
+	Report   Report   `toml:"report"`
+	Scripts  Scripts  `toml:"scripts"`
+	Audio    Audio    `toml:"audio"`
+	Playout  Playout  `toml:"playout"`
+	location *time.Location
+}
+
+// Station names the station and where it is.
+type Station struct {
+	Name     string `toml:"name"`     // "Đài Truyền thanh xã Bình Lương"
+	Commune  string `toml:"commune"`  // "Bình Lương"
+	Place    string `toml:"place"`    // the place written before the date of a report
+	Timezone string `toml:"timezone"` // IANA name; schedules and reports use it
+}
+
+// Report is who signs the chairman's report.
+type Report struct {
+	SignerName  string `toml:"signer_name"`
+	SignerTitle string `toml:"signer_title"` // "CHỦ TỊCH", or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+	// PDFMaxRows bounds the broadcast list printed in the PDF; the full
+	// list is in the XLSX and CSV exports.
+	PDFMaxRows int `toml:"pdf_max_rows"`
+}
+
+// Scripts bounds what may be queued.
+type Scripts struct {
+	MinLength Duration `toml:"min_length"`
+	MaxLength Duration `toml:"max_length"`
+}
+
+// Audio is the station's output format and loudness policy.
+type Audio struct {
+	// 44.1 kHz mono: horn loudspeakers on one amplifier chain carry a single
+	// channel and nothing above ~8 kHz, and most scripts arrive as 44.1 kHz
+	// MP3, so this avoids needless resampling.
+	SampleRate      int      `toml:"sample_rate"`
+	Channels        int      `toml:"channels"`
+	TargetLUFS      float64  `toml:"target_lufs"`
+	CeilingDBTP     float64  `toml:"true_peak_ceiling_dbtp"`
+	SilenceDBFS     float64  `toml:"silence_threshold_dbfs"`
+	TrimSilence     bool     `toml:"trim_silence"`
+	Fade            Duration `toml:"fade"`
+	ResampleQuality int      `toml:"resample_quality"`
+}
+
+// Playout is how the daemon runs programmes.
+type Playout struct {
+	Output    string   `toml:"output"`    // output spec: "alsa", "wav:DIR", "null", "alsa+wav:DIR"
+	Schedules string   `toml:"schedules"` // directory of programme files
+	Lead      Duration `toml:"lead"`      // assemble this long before air time
+	Grace     Duration `toml:"grace"`     // a run missed by less than this still plays, late
+	Overlap   string   `toml:"overlap"`   // "delay" or "skip" a run that would overlap a running one
+}
+
+// Default returns the compiled-in configuration.
+func Default() *Config {
+	c := &Config{
+		Station: Station{
+			Name:     "Đài Truyền thanh xã Bình Lương",
+			Commune:  "Bình Lương",
+			Place:    "Bình Lương",
+			Timezone: "Asia/Ho_Chi_Minh",
+		},
+		Report: Report{
+			SignerName:  "Nguyễn Văn An",
+			SignerTitle: "CHỦ TỊCH",
+			PDFMaxRows:  300,
+		},
+		Scripts: Scripts{MinLength: Duration(time.Second), MaxLength: Duration(30 * time.Minute)},
+		Audio: Audio{
+			SampleRate:      44100,
+			Channels:        1,
+			TargetLUFS:      -16,
+			CeilingDBTP:     -1,
+			SilenceDBFS:     -50,
+			TrimSilence:     true,
+			Fade:            Duration(20 * time.Millisecond),
+			ResampleQuality: 4,
+		},
+		Playout: Playout{
+			Output:    "alsa",
+			Schedules: "schedules",
+			Lead:      Duration(2 * time.Minute),
+			Grace:     Duration(5 * time.Minute),
+			Overlap:   "delay",
+		},
+	}
+	if err := c.validate(); err != nil {
+		panic("config: defaults invalid: " + err.Error()) // a programming error
+	}
+	return c
+}
+
+// Load reads path over the defaults. A missing file is not an error when
+// optional is true (the default path in the data directory).
+func Load(path string, optional bool) (*Config, error) {
+	c := Default()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && optional {
+		return c, nil
+	}
+	if err != nil {
+		return nil, inputerr.New("config %s: %w", path, err)
+	}
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		return nil, inputerr.New("config %s: %s", path, oneLine(err))
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		sort.Strings(keys)
+		return nil, inputerr.New("config %s: unknown key %s", path, strings.Join(keys, ", "))
+	}
+	if err := c.validate(); err != nil {
+		return nil, inputerr.New("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func oneLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (c *Config) validate() error {
+	loc, err := time.LoadLocation(c.Station.Timezone)
+	if err != nil || c.Station.Timezone == "" {
+		return fmt.Errorf("station.timezone: unknown time zone %q", c.Station.Timezone)
+	}
+	c.location = loc
+	for _, f := range []struct {
+		key string
+		v   *string
+	}{
+		{"station.name", &c.Station.Name}, {"station.commune", &c.Station.Commune}, {"station.place", &c.Station.Place},
+		{"report.signer_name", &c.Report.SignerName}, {"report.signer_title", &c.Report.SignerTitle},
+	} {
+		*f.v = norm.NFC.String(strings.TrimSpace(*f.v))
+		if *f.v == "" {
+			return fmt.Errorf("%s: must not be empty", f.key)
+		}
+	}
+	switch {
+	case c.Report.PDFMaxRows < 0:
+		return fmt.Errorf("report.pdf_max_rows: must not be negative")
+	case c.Scripts.MinLength < 0:
+		return fmt.Errorf("scripts.min_length: must not be negative")
+	case c.Scripts.MaxLength <= c.Scripts.MinLength:
+		return fmt.Errorf("scripts.max_length: must be longer than scripts.min_length (%s)", c.Scripts.MinLength)
+	case c.Audio.SampleRate < 8000 || c.Audio.SampleRate > 192000:
+		return fmt.Errorf("audio.sample_rate: %d Hz is outside 8000–192000", c.Audio.SampleRate)
+	case c.Audio.Channels != 1 && c.Audio.Channels != 2:
+		return fmt.Errorf("audio.channels: must be 1 or 2, not %d", c.Audio.Channels)
+	case c.Audio.TargetLUFS < -40 || c.Audio.TargetLUFS > -5:
+		return fmt.Errorf("audio.target_lufs: %g is outside -40..-5", c.Audio.TargetLUFS)
+	case c.Audio.CeilingDBTP < -20 || c.Audio.CeilingDBTP > 0:
+		return fmt.Errorf("audio.true_peak_ceiling_dbtp: %g is outside -20..0", c.Audio.CeilingDBTP)
+	case c.Audio.SilenceDBFS < -120 || c.Audio.SilenceDBFS > -20:
+		return fmt.Errorf("audio.silence_threshold_dbfs: %g is outside -120..-20", c.Audio.SilenceDBFS)
+	case c.Audio.Fade < 0 || c.Audio.Fade > Duration(5*time.Second):
+		return fmt.Errorf("audio.fade: %s is outside 0..5s", c.Audio.Fade)
+	case c.Audio.ResampleQuality < 1 || c.Audio.ResampleQuality > 6:
+		return fmt.Errorf("audio.resample_quality: %d is outside 1..6", c.Audio.ResampleQuality)
+	case strings.TrimSpace(c.Playout.Output) == "":
+		return fmt.Errorf("playout.output: must not be empty")
+	case c.Playout.Lead < 0 || c.Playout.Lead > Duration(time.Hour):
+		return fmt.Errorf("playout.lead: %s is outside 0..1h", c.Playout.Lead)
+	case c.Playout.Grace < 0 || c.Playout.Grace > Duration(24*time.Hour):
+		return fmt.Errorf("playout.grace: %s is outside 0..24h", c.Playout.Grace)
+	case c.Playout.Overlap != "delay" && c.Playout.Overlap != "skip":
+		return fmt.Errorf("playout.overlap: %q must be \"delay\" or \"skip\"", c.Playout.Overlap)
+	}
+	return nil
+}
+
+// Location is the station's time zone, loaded and checked.
+func (c *Config) Location() *time.Location { return c.location }
+
+// TOML renders the configuration as a TOML document loa can read back.
+func (c *Config) TOML() (string, error) {
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(c); err != nil {
+		return "", fmt.Errorf("encode config: %w", err)
+	}
+	return b.String(), nil
+}
+
+// Duration is a time.Duration written as "30m", "2s" in TOML.
+type Duration time.Duration
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("bad duration %q (use e.g. 30s, 15m, 1h30m)", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes the duration back in the same form.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }

@@ -1,0 +1,130 @@
+package database
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestOpenAppliesAllMigrations(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sub", FileName)
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v, err := Version(ctx, db)
+	if err != nil || v != len(migrations) {
+		t.Fatalf("version %d, %v; want %d", v, err, len(migrations))
+	}
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode %q, %v", mode, err)
+	}
+	var fk int
+	if err := db.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Fatalf("foreign_keys %d, %v", fk, err)
+	}
+	// Reopening is a no-op.
+	db.Close()
+	db, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+}
+
+// TestUpgradeFromFirstSchema builds a database with migration 1 only, puts
+// rows in it, and checks that opening it with this loa upgrades in place.
+func TestUpgradeFromFirstSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName)
+	old, err := sql.Open("sqlite3", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := MigrateTo(ctx, old, 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = old.Exec(`INSERT INTO scripts (title, topic, status, created_at, updated_at, audio_sha256, duration_s)
+		VALUES ('Một cửa điện tử', 'mot-cua-dvc', 'approved', '2023-01-05T01:00:00.000Z', '2023-01-05T01:00:00.000Z', 'abc', 61.5)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = old.Exec(`INSERT INTO script_events (script_id, at, to_status) VALUES (1, '2023-01-05T01:00:00.000Z', 'submitted')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var title string
+	var dur float64
+	var lufs sql.NullFloat64
+	if err := db.QueryRow(`SELECT title, duration_s, loudness_lufs FROM scripts WHERE id = 1`).Scan(&title, &dur, &lufs); err != nil {
+		t.Fatal(err)
+	}
+	if title != "Một cửa điện tử" || dur != 61.5 || lufs.Valid {
+		t.Fatalf("row changed by upgrade: %q %v %v", title, dur, lufs)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM script_events`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("events %d, %v", n, err)
+	}
+	if _, err := db.Exec(`SELECT count(*) FROM air_items`); err != nil {
+		t.Fatalf("airtime tables missing after upgrade: %v", err)
+	}
+}
+
+func TestNewerDatabaseRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName)
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Exec("PRAGMA user_version = 999")
+	db.Close()
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("want refusal of newer schema, got %v", err)
+	}
+}
+
+func TestAirLogIsAppendOnly(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustExec := func(q string) {
+		t.Helper()
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	mustExec(`INSERT INTO air_runs (programme, scheduled_at, started_at) VALUES ('p', '2023-07-01T00:00:00.000Z', '2023-07-01T00:00:00.010Z')`)
+	mustExec(`INSERT INTO air_items (run_id, position, kind, scheduled_at, started_at) VALUES (1, 0, 'jingle', '2023-07-01T00:00:00.000Z', '2023-07-01T00:00:00.010Z')`)
+	mustExec(`UPDATE air_items SET progress_s = 1 WHERE id = 1`) // open rows record progress
+	mustExec(`UPDATE air_items SET status = 'aired', seconds = 5, ended_at = '2023-07-01T00:00:05.010Z' WHERE id = 1`)
+	for _, q := range []string{
+		`UPDATE air_items SET seconds = 50 WHERE id = 1`,
+		`DELETE FROM air_items`,
+		`DELETE FROM air_runs`,
+	} {
+		if _, err := db.Exec(q); err == nil {
+			t.Errorf("%s: want refusal", q)
+		}
+	}
+	mustExec(`UPDATE air_runs SET status = 'completed', ended_at = '2023-07-01T00:00:06.000Z' WHERE id = 1`)
+	if _, err := db.Exec(`UPDATE air_runs SET reason = 'x' WHERE id = 1`); err == nil {
+		t.Error("closed run rewritten")
+	}
+}
