@@ -1,0 +1,90 @@
+// Package assembly chooses what one programme run airs: from the approved
+// scripts, in a deterministic order, as many as fit the slot.
+//
+// Order: emergency, then priority, then the topic with the least airtime so
+// far in the current half-year (counting what this run has already taken),
+// then fewest plays, then oldest approval, then lowest id. A candidate is
+// skipped when it is outside its air window (local date of the run), has
+// reached its max plays, aired less than the programme's repeat_days ago, or
+// is not among the programme's topics or audiences. The slot's length minus
+// intro, outro and gaps is filled greedily in that order with every script
+// that still fits, so the programme never exceeds its slot.
+//
+// Assemble is pure: the same inputs give the same Plan. The daemon
+// assembles ahead of air time (playout.lead) and, before air, checks each
+// chosen script's audio with AssembleVerified, which drops scripts whose file
+// is missing or altered and chooses again.
+package assembly
+
+import (
+	"time"
+)
+
+// Item kinds, as in air_items.kind.
+const (
+	KindScript = "script"
+	KindJingle = "jingle"
+	KindFiller = "filler"
+)
+
+// Input is everything a run's choice depends on besides the programme.
+type Input struct {
+	At         time.Time // scheduled start of the run
+	Candidates []Script  // approved scripts (queue.Approved or Eligible); filtered again here
+	// TopicAirtime is the seconds aired per topic code in the current
+	// half-year (see HalfYear) before At; missing topics count 0.
+	TopicAirtime map[string]float64
+	// ScriptPath, if set, gives the file of a script's audio (content
+	// store path); Item.Path stays "" otherwise.
+	ScriptPath func(Script) string
+}
+
+// Plan is the programme of one run.
+type Plan struct {
+	Programme string
+	Title     string
+	At        time.Time // scheduled start, in the programme's zone
+	LengthS   float64   // the slot
+	Items     []Item    // in air order; empty when nothing is to air
+	FillS     float64   // planned duration: all items plus gaps (<= LengthS)
+	ScriptS   float64   // seconds of scripts only
+	Problems  []Problem // why the run is short or empty; nil when all is well
+}
+
+// Item is one thing to play.
+type Item struct {
+	Kind                            string // KindScript, KindJingle, KindFiller
+	ScriptID                        int64  // 0 for jingles and filler
+	Title                           string // script title, or a Vietnamese label for a jingle
+	Topic, Area, Audience, Priority string
+	Path                            string  // file to play (jingle/filler: absolute; script: Input.ScriptPath)
+	SHA256                          string  // approved audio hash of a script
+	Seconds                         float64 // exact planned length (frames / sample rate)
+	OffsetS                         float64 // planned start, seconds after the run's start
+	LoudnessLUFS                    *float64
+}
+
+// Problem codes.
+const (
+	NoCandidates = "no-candidates"  // nothing approved passes the programme's filters, windows, plays, spacing
+	NothingFits  = "nothing-fits"   // eligible scripts exist but none fits the slot
+	SlotTooShort = "slot-too-short" // intro+outro alone exceed the slot
+	AudioFailed  = "audio-failed"   // a chosen script's audio failed verification and was dropped
+)
+
+// Problem is one reason a plan is short or empty.
+type Problem struct {
+	Code     string
+	ScriptID int64 // for AudioFailed
+	Msg      string
+}
+
+// HasScripts reports whether the plan airs any script; when false the
+// daemon applies the fallback (Items then hold only filler, or nothing).
+func (p *Plan) HasScripts() bool { return p.ScriptS > 0 }
+
+// API (see assemble.go):
+//
+//	Assemble(prog *schedule.Programme, in Input) Plan
+//	AssembleVerified(ctx, prog, in, verify func(ctx, Script) (path string, err error)) Plan
+//	HalfYear(t time.Time) (from, to time.Time)  // the half-year containing t, in t's zone
