@@ -1,0 +1,161 @@
+// Package content is the station's content-addressed audio store: every
+// ingested file is copied to <data>/store/<sha256>, so loa never depends on
+// the path an operator ingested from, and the same bytes are kept once.
+package content
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// ErrMissing is returned when a stored file is not there.
+var ErrMissing = errors.New("stored audio missing")
+
+// ErrAltered is returned when a stored file no longer hashes to its name.
+var ErrAltered = errors.New("stored audio altered")
+
+var validSum = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Store is a directory of files named by their SHA-256.
+type Store struct{ dir string }
+
+// Open makes sure dir exists and returns the store in it.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open content store %s: %w", dir, err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// Dir is the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Path is where the content with this SHA-256 lives.
+func (s *Store) Path(sum string) string { return filepath.Join(s.dir, sum) }
+
+// Staged is content copied into the store's directory under a temporary
+// name: callers validate it, then Commit or Discard it. Until Commit nothing
+// is visible under a content name.
+type Staged struct {
+	store  *Store
+	Path   string // the temporary file, complete and synced
+	SHA256 string
+	Size   int64
+	done   bool
+}
+
+// Stage copies r into a temporary file in the store, hashing as it goes.
+func (s *Store) Stage(ctx context.Context, r io.Reader) (*Staged, error) {
+	f, err := os.CreateTemp(s.dir, ".stage-*")
+	if err != nil {
+		return nil, fmt.Errorf("stage content: %w", err)
+	}
+	st := &Staged{store: s, Path: f.Name()}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), ctxReader{ctx, r})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("stage content: %w", err)
+	}
+	st.SHA256 = hex.EncodeToString(h.Sum(nil))
+	st.Size = n
+	return st, nil
+}
+
+// Commit moves the staged file to its content name. It reports whether the
+// content is new; when the same bytes were already stored the copy is dropped.
+func (st *Staged) Commit() (created bool, err error) {
+	if st.done {
+		return false, errors.New("staged content already committed or discarded")
+	}
+	st.done = true
+	final := st.store.Path(st.SHA256)
+	if _, err := os.Stat(final); err == nil {
+		os.Remove(st.Path)
+		return false, nil
+	}
+	if err := os.Chmod(st.Path, 0o444); err != nil {
+		os.Remove(st.Path)
+		return false, fmt.Errorf("store %s: %w", st.SHA256, err)
+	}
+	// rename is atomic: readers see no file or the whole file.
+	if err := os.Rename(st.Path, final); err != nil {
+		os.Remove(st.Path)
+		return false, fmt.Errorf("store %s: %w", st.SHA256, err)
+	}
+	if d, err := os.Open(st.store.dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return true, nil
+}
+
+// Discard removes the staged file. It is safe to call after Commit.
+func (st *Staged) Discard() {
+	if st.done {
+		return
+	}
+	st.done = true
+	os.Remove(st.Path)
+}
+
+// Remove deletes stored content (used to undo a Commit whose database
+// transaction failed).
+func (s *Store) Remove(sum string) error {
+	if !validSum.MatchString(sum) {
+		return fmt.Errorf("remove content: bad sha256 %q", sum)
+	}
+	if err := os.Remove(s.Path(sum)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove content %s: %w", sum, err)
+	}
+	return nil
+}
+
+// Verify checks that the content named sum is present and still hashes to sum.
+func (s *Store) Verify(ctx context.Context, sum string) error {
+	if !validSum.MatchString(sum) {
+		return fmt.Errorf("verify content: bad sha256 %q", sum)
+	}
+	f, err := os.Open(s.Path(sum))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s", ErrMissing, s.Path(sum))
+	}
+	if err != nil {
+		return fmt.Errorf("verify content %s: %w", sum, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
+		return fmt.Errorf("verify content %s: %w", sum, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
+		return fmt.Errorf("%w: %s now hashes to %s", ErrAltered, s.Path(sum), got)
+	}
+	return nil
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

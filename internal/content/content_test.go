@@ -1,0 +1,93 @@
+package content
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestStageCommitDedupVerify(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "tiếng loa xã"
+	sum := sha256.Sum256([]byte(body))
+	want := hex.EncodeToString(sum[:])
+
+	st, err := s.Stage(ctx, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.SHA256 != want || st.Size != int64(len(body)) {
+		t.Fatalf("staged %s/%d, want %s/%d", st.SHA256, st.Size, want, len(body))
+	}
+	created, err := st.Commit()
+	if err != nil || !created {
+		t.Fatalf("commit: %v %v", created, err)
+	}
+	st2, _ := s.Stage(ctx, strings.NewReader(body))
+	created, err = st2.Commit()
+	if err != nil || created {
+		t.Fatalf("second commit of same bytes: created=%v err=%v", created, err)
+	}
+	if got := entries(t, s.Dir()); len(got) != 1 || got[0] != want {
+		t.Fatalf("store holds %v, want only %s", got, want)
+	}
+	if err := s.Verify(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+
+	os.Chmod(s.Path(want), 0o644)
+	os.WriteFile(s.Path(want), []byte("changed"), 0o644)
+	if err := s.Verify(ctx, want); !errors.Is(err, ErrAltered) {
+		t.Fatalf("altered file: got %v", err)
+	}
+	os.Remove(s.Path(want))
+	if err := s.Verify(ctx, want); !errors.Is(err, ErrMissing) {
+		t.Fatalf("missing file: got %v", err)
+	}
+}
+
+func TestDiscardLeavesNothing(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	st, err := s.Stage(context.Background(), strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Discard()
+	if got := entries(t, s.Dir()); len(got) != 0 {
+		t.Fatalf("store not empty after discard: %v", got)
+	}
+}
+
+func TestStageCancelled(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Stage(ctx, strings.NewReader("x")); err == nil {
+		t.Fatal("want error on cancelled context")
+	}
+	if got := entries(t, s.Dir()); len(got) != 0 {
+		t.Fatalf("store not empty after failed stage: %v", got)
+	}
+}

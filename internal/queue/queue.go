@@ -1,0 +1,419 @@
+package queue
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"loa/internal/config"
+	"loa/internal/content"
+	"loa/internal/database"
+	"loa/internal/inputerr"
+	"loa/internal/taxonomy"
+)
+
+// Media is what decoding a whole audio file tells about it.
+type Media struct {
+	Format         string // "mp3", "wav"
+	SampleRate     int
+	Channels       int
+	Frames         int64 // exact decoded length
+	IntegratedLUFS float64
+	TruePeakDBTP   float64
+}
+
+// Seconds is the exact duration.
+func (m Media) Seconds() float64 { return float64(m.Frames) / float64(m.SampleRate) }
+
+// Analyzer decodes a whole file, failing on anything that is not playable
+// audio. The audio engine provides it; tests may fake it.
+type Analyzer func(ctx context.Context, r io.ReadSeeker) (Media, error)
+
+// Progress is told how far a long ingest has got (bytes of total).
+type Progress func(phase string, done, total int64)
+
+// Queue is the script queue over the station database and content store.
+type Queue struct {
+	db       *sql.DB
+	store    *content.Store
+	cfg      *config.Config
+	analyze  Analyzer
+	progress Progress
+	now      func() time.Time
+}
+
+// Option adjusts a Queue.
+type Option func(*Queue)
+
+// WithProgress reports ingest progress to p.
+func WithProgress(p Progress) Option { return func(q *Queue) { q.progress = p } }
+
+// WithClock replaces time.Now (tests).
+func WithClock(now func() time.Time) Option { return func(q *Queue) { q.now = now } }
+
+// New returns the queue. analyze may be nil for read-only use.
+func New(db *sql.DB, store *content.Store, cfg *config.Config, analyze Analyzer, opts ...Option) *Queue {
+	q := &Queue{db: db, store: store, cfg: cfg, analyze: analyze, now: time.Now}
+	for _, o := range opts {
+		o(q)
+	}
+	return q
+}
+
+// Fields are the settable fields of a script. Nil means "not given" (keep
+// the current value on edit, the default on add).
+type Fields struct {
+	Title, Topic, Area, Audience, Author, Priority *string
+	From, Until                                    *string
+	MaxPlays                                       *int // 0 clears the limit
+	AudioPath, TextPath                            *string
+}
+
+// Add validates f, ingests its audio and text, and queues a new submitted
+// script. On any error nothing is stored.
+func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, error) {
+	if f.Title == nil {
+		return Script{}, inputerr.New("title: required")
+	}
+	if f.Topic == nil {
+		return Script{}, inputerr.New("topic: required (one of %s)", strings.Join(taxonomy.Codes(taxonomy.Topics()), ", "))
+	}
+	if f.AudioPath == nil && f.TextPath == nil {
+		return Script{}, inputerr.New("script needs --audio FILE or --text FILE")
+	}
+	s := Script{Audience: taxonomy.DefaultAudience, Priority: "normal", Status: Submitted}
+	if err := applyMeta(&s, f); err != nil {
+		return Script{}, err
+	}
+	text, err := readText(f.TextPath)
+	if err != nil {
+		return Script{}, err
+	}
+	if text != nil {
+		s.Body, s.TextSHA256 = text.body, text.sum
+	}
+	ing, err := q.ingest(ctx, f.AudioPath)
+	if err != nil {
+		return Script{}, err
+	}
+	defer ing.discard()
+	ing.apply(&s)
+
+	now := q.now().UTC()
+	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO scripts (title, topic, area, audience, author, body, text_sha256,
+			audio_sha256, audio_format, sample_rate, channels, frames, duration_s, loudness_lufs, true_peak_dbtp,
+			priority, air_from, air_until, max_plays, status, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			s.Title, s.Topic, s.Area, s.Audience, s.Author, s.Body, s.TextSHA256,
+			s.AudioSHA256, s.AudioFormat, s.SampleRate, s.Channels, s.Frames, s.DurationS, s.LoudnessLUFS, s.TruePeakDBTP,
+			s.Priority, s.From, s.Until, s.MaxPlays, Submitted, database.FormatTime(now), database.FormatTime(now))
+		if err != nil {
+			return err
+		}
+		if s.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, s.ID, now, actor, "", Submitted, "queued")
+	})
+	if err != nil {
+		return Script{}, fmt.Errorf("add script: %w", err)
+	}
+	ing.keep()
+	return q.Get(ctx, s.ID)
+}
+
+// Edit changes the given fields. When the audio or text changes, an approval
+// no longer holds: the script goes back to submitted.
+func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Script, error) {
+	cur, err := q.Get(ctx, id)
+	if err != nil {
+		return Script{}, err
+	}
+	if cur.Status == Retired {
+		return Script{}, inputerr.New("script %d is retired and cannot be edited", id)
+	}
+	s := cur
+	if err := applyMeta(&s, f); err != nil {
+		return Script{}, err
+	}
+	text, err := readText(f.TextPath)
+	if err != nil {
+		return Script{}, err
+	}
+	if text != nil {
+		s.Body, s.TextSHA256 = text.body, text.sum
+	}
+	ing, err := q.ingest(ctx, f.AudioPath)
+	if err != nil {
+		return Script{}, err
+	}
+	defer ing.discard()
+	ing.apply(&s)
+
+	changed := diff(cur, s)
+	if len(changed) == 0 {
+		return cur, nil
+	}
+	contentChanged := cur.AudioSHA256 != s.AudioSHA256 || cur.TextSHA256 != s.TextSHA256
+	to, note := cur.Status, "edited: "+strings.Join(changed, ", ")
+	if contentChanged && (cur.Status == Approved || cur.Status == Rejected) {
+		to = Submitted
+		if cur.Status == Approved {
+			note += "; content changed after approval, approval void"
+		} else {
+			note += "; resubmitted"
+		}
+	}
+	now := q.now().UTC()
+	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE scripts SET title=?, topic=?, area=?, audience=?, author=?, body=?, text_sha256=?,
+			audio_sha256=?, audio_format=?, sample_rate=?, channels=?, frames=?, duration_s=?, loudness_lufs=?, true_peak_dbtp=?,
+			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=? WHERE id=? AND status=?`,
+			s.Title, s.Topic, s.Area, s.Audience, s.Author, s.Body, s.TextSHA256,
+			s.AudioSHA256, s.AudioFormat, s.SampleRate, s.Channels, s.Frames, s.DurationS, s.LoudnessLUFS, s.TruePeakDBTP,
+			s.Priority, s.From, s.Until, s.MaxPlays, to, database.FormatTime(now), id, cur.Status)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("script %d changed status meanwhile; try again", id)
+		}
+		return addEvent(ctx, tx, id, now, actor, cur.Status, to, note)
+	})
+	if err != nil {
+		return Script{}, fmt.Errorf("edit script %d: %w", id, err)
+	}
+	ing.keep()
+	return q.Get(ctx, id)
+}
+
+// Approve records that by approved the script's current audio and text.
+func (q *Queue) Approve(ctx context.Context, id int64, by, note string) (Script, error) {
+	if strings.TrimSpace(by) == "" {
+		return Script{}, inputerr.New("approve: --by NAME is required")
+	}
+	cur, err := q.Get(ctx, id)
+	if err != nil {
+		return Script{}, err
+	}
+	if cur.Status != Submitted {
+		return Script{}, inputerr.New("script %d is %s; only a submitted script can be approved", id, cur.Status)
+	}
+	now := q.now().UTC()
+	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
+		// The hashes are bound to the values we checked: if the content
+		// changed since Get, the WHERE fails and nothing is approved.
+		res, err := tx.ExecContext(ctx, `UPDATE scripts SET status='approved', approved_by=?, approved_at=?,
+			approved_audio_sha256=audio_sha256, approved_text_sha256=text_sha256, updated_at=?
+			WHERE id=? AND status='submitted' AND audio_sha256=? AND text_sha256=?`,
+			nfc(by), database.FormatTime(now), database.FormatTime(now), id, cur.AudioSHA256, cur.TextSHA256)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return inputerr.New("script %d changed while approving; review it again", id)
+		}
+		return addEvent(ctx, tx, id, now, by, Submitted, Approved, note)
+	})
+	if err != nil {
+		return Script{}, fmt.Errorf("approve script %d: %w", id, err)
+	}
+	return q.Get(ctx, id)
+}
+
+// Reject records that by rejected the script, and why.
+func (q *Queue) Reject(ctx context.Context, id int64, by, reason string) (Script, error) {
+	if strings.TrimSpace(by) == "" {
+		return Script{}, inputerr.New("reject: --by NAME is required")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return Script{}, inputerr.New("reject: --reason TEXT is required")
+	}
+	return q.transition(ctx, id, []string{Submitted}, Rejected, by, reason)
+}
+
+// Retire takes a script out of use for good, from any state.
+func (q *Queue) Retire(ctx context.Context, id int64, by, note string) (Script, error) {
+	return q.transition(ctx, id, []string{Submitted, Approved, Rejected}, Retired, by, note)
+}
+
+func (q *Queue) transition(ctx context.Context, id int64, from []string, to, by, note string) (Script, error) {
+	cur, err := q.Get(ctx, id)
+	if err != nil {
+		return Script{}, err
+	}
+	ok := false
+	for _, f := range from {
+		ok = ok || cur.Status == f
+	}
+	if !ok {
+		return Script{}, inputerr.New("script %d is %s; cannot change it to %s", id, cur.Status, to)
+	}
+	now := q.now().UTC()
+	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE scripts SET status=?, updated_at=? WHERE id=? AND status=?`,
+			to, database.FormatTime(now), id, cur.Status)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return inputerr.New("script %d changed meanwhile; try again", id)
+		}
+		return addEvent(ctx, tx, id, now, by, cur.Status, to, note)
+	})
+	if err != nil {
+		return Script{}, fmt.Errorf("%s script %d: %w", to, id, err)
+	}
+	return q.Get(ctx, id)
+}
+
+func addEvent(ctx context.Context, tx *sql.Tx, id int64, at time.Time, actor, from, to, note string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO script_events (script_id, at, actor, from_status, to_status, note) VALUES (?,?,?,?,?,?)`,
+		id, database.FormatTime(at), nfc(actor), from, to, nfc(note))
+	return err
+}
+
+// applyMeta validates and applies the metadata fields of f to s.
+func applyMeta(s *Script, f Fields) error {
+	if f.Title != nil {
+		t := nfc(*f.Title)
+		if t == "" {
+			return inputerr.New("title: must not be empty")
+		}
+		if !utf8.ValidString(t) {
+			return inputerr.New("title: not valid UTF-8")
+		}
+		s.Title = t
+	}
+	check := func(field string, v *string, list []taxonomy.Entry, allowEmpty bool, dst *string) error {
+		if v == nil {
+			return nil
+		}
+		c := strings.TrimSpace(*v)
+		if c == "" && allowEmpty {
+			*dst = ""
+			return nil
+		}
+		if !taxonomy.Known(list, c) {
+			return inputerr.New("%s: unknown code %q (one of %s)", field, c, strings.Join(taxonomy.Codes(list), ", "))
+		}
+		*dst = c
+		return nil
+	}
+	if err := check("topic", f.Topic, taxonomy.Topics(), false, &s.Topic); err != nil {
+		return err
+	}
+	if err := check("area", f.Area, taxonomy.Areas(), true, &s.Area); err != nil {
+		return err
+	}
+	if err := check("audience", f.Audience, taxonomy.Audiences(), false, &s.Audience); err != nil {
+		return err
+	}
+	if err := check("priority", f.Priority, taxonomy.Priorities(), false, &s.Priority); err != nil {
+		return err
+	}
+	if f.Author != nil {
+		s.Author = nfc(*f.Author)
+	}
+	for _, d := range []struct {
+		field string
+		v     *string
+		dst   *string
+	}{{"from", f.From, &s.From}, {"until", f.Until, &s.Until}} {
+		if d.v == nil {
+			continue
+		}
+		v := strings.TrimSpace(*d.v)
+		if v != "" {
+			t, err := time.Parse(database.DateFormat, v)
+			if err != nil || t.Format(database.DateFormat) != v {
+				return inputerr.New("%s: %q is not a date YYYY-MM-DD", d.field, v)
+			}
+		}
+		*d.dst = v
+	}
+	if s.From != "" && s.Until != "" && s.Until < s.From {
+		return inputerr.New("until: %s is before from %s", s.Until, s.From)
+	}
+	if f.MaxPlays != nil {
+		switch n := *f.MaxPlays; {
+		case n < 0:
+			return inputerr.New("max-plays: %d is negative", n)
+		case n == 0:
+			s.MaxPlays = nil
+		default:
+			s.MaxPlays = &n
+		}
+	}
+	return nil
+}
+
+func nfc(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
+
+type text struct{ body, sum string }
+
+func readText(path *string) (*text, error) {
+	if path == nil {
+		return nil, nil
+	}
+	b, err := os.ReadFile(*path)
+	if err != nil {
+		return nil, inputerr.New("text %s: %w", *path, unwrapPathErr(err))
+	}
+	if !utf8.Valid(b) {
+		return nil, inputerr.New("text %s: not UTF-8 text", *path)
+	}
+	body := norm.NFC.String(strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF")))
+	if body == "" {
+		return nil, inputerr.New("text %s: empty", *path)
+	}
+	sum := sha256.Sum256([]byte(body))
+	return &text{body: body, sum: hex.EncodeToString(sum[:])}, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func diff(a, b Script) []string {
+	var out []string
+	add := func(name string, changed bool) {
+		if changed {
+			out = append(out, name)
+		}
+	}
+	add("title", a.Title != b.Title)
+	add("topic", a.Topic != b.Topic)
+	add("area", a.Area != b.Area)
+	add("audience", a.Audience != b.Audience)
+	add("author", a.Author != b.Author)
+	add("priority", a.Priority != b.Priority)
+	add("from", a.From != b.From)
+	add("until", a.Until != b.Until)
+	add("max_plays", fmt.Sprint(deref(a.MaxPlays)) != fmt.Sprint(deref(b.MaxPlays)))
+	add("audio", a.AudioSHA256 != b.AudioSHA256)
+	add("text", a.TextSHA256 != b.TextSHA256)
+	return out
+}
+
+func deref(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -1,0 +1,349 @@
+package queue
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"loa/internal/audio"
+	"loa/internal/config"
+	"loa/internal/content"
+	"loa/internal/database"
+	"loa/internal/inputerr"
+)
+
+// analyze adapts the audio engine, as cmd/loa does.
+func analyze(ctx context.Context, r io.ReadSeeker) (Media, error) {
+	i, err := audio.Analyze(ctx, r)
+	return Media{Format: i.Format, SampleRate: i.SampleRate, Channels: i.Channels, Frames: i.Frames,
+		IntegratedLUFS: i.IntegratedLUFS, TruePeakDBTP: i.TruePeakDBTP}, err
+}
+
+type fixture struct {
+	q     *Queue
+	store *content.Store
+	dir   string
+	now   time.Time
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := database.Open(context.Background(), filepath.Join(dir, database.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := content.Open(filepath.Join(dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Scripts.MaxLength = config.Duration(10 * time.Second)
+	f := &fixture{store: st, dir: dir, now: time.Date(2023, 3, 1, 2, 0, 0, 0, time.UTC)}
+	f.q = New(db, st, cfg, analyze, WithClock(func() time.Time { return f.now }))
+	return f
+}
+
+// writeWAV writes a 16-bit PCM sine tone.
+func writeWAV(t testing.TB, path string, seconds float64, rate, channels int, freq float64) string {
+	t.Helper()
+	frames := int(seconds * float64(rate))
+	data := make([]byte, frames*channels*2)
+	for i := 0; i < frames; i++ {
+		v := int16(0.3 * 32767 * math.Sin(2*math.Pi*freq*float64(i)/float64(rate)))
+		for c := 0; c < channels; c++ {
+			binary.LittleEndian.PutUint16(data[(i*channels+c)*2:], uint16(v))
+		}
+	}
+	h := make([]byte, 44)
+	copy(h[0:], "RIFF")
+	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
+	copy(h[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(h[16:], 16)
+	binary.LittleEndian.PutUint16(h[20:], 1)
+	binary.LittleEndian.PutUint16(h[22:], uint16(channels))
+	binary.LittleEndian.PutUint32(h[24:], uint32(rate))
+	binary.LittleEndian.PutUint32(h[28:], uint32(rate*channels*2))
+	binary.LittleEndian.PutUint16(h[32:], uint16(channels*2))
+	binary.LittleEndian.PutUint16(h[34:], 16)
+	copy(h[36:], "data")
+	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
+	if err := os.WriteFile(path, append(h, data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (f *fixture) add(t testing.TB, title, topic string, seconds, freq float64) Script {
+	t.Helper()
+	p := writeWAV(t, filepath.Join(t.TempDir(), "a.wav"), seconds, 22050, 1, freq)
+	s, err := f.q.Add(context.Background(), Fields{Title: ptr(title), Topic: ptr(topic), AudioPath: &p}, "operator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (f *fixture) counts(t testing.TB) (rows, events, files int) {
+	t.Helper()
+	f.q.db.QueryRow(`SELECT count(*) FROM scripts`).Scan(&rows)
+	f.q.db.QueryRow(`SELECT count(*) FROM script_events`).Scan(&events)
+	es, _ := os.ReadDir(f.store.Dir())
+	return rows, events, len(es)
+}
+
+func TestAddStoresContentAndMetadata(t *testing.T) {
+	f := newFixture(t)
+	p := writeWAV(t, filepath.Join(t.TempDir(), "x.wav"), 2.5, 22050, 1, 440)
+	s, err := f.q.Add(context.Background(), Fields{
+		Title: ptr("  Cải cách thủ tục hành chính  "), Topic: ptr("mot-cua-dvc"), Area: ptr("thu-tuc"),
+		Author: ptr("Công chức Văn hóa – Xã hội"), AudioPath: &p, Priority: ptr("priority"),
+		From: ptr("2023-03-01"), Until: ptr("2023-06-30"), MaxPlays: ptr(4),
+	}, "operator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ID != 1 || s.Title != "Cải cách thủ tục hành chính" || s.Audience != "nguoi-dan" || s.Status != Submitted {
+		t.Fatalf("unexpected script %+v", s)
+	}
+	if s.Frames != 55125 || s.SampleRate != 22050 || s.Channels != 1 || s.AudioFormat != "wav" || s.DurationS != 2.5 {
+		t.Fatalf("audio facts wrong: %+v", s)
+	}
+	if s.LoudnessLUFS == nil || *s.LoudnessLUFS > -5 || *s.LoudnessLUFS < -20 {
+		t.Fatalf("loudness not measured: %v", s.LoudnessLUFS)
+	}
+	if err := f.store.Verify(context.Background(), s.AudioSHA256); err != nil {
+		t.Fatal(err)
+	}
+	// The original may go away: loa keeps its own copy.
+	os.Remove(p)
+	if _, err := os.Stat(f.store.Path(s.AudioSHA256)); err != nil {
+		t.Fatal(err)
+	}
+	// The same content twice is stored once.
+	p2 := writeWAV(t, filepath.Join(t.TempDir(), "y.wav"), 2.5, 22050, 1, 440)
+	if _, err := f.q.Add(context.Background(), Fields{Title: ptr("Lần hai"), Topic: ptr("ke-hoach"), AudioPath: &p2}, "op"); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _, files := f.counts(t); rows != 2 || files != 1 {
+		t.Fatalf("rows %d files %d, want 2 rows sharing 1 file", rows, files)
+	}
+}
+
+func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
+	dir := t.TempDir()
+	good := writeWAV(t, filepath.Join(dir, "good.wav"), 2, 22050, 1, 440)
+	short := writeWAV(t, filepath.Join(dir, "short.wav"), 0.5, 22050, 1, 440)
+	long := writeWAV(t, filepath.Join(dir, "long.wav"), 11, 8000, 1, 440)
+	empty := filepath.Join(dir, "empty.wav")
+	os.WriteFile(empty, nil, 0o644)
+	text := filepath.Join(dir, "notes.mp3")
+	os.WriteFile(text, []byte("Kính thưa bà con, đây không phải âm thanh.\n"), 0o644)
+	b, _ := os.ReadFile(good)
+	trunc := filepath.Join(dir, "trunc.wav")
+	os.WriteFile(trunc, b[:len(b)/3], 0o644)
+	flac := filepath.Join(dir, "x.flac")
+	os.WriteFile(flac, append([]byte("fLaC\x00\x00\x00\x22"), make([]byte, 200)...), 0o644)
+	emptyText := filepath.Join(dir, "empty.txt")
+	os.WriteFile(emptyText, []byte("  \n"), 0o644)
+
+	for _, tc := range []struct {
+		name string
+		f    Fields
+		want string
+	}{
+		{"missing file", Fields{AudioPath: ptr(filepath.Join(dir, "nope.mp3"))}, "nope.mp3: no such file"},
+		{"zero bytes", Fields{AudioPath: &empty}, "empty (0 bytes)"},
+		{"not audio", Fields{AudioPath: &text}, "not an audio file"},
+		{"truncated", Fields{AudioPath: &trunc}, "corrupt or truncated"},
+		{"unsupported", Fields{AudioPath: &flac}, "unsupported"},
+		{"too short", Fields{AudioPath: &short}, "too short"},
+		{"too long", Fields{AudioPath: &long}, "too long"},
+		{"directory", Fields{AudioPath: &dir}, "directory"},
+		{"unknown topic", Fields{Topic: ptr("thoi-tiet"), AudioPath: &good}, `topic: unknown code "thoi-tiet"`},
+		{"unknown area", Fields{Area: ptr("x"), AudioPath: &good}, `area: unknown code "x"`},
+		{"unknown audience", Fields{Audience: ptr("tre-em"), AudioPath: &good}, `audience: unknown code "tre-em"`},
+		{"unknown priority", Fields{Priority: ptr("urgent"), AudioPath: &good}, `priority: unknown code "urgent"`},
+		{"empty title", Fields{Title: ptr("   "), AudioPath: &good}, "title: must not be empty"},
+		{"until before from", Fields{From: ptr("2023-05-01"), Until: ptr("2023-04-30"), AudioPath: &good}, "until: 2023-04-30 is before from 2023-05-01"},
+		{"bad date", Fields{From: ptr("2023-02-30"), AudioPath: &good}, "from: \"2023-02-30\" is not a date"},
+		{"negative max plays", Fields{MaxPlays: ptr(-1), AudioPath: &good}, "max-plays"},
+		{"no content", Fields{}, "needs --audio"},
+		{"empty text", Fields{TextPath: &emptyText}, "empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			if tc.f.Title == nil {
+				tc.f.Title = ptr("Bài tuyên truyền")
+			}
+			if tc.f.Topic == nil {
+				tc.f.Topic = ptr("ke-hoach")
+			}
+			_, err := f.q.Add(context.Background(), tc.f, "op")
+			if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v, want one-line input error containing %q", err, tc.want)
+			}
+			if rows, events, files := f.counts(t); rows+events+files != 0 {
+				t.Fatalf("left %d rows, %d events, %d files", rows, events, files)
+			}
+		})
+	}
+}
+
+func TestTextOnlyScriptNeedsAudio(t *testing.T) {
+	f := newFixture(t)
+	tp := filepath.Join(t.TempDir(), "bai.txt")
+	os.WriteFile(tp, []byte("\uFEFFKính thưa bà con nhân dân"), 0o644)
+	s, err := f.q.Add(context.Background(), Fields{Title: ptr("Chỉ có chữ"), Topic: ptr("ket-qua"), TextPath: &tp}, "op")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.NeedsAudio || s.Body != "Kính thưa bà con nhân dân" || s.TextSHA256 == "" {
+		t.Fatalf("%+v", s)
+	}
+	if _, err := f.q.Approve(context.Background(), s.ID, "Chủ tịch", ""); err != nil {
+		t.Fatal(err)
+	}
+	el, _ := f.q.Eligible(context.Background(), f.now)
+	if len(el) != 0 {
+		t.Fatal("a script without audio must not be eligible")
+	}
+}
+
+func TestApprovalBindsExactContent(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	s := f.add(t, "Dịch vụ công trực tuyến", "mot-cua-dvc", 2, 440)
+	if _, err := f.q.Approve(ctx, s.ID, "", ""); !inputerr.Is(err) {
+		t.Fatalf("approve without --by: %v", err)
+	}
+	a, err := f.q.Approve(ctx, s.ID, "Nguyễn Văn An", "đồng ý phát")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != Approved || a.ApprovedBy != "Nguyễn Văn An" || a.ApprovedAt.IsZero() || !a.ApprovalHolds() {
+		t.Fatalf("%+v", a)
+	}
+	if _, err := f.q.Approve(ctx, s.ID, "x", ""); !inputerr.Is(err) {
+		t.Fatalf("second approval: %v", err)
+	}
+	// Metadata edits keep the approval.
+	e, err := f.q.Edit(ctx, s.ID, Fields{Title: ptr("Dịch vụ công trực tuyến mức độ 4")}, "op")
+	if err != nil || e.Status != Approved {
+		t.Fatalf("title edit: %v %+v", err, e)
+	}
+	// New audio voids it.
+	p := writeWAV(t, filepath.Join(t.TempDir(), "b.wav"), 2, 22050, 1, 660)
+	e, err = f.q.Edit(ctx, s.ID, Fields{AudioPath: &p}, "op")
+	if err != nil || e.Status != Submitted || e.ApprovedBy != "" {
+		t.Fatalf("audio edit: %v %+v", err, e)
+	}
+	if _, err := f.q.VerifyAudio(ctx, a); err == nil {
+		t.Fatal("old approval still verifies after audio change")
+	}
+	if _, err := f.q.Approve(ctx, s.ID, "Nguyễn Văn An", ""); err != nil {
+		t.Fatal(err)
+	}
+	// New text voids it too.
+	tp := filepath.Join(t.TempDir(), "t.txt")
+	os.WriteFile(tp, []byte("Nội dung mới"), 0o644)
+	if e, err = f.q.Edit(ctx, s.ID, Fields{TextPath: &tp}, "op"); err != nil || e.Status != Submitted {
+		t.Fatalf("text edit: %v %+v", err, e)
+	}
+	// Reject, resubmit by editing content, retire.
+	if _, err := f.q.Reject(ctx, s.ID, "Nguyễn Văn An", ""); !inputerr.Is(err) {
+		t.Fatal("reject without reason accepted")
+	}
+	if _, err := f.q.Reject(ctx, s.ID, "Nguyễn Văn An", "sai số liệu"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.q.Retire(ctx, s.ID, "op", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.q.Edit(ctx, s.ID, Fields{Title: ptr("x")}, "op"); !inputerr.Is(err) {
+		t.Fatal("retired script edited")
+	}
+	h, err := f.q.History(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trail []string
+	for _, ev := range h {
+		trail = append(trail, ev.From+">"+ev.To)
+	}
+	want := ">submitted submitted>approved approved>approved approved>submitted submitted>approved approved>submitted submitted>rejected rejected>retired"
+	if got := strings.Join(trail, " "); got != want {
+		t.Fatalf("history\n got %s\nwant %s", got, want)
+	}
+	if !strings.Contains(h[3].Note, "approval void") {
+		t.Fatalf("note %q", h[3].Note)
+	}
+}
+
+func TestEligibility(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	open := f.add(t, "Mở", "ke-hoach", 2, 300)
+	windowed := f.add(t, "Có hạn", "ke-hoach", 2, 400)
+	limited := f.add(t, "Giới hạn", "ke-hoach", 2, 500)
+	pending := f.add(t, "Chờ", "ke-hoach", 2, 600)
+	_ = pending
+	f.q.Edit(ctx, windowed.ID, Fields{From: ptr("2023-07-01"), Until: ptr("2023-07-31")}, "op")
+	f.q.Edit(ctx, limited.ID, Fields{MaxPlays: ptr(1)}, "op")
+	for _, s := range []Script{open, windowed, limited} {
+		if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(at time.Time) string {
+		el, err := f.q.Eligible(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range el {
+			out = append(out, s.Title)
+		}
+		return strings.Join(out, ",")
+	}
+	// 30 June 17:30 UTC is 1 July 00:30 in Hanoi: inside the July window.
+	if got := ids(time.Date(2023, 6, 30, 17, 30, 0, 0, time.UTC)); got != "Mở,Có hạn,Giới hạn" {
+		t.Fatalf("1 July local: %s", got)
+	}
+	if got := ids(time.Date(2023, 6, 30, 16, 59, 59, 0, time.UTC)); got != "Mở,Giới hạn" {
+		t.Fatalf("30 June local: %s", got)
+	}
+	// One real broadcast uses up the max plays; a simulated one does not count.
+	f.q.db.Exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-03-01T10:00:00.000Z')`)
+	f.q.db.Exec(`INSERT INTO air_runs (programme, scheduled_at, simulated) VALUES ('p', '2023-03-01T10:00:00.000Z', 1)`)
+	f.q.db.Exec(`INSERT INTO air_items (run_id, position, kind, script_id, scheduled_at, started_at, status, seconds, simulated)
+		VALUES (2, 0, 'script', ?, '2023-03-01T10:00:00.000Z', '2023-03-01T10:00:00.000Z', 'aired', 2, 1)`, limited.ID)
+	if got := ids(f.now); got != "Mở,Giới hạn" {
+		t.Fatalf("after simulated play: %s", got)
+	}
+	f.q.db.Exec(`INSERT INTO air_items (run_id, position, kind, script_id, scheduled_at, started_at, status, seconds)
+		VALUES (1, 0, 'script', ?, '2023-03-01T10:00:00.000Z', '2023-03-01T10:00:00.000Z', 'partial', 1.2)`, limited.ID)
+	if got := ids(f.now); got != "Mở" {
+		t.Fatalf("after real play: %s", got)
+	}
+	// The stored file is checked before air.
+	path, err := f.q.VerifyAudio(ctx, open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o644)
+	os.WriteFile(path, []byte("RIFF garbage"), 0o644)
+	if _, err := f.q.VerifyAudio(ctx, open); !errors.Is(err, content.ErrAltered) {
+		t.Fatalf("altered audio: %v", err)
+	}
+}
