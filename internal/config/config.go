@@ -25,11 +25,11 @@ const FileName = "loa.toml"
 
 // Config is the effective configuration.
 type Config struct {
-	Station  Station  `toml:"station"`
-	Report   Report   `toml:"report"`
-	Scripts  Scripts  `toml:"scripts"`
-	Audio    Audio    `toml:"audio"`
-	Playout  Playout  `toml:"playout"`
+	Station  Station `toml:"station"`
+	Report   Report  `toml:"report"`
+	Scripts  Scripts `toml:"scripts"`
+	Audio    Audio   `toml:"audio"`
+	Playout  Playout `toml:"playout"`
 	location *time.Location
 }
 
