@@ -1,0 +1,77 @@
+// Package audio decodes MP3 and WAV exactly, measures loudness (ITU-R
+// BS.1770-4 / EBU R128) and renders programmes: ordered items turned into
+// one continuous stream in the station format, as the air will carry it.
+//
+// # Decoding
+//
+// Open returns a Decoder (interleaved float32, source rate and channels).
+// MP3 goes through hajimehoshi/go-mp3 and is made gapless: with a LAME
+// (or Lavf/Lavc) Xing/Info tag the encoder delay plus the 529-sample decoder
+// delay are dropped at the start and the encoder padding at the end, so the
+// length equals ffmpeg's to the sample. Without such a tag (lame -t, some
+// old encoders, VBRI) nothing says how long the padding is, so every decoded
+// sample is kept, again as ffmpeg does. A mono MP3 stays mono (go-mp3's
+// duplicated right channel is discarded): Channels reports 1 and levels are
+// unchanged. WAV: PCM 8/16/24/32-bit and float 32/64-bit, 1 or 2 channels.
+//
+// Analyze(ctx, r) decodes a whole file once and returns Info: format, rate,
+// source channels, exact frames, integrated loudness and true peak. The
+// queue calls it at ingest and stores the Info with the script. Errors wrap
+// ErrEmpty, ErrNotAudio, ErrUnsupported or ErrCorrupt; it never panics.
+//
+// # Station format and why
+//
+// Options (see DefaultOptions, OptionsFromConfig) carry the station format;
+// the default is 44 100 Hz mono: the horns on the poles are fed by one
+// amplifier (or one FM/IP channel) and reproduce nothing above ~8 kHz, and
+// most scripts arrive as 44.1 kHz MP3, so most items need no resampling.
+// Other rates are converted with beep/v2's resampler at Options.
+// ResampleQuality (default 4: 8-point Lagrange interpolation, transparent
+// for speech through horn loudspeakers at a small CPU cost). Stereo sources
+// on a mono station are mixed (L+R)/2; mono sources on a stereo station are
+// copied to both channels.
+//
+// # Programme rendering (the contract the daemon relies on)
+//
+//	r, err := audio.NewRenderer(items, opts) // items: []audio.Item, in air order
+//	defer r.Close()
+//	// r is a Stream: SampleRate(), Channels(), Read([]float32)
+//	played, err := out.Play(ctx, r, progress) // see package output
+//	for _, it := range r.Results() { ... it.Start, it.End, it.GainDB, it.Err }
+//
+// Each Item is a file (Path, or Open for another source) or a silence
+// (Silence > 0), with a Kind label carried through to the results, and the
+// Info measured at ingest if known (nil: measured now, by decoding the file
+// an extra time before it plays). Per item, in order: decode, convert to
+// the station format, trim leading and trailing silence below
+// Options.SilenceDBFS (non-destructive, playout only; trailing silence is
+// trimmed up to MaxTrailingTrim, longer quiet tails are kept in part),
+// gain to Options.TargetLUFS (clamped to ±MaxGainDB), fade in and out over
+// Options.Fade. Items are joined with Options.Gap of digital silence (no gap
+// before the first or after the last item, none around items that produce
+// no audio). The whole stream then passes a look-ahead true-peak limiter
+// with ceiling Options.CeilingDBTP: peaks that the gain would push over are
+// held down by a smooth gain envelope (3 ms attack look-ahead, 100 ms
+// release) instead of clipping or turning the whole item down. The limiter
+// delay is compensated: output frame n is programme frame n.
+//
+// Item results: Start and End are output frame offsets [Start, End) of the
+// item's audio (gaps excluded), known as soon as the item has been rendered
+// (End = -1 while it is being rendered, Start = -1 before). The airtime log
+// is computed from these. A damaged file (or a decoder error mid-file) ends
+// that item where the error occurs, with a short fade; the error is kept in
+// ItemResult.Err and rendering continues with the next item after the normal
+// gap. A file that cannot be opened at all gives an item with Start == End
+// and Err set. Nothing panics.
+//
+// Thread safety: Read must be called from one goroutine (the output's);
+// Results, Progress and ItemAt may be called from any goroutine at any time
+// (the daemon polls them every second). Progress reports frames rendered,
+// which run ahead of frames played by the output buffer; use
+// output.Progress for what actually went out and ItemAt(frame) to map it to
+// an item.
+//
+// Memory: everything streams; a renderer holds a few hundred KB plus the
+// trailing-silence buffer (at most MaxTrailingTrim of audio), whatever the
+// programme length.
+package audio

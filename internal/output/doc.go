@@ -1,0 +1,34 @@
+// Package output sends a rendered programme (an audio.Stream) to where it
+// is heard or recorded.
+//
+//	out, err := output.Parse("alsa+wav:var/aircheck") // "alsa", "wav:DIR", "null", "null:instant", combos with '+'
+//	var prog output.Progress                          // optional, read from any goroutine
+//	played, err := out.Play(ctx, stream, &prog)
+//
+// Play blocks until the stream ends, fails, or ctx is cancelled (it then
+// returns within 100 ms with ctx.Err() and the frames that went out). The
+// stream is quantised once to 16-bit PCM, and the very same bytes go to every
+// sink of a combination: the air-check WAV holds exactly what the sound
+// card was sent.
+//
+// Played reports Frames that went out, Started (wall clock of the first
+// sample going out; for alsa the moment oto started pulling audio, minus
+// nothing we cannot see: the device's own buffer is at most ~50 ms) and, when
+// the stream is an *audio.Renderer (anything with ItemAt), Items: frames
+// of each item that went out, so partial airtime can be logged after a stop.
+// Progress.Frames() and Progress.Started() give the same figures while
+// playing.
+//
+// Sinks:
+//   - alsa: the default ALSA device through ebitengine/oto v3 (not beep's
+//     speaker, which silently never plays when no device opens). Opening
+//     fails with a clear error naming the device problem. oto allows one
+//     audio context per process and fixes its sample format: the first Play
+//     decides it, and a later Play with another format fails. The context
+//     is suspended between programmes.
+//   - wav:DIR: one 16-bit WAV per Play in DIR, named by UTC start time
+//     (20261126T053000Z.wav, with -2, -3 ... if taken); the header is
+//     patched on close so a file cut short by a crash is still readable.
+//   - null: discards in real time (paced by the wall clock); null:instant
+//     discards as fast as it can (tests, simulation).
+package output
