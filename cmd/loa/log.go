@@ -2,10 +2,292 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/database"
+	"loa/internal/inputerr"
 )
 
-// TODO(session): replaced by the real command.
+// logTimeFormat is RFC 3339 in the station's time zone with milliseconds,
+// the resolution of the stored log: a reader sees local wall-clock time and
+// the offset makes it an exact instant ("2026-11-24T17:00:00.012+07:00").
+const logTimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
 func (e *Env) runLog(ctx context.Context, args []string) error {
-	return errors.New("log: not implemented yet")
+	fs := e.newFlagSet("log", "loa log [--from DATE] [--to DATE] [--programme NAME] [--runs] [--json]")
+	from := fs.String("from", "", "first local date (YYYY-MM-DD), inclusive")
+	to := fs.String("to", "", "last local date (YYYY-MM-DD), inclusive")
+	prog := fs.String("programme", "", "only this programme (its name)")
+	runs := fs.Bool("runs", false, "list programme runs instead of items")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "log"); err != nil {
+		return err
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	loc := cfg.Location()
+	f := airlog.Filter{Programme: *prog}
+	if *from != "" {
+		d, err := time.ParseInLocation(database.DateFormat, *from, loc)
+		if err != nil {
+			return inputerr.New("log: --from: %q is not a date YYYY-MM-DD", *from)
+		}
+		f.From = d
+	}
+	if *to != "" {
+		d, err := time.ParseInLocation(database.DateFormat, *to, loc)
+		if err != nil {
+			return inputerr.New("log: --to: %q is not a date YYYY-MM-DD", *to)
+		}
+		f.To = d.AddDate(0, 0, 1) // the whole last day
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return inputerr.New("log: --to %s is before --from %s", *to, *from)
+	}
+	db, err := e.OpenDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l := airlog.New(db)
+	if *runs {
+		rs, err := l.Runs(ctx, f)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeRunsJSON(e.Stdout, rs, loc)
+		}
+		return writeRunsTable(e.Stdout, rs, loc)
+	}
+	items, err := l.Items(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeItemsJSON(e.Stdout, items, loc)
+	}
+	return writeItemsTable(e.Stdout, items, loc)
+}
+
+// jsonTime is a log instant as RFC 3339 in the station zone; zero is null.
+type jsonTime struct {
+	t   time.Time
+	loc *time.Location
+}
+
+func (j jsonTime) MarshalJSON() ([]byte, error) {
+	if j.t.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.Quote(j.t.In(j.loc).Format(logTimeFormat))), nil
+}
+
+// optString is "" as null (a row still open has no status).
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// roundMS keeps seconds at the stored millisecond resolution.
+func roundMS(s float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(s, 'f', 3, 64), 64)
+	return v
+}
+
+type itemJSON struct {
+	RunID       int64    `json:"run_id"`
+	Programme   string   `json:"programme"`
+	Kind        string   `json:"kind"`
+	ScriptID    *int64   `json:"script_id"`
+	Title       string   `json:"title"`
+	Topic       string   `json:"topic"`
+	Area        string   `json:"area"`
+	ScheduledAt jsonTime `json:"scheduled_at"`
+	StartedAt   jsonTime `json:"started_at"`
+	EndedAt     jsonTime `json:"ended_at"`
+	Seconds     *float64 `json:"seconds"`
+	Status      *string  `json:"status"`
+	Simulated   bool     `json:"simulated"`
+}
+
+func writeItemsJSON(w io.Writer, items []airlog.Item, loc *time.Location) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, it := range items {
+		o := itemJSON{RunID: it.RunID, Programme: it.Programme, Kind: it.Kind, ScriptID: optID(it.ScriptID),
+			Title: it.Title, Topic: it.Topic, Area: it.Area, ScheduledAt: jsonTime{it.ScheduledAt, loc},
+			StartedAt: jsonTime{it.StartedAt, loc}, EndedAt: jsonTime{it.EndedAt, loc}, Status: optString(it.Status),
+			Simulated: it.Simulated}
+		if it.Status != "" {
+			s := roundMS(it.Seconds)
+			o.Seconds = &s
+		}
+		if err := enc.Encode(o); err != nil {
+			return fmt.Errorf("write log: %w", err)
+		}
+	}
+	return nil
+}
+
+type runJSON struct {
+	RunID       int64    `json:"run_id"`
+	Programme   string   `json:"programme"`
+	ScheduledAt jsonTime `json:"scheduled_at"`
+	StartedAt   jsonTime `json:"started_at"`
+	EndedAt     jsonTime `json:"ended_at"`
+	Status      *string  `json:"status"`
+	Reason      string   `json:"reason"`
+	Simulated   bool     `json:"simulated"`
+	StartErrMS  *float64 `json:"start_error_ms"`
+}
+
+func writeRunsJSON(w io.Writer, runs []airlog.Run, loc *time.Location) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range runs {
+		o := runJSON{RunID: r.ID, Programme: r.Programme, ScheduledAt: jsonTime{r.ScheduledAt, loc},
+			StartedAt: jsonTime{r.StartedAt, loc}, EndedAt: jsonTime{r.EndedAt, loc}, Status: optString(r.Status),
+			Reason: r.Reason, Simulated: r.Simulated, StartErrMS: r.StartErrorMS}
+		if err := enc.Encode(o); err != nil {
+			return fmt.Errorf("write log: %w", err)
+		}
+	}
+	return nil
+}
+
+// kindLabel and statusLabel are for the human table (users read
+// Vietnamese); JSON keeps the codes.
+func kindLabel(code string) string {
+	switch code {
+	case "script":
+		return "bài"
+	case "jingle":
+		return "nhạc hiệu"
+	case "filler":
+		return "lấp chỗ"
+	}
+	return code
+}
+
+func statusLabel(code string) string {
+	switch code {
+	case "aired":
+		return "đã phát"
+	case "partial":
+		return "phát dở"
+	case "failed":
+		return "lỗi"
+	case "completed":
+		return "hoàn thành"
+	case "missed":
+		return "bỏ lỡ"
+	case "empty":
+		return "không có bài"
+	case "":
+		return "đang mở"
+	}
+	return code
+}
+
+const tableTime = "2006-01-02 15:04:05"
+
+func localOrDash(t time.Time, loc *time.Location, layout string) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(loc).Format(layout)
+}
+
+// mmss renders seconds as m:ss.s.
+func mmss(s float64) string {
+	tenths := int64(s*10 + 0.5)
+	return fmt.Sprintf("%d:%02d.%d", tenths/600, tenths/10%60, tenths%10)
+}
+
+func writeItemsTable(w io.Writer, items []airlog.Item, loc *time.Location) error {
+	if len(items) == 0 {
+		_, err := fmt.Fprintln(w, "Không có mục nào trong nhật ký phát sóng.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Lượt\tChương trình\tBắt đầu\tKết thúc\tThời lượng\tTrạng thái\tLoại\tBài\tChủ đề\tTiêu đề")
+	var total float64
+	for _, it := range items {
+		id, secs := "-", "-"
+		if it.ScriptID != 0 {
+			id = strconv.FormatInt(it.ScriptID, 10)
+		}
+		if it.Status != "" {
+			secs = mmss(it.Seconds)
+			total += it.Seconds
+		}
+		prog := it.Programme
+		if it.Simulated {
+			prog += " (mô phỏng)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.RunID, prog, localOrDash(it.StartedAt, loc, tableTime),
+			localOrDash(it.EndedAt, loc, "15:04:05"), secs, statusLabel(it.Status), kindLabel(it.Kind), id,
+			orDash(it.Topic), it.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write log: %w", err)
+	}
+	_, err := fmt.Fprintf(w, "%d mục, tổng thời lượng %s (múi giờ %s)\n", len(items), mmss(total), loc)
+	return err
+}
+
+func writeRunsTable(w io.Writer, runs []airlog.Run, loc *time.Location) error {
+	if len(runs) == 0 {
+		_, err := fmt.Fprintln(w, "Không có lượt phát nào trong nhật ký phát sóng.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Lượt\tChương trình\tTheo lịch\tBắt đầu\tKết thúc\tLệch (ms)\tTrạng thái\tLý do")
+	for _, r := range runs {
+		se := "-"
+		if r.StartErrorMS != nil {
+			se = strconv.FormatFloat(*r.StartErrorMS, 'f', 1, 64)
+		}
+		prog := r.Programme
+		if r.Simulated {
+			prog += " (mô phỏng)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, prog, localOrDash(r.ScheduledAt, loc, tableTime),
+			localOrDash(r.StartedAt, loc, "15:04:05.000"), localOrDash(r.EndedAt, loc, "15:04:05.000"), se,
+			statusLabel(r.Status), orDash(r.Reason))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write log: %w", err)
+	}
+	_, err := fmt.Fprintf(w, "%d lượt (múi giờ %s)\n", len(runs), loc)
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
