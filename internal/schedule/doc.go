@@ -114,4 +114,6 @@ func (p Problem) Error() string {
 //	Check(progs, from, horizon) []Problem                 // cross-file: duplicate names, overlaps on one output
 //	LoadValid(ctx, dir, opt, now) ([]*Programme, error)   // Load+Check; any problem → inputerr (daemon refuses to start)
 //	ParseMonthly(rule, loc) (*MonthlyRule, error)         // a cron.Schedule
-//	(*Programme).Runs(from, to) []time.Time               // scheduled starts in [from, to)
+//	(*Programme).Runs(from, to, max) []time.Time          // scheduled starts in [from, to)
+//	LoadFile(ctx, path, opt) (*Programme, []Problem)
+//	OptionsFrom(cfg, measure) Options
