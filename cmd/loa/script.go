@@ -2,10 +2,410 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"loa/internal/inputerr"
+	"loa/internal/queue"
+	"loa/internal/taxonomy"
 )
 
-// TODO(session): replaced by the real command.
+const scriptUsage = `Usage: loa script <subcommand> [flags]
+
+Subcommands:
+  add       queue a new script (audio and/or text)
+  list      list scripts
+  show      show one script
+  approve   approve a script's current audio and text (chairman)
+  reject    reject a script, with a reason
+  edit      change a script; new audio or text voids an approval
+  retire    take a script out of use
+  history   show a script's audit trail
+
+Run 'loa script <subcommand> --help' for its flags.
+`
+
 func (e *Env) runScript(ctx context.Context, args []string) error {
-	return errors.New("script: not implemented yet")
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
+		fmt.Fprint(e.Stderr, scriptUsage)
+		if len(args) == 0 {
+			return inputerr.New("script: subcommand required")
+		}
+		return nil
+	}
+	subs := map[string]func(context.Context, []string) error{
+		"add": e.scriptAdd, "list": e.scriptList, "show": e.scriptShow, "approve": e.scriptApprove,
+		"reject": e.scriptReject, "edit": e.scriptEdit, "retire": e.scriptRetire, "history": e.scriptHistory,
+	}
+	run, ok := subs[args[0]]
+	if !ok {
+		return inputerr.New("script: unknown subcommand %q (see 'loa script --help')", args[0])
+	}
+	return run(ctx, args[1:])
+}
+
+// fieldFlags registers the flags shared by add and edit; only flags given on
+// the command line end up in Fields.
+type fieldFlags struct {
+	fs     *flag.FlagSet
+	values map[string]*string
+	max    *int
+}
+
+func newFieldFlags(fs *flag.FlagSet) *fieldFlags {
+	ff := &fieldFlags{fs: fs, values: map[string]*string{}}
+	for _, f := range []struct{ name, usage string }{
+		{"title", "title (Vietnamese)"},
+		{"topic", "topic code: " + strings.Join(taxonomy.Codes(taxonomy.Topics()), ", ")},
+		{"area", "reform area code: " + strings.Join(taxonomy.Codes(taxonomy.Areas()), ", ")},
+		{"audience", "audience code: " + strings.Join(taxonomy.Codes(taxonomy.Audiences()), ", ") + " (default nguoi-dan)"},
+		{"author", "author's name or office"},
+		{"audio", "audio FILE (MP3 or WAV), copied into the store"},
+		{"text", "text FILE (UTF-8): the script's text"},
+		{"priority", "normal, priority or emergency (default normal)"},
+		{"from", "first day it may air, YYYY-MM-DD (local)"},
+		{"until", "last day it may air, YYYY-MM-DD (local)"},
+	} {
+		ff.values[f.name] = fs.String(f.name, "", f.usage)
+	}
+	ff.max = fs.Int("max-plays", 0, "air at most N times (0: no limit)")
+	return ff
+}
+
+func (ff *fieldFlags) fields() queue.Fields {
+	set := map[string]bool{}
+	ff.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	get := func(name string) *string {
+		if !set[name] {
+			return nil
+		}
+		return ff.values[name]
+	}
+	f := queue.Fields{
+		Title: get("title"), Topic: get("topic"), Area: get("area"), Audience: get("audience"),
+		Author: get("author"), AudioPath: get("audio"), TextPath: get("text"), Priority: get("priority"),
+		From: get("from"), Until: get("until"),
+	}
+	if set["max-plays"] {
+		f.MaxPlays = ff.max
+	}
+	return f
+}
+
+func (e *Env) scriptAdd(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script add", "loa script add --title T --topic CODE [--area CODE] [--audience CODE] [--author NAME]\n"+
+		"                      [--audio FILE] [--text FILE] [--priority normal|priority|emergency]\n"+
+		"                      [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--max-plays N] [--json]")
+	ff := newFieldFlags(fs)
+	asJSON := fs.Bool("json", false, "print the new script as JSON")
+	by := fs.String("by", "", "who queues it (default $USER)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "script add"); err != nil {
+		return err
+	}
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Queue.Add(ctx, ff.fields(), actor(*by))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.Stdout, s)
+	}
+	fmt.Fprintln(e.Stdout, s.ID)
+	return nil
+}
+
+func (e *Env) scriptEdit(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script edit", "loa script edit ID [--title T] [--topic CODE] [--area CODE] [--audience CODE] [--audio FILE]\n"+
+		"                      [--text FILE] [--priority P] [--from DATE] [--until DATE] [--max-plays N] [--json]")
+	ff := newFieldFlags(fs)
+	asJSON := fs.Bool("json", false, "print the script as JSON")
+	by := fs.String("by", "", "who edits it (default $USER)")
+	id, err := e.idArg(fs, args, "script edit")
+	if err != nil {
+		return err
+	}
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	before, err := st.Queue.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	s, err := st.Queue.Edit(ctx, id, ff.fields(), actor(*by))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.Stdout, s)
+	}
+	if before.Status == queue.Approved && s.Status == queue.Submitted {
+		fmt.Fprintf(e.Stdout, "Bài #%d đã thay đổi nội dung: phê duyệt cũ không còn hiệu lực, cần duyệt lại.\n", id)
+	} else {
+		fmt.Fprintf(e.Stdout, "Đã sửa bài #%d.\n", id)
+	}
+	return nil
+}
+
+func (e *Env) scriptList(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script list", "loa script list [--status submitted|approved|rejected|retired] [--json]")
+	status := fs.String("status", "", "only scripts with this status")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "script list"); err != nil {
+		return err
+	}
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.Queue.List(ctx, *status)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.Stdout)
+		for _, s := range list {
+			if err := enc.Encode(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return printScriptTable(e.Stdout, list)
+}
+
+func printScriptTable(w io.Writer, list []queue.Script) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTRẠNG THÁI\tƯU TIÊN\tTHỜI LƯỢNG\tĐÃ PHÁT\tCHỦ ĐỀ\tTIÊU ĐỀ")
+	for _, s := range list {
+		dur := clock(s.DurationS)
+		if s.NeedsAudio {
+			dur = "CẦN ÂM THANH"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", s.ID, queue.StatusLabel(s.Status),
+			taxonomy.Label(taxonomy.Priorities(), s.Priority), dur, s.Plays, taxonomy.TopicLabel(s.Topic), s.Title)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(tw, "(không có bài nào)")
+	}
+	return tw.Flush()
+}
+
+// clock formats seconds as m:ss (or h:mm:ss).
+func clock(sec float64) string {
+	n := int(sec + 0.5)
+	if n >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", n/3600, n/60%60, n%60)
+	}
+	return fmt.Sprintf("%d:%02d", n/60, n%60)
+}
+
+func (e *Env) scriptShow(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script show", "loa script show ID [--json]")
+	asJSON := fs.Bool("json", false, "print as JSON")
+	id, err := e.idArg(fs, args, "script show")
+	if err != nil {
+		return err
+	}
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Queue.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.Stdout, s)
+	}
+	cfg, _ := e.Config()
+	loc := cfg.Location()
+	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row("Mã bài", strconv.FormatInt(s.ID, 10))
+	row("Tiêu đề", s.Title)
+	row("Trạng thái", queue.StatusLabel(s.Status))
+	row("Chủ đề", fmt.Sprintf("%s (%s)", taxonomy.TopicLabel(s.Topic), s.Topic))
+	if s.Area != "" {
+		row("Lĩnh vực CCHC", fmt.Sprintf("%s (%s)", taxonomy.AreaLabel(s.Area), s.Area))
+	}
+	row("Đối tượng", fmt.Sprintf("%s (%s)", taxonomy.AudienceLabel(s.Audience), s.Audience))
+	row("Tác giả", s.Author)
+	row("Mức ưu tiên", taxonomy.Label(taxonomy.Priorities(), s.Priority))
+	if s.NeedsAudio {
+		row("Âm thanh", "CHƯA CÓ — cần thu âm trước khi phát")
+	} else {
+		row("Âm thanh", fmt.Sprintf("%s, %d Hz, %d kênh, %s (%.3f s)", strings.ToUpper(s.AudioFormat), s.SampleRate, s.Channels, clock(s.DurationS), s.DurationS))
+		if s.LoudnessLUFS != nil && s.TruePeakDBTP != nil {
+			row("Độ lớn", fmt.Sprintf("%.1f LUFS, đỉnh %.1f dBTP", *s.LoudnessLUFS, *s.TruePeakDBTP))
+		}
+		row("SHA-256", s.AudioSHA256)
+	}
+	window := "không giới hạn"
+	if s.From != "" || s.Until != "" {
+		window = fmt.Sprintf("%s → %s", openEnd(s.From), openEnd(s.Until))
+	}
+	row("Thời gian phát", window)
+	maxPlays := "không giới hạn"
+	if s.MaxPlays != nil {
+		maxPlays = strconv.Itoa(*s.MaxPlays)
+	}
+	row("Số lần phát tối đa", maxPlays)
+	row("Đã phát", fmt.Sprintf("%d lần", s.Plays))
+	if s.Status == queue.Approved {
+		row("Người duyệt", fmt.Sprintf("%s, %s", s.ApprovedBy, s.ApprovedAt.In(loc).Format("15:04 02/01/2006")))
+	}
+	row("Ngày tạo", s.CreatedAt.In(loc).Format("15:04 02/01/2006"))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if s.Body != "" {
+		fmt.Fprintf(e.Stdout, "\nNội dung:\n%s\n", s.Body)
+	}
+	return nil
+}
+
+func openEnd(s string) string {
+	if s == "" {
+		return "…"
+	}
+	return s
+}
+
+func (e *Env) scriptApprove(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script approve", "loa script approve ID --by NAME [--note TEXT]")
+	by := fs.String("by", "", "approver's name (required)")
+	note := fs.String("note", "", "note recorded with the approval")
+	id, err := e.idArg(fs, args, "script approve")
+	if err != nil {
+		return err
+	}
+	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) { return q.Approve(ctx, id, *by, *note) })
+}
+
+func (e *Env) scriptReject(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script reject", "loa script reject ID --by NAME --reason TEXT")
+	by := fs.String("by", "", "approver's name (required)")
+	reason := fs.String("reason", "", "why it is rejected (required)")
+	id, err := e.idArg(fs, args, "script reject")
+	if err != nil {
+		return err
+	}
+	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) { return q.Reject(ctx, id, *by, *reason) })
+}
+
+func (e *Env) scriptRetire(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script retire", "loa script retire ID [--by NAME] [--note TEXT]")
+	by := fs.String("by", "", "who retires it (default $USER)")
+	note := fs.String("note", "", "why")
+	id, err := e.idArg(fs, args, "script retire")
+	if err != nil {
+		return err
+	}
+	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) { return q.Retire(ctx, id, actor(*by), *note) })
+}
+
+func (e *Env) transition(ctx context.Context, id int64, do func(*queue.Queue) (queue.Script, error)) error {
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := do(st.Queue)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Bài #%d: %s.\n", s.ID, queue.StatusLabel(s.Status))
+	return nil
+}
+
+func (e *Env) scriptHistory(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("script history", "loa script history ID [--json]")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	id, err := e.idArg(fs, args, "script history")
+	if err != nil {
+		return err
+	}
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h, err := st.Queue.History(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.Stdout)
+		for _, ev := range h {
+			if err := enc.Encode(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	cfg, _ := e.Config()
+	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "THỜI GIAN\tNGƯỜI\tTỪ\tSANG\tGHI CHÚ")
+	for _, ev := range h {
+		from := "—"
+		if ev.From != "" {
+			from = queue.StatusLabel(ev.From)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ev.At.In(cfg.Location()).Format("2006-01-02 15:04:05"), ev.Actor, from, queue.StatusLabel(ev.To), ev.Note)
+	}
+	return tw.Flush()
+}
+
+// idArg parses flags and the single script ID argument.
+func (e *Env) idArg(fs *flag.FlagSet, args []string, what string) (int64, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if err := wantArgs(pos, 1, what+" ID"); err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, inputerr.New("%s: %q is not a script id", what, pos[0])
+	}
+	return id, nil
+}
+
+func actor(by string) string {
+	if by != "" {
+		return by
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "operator"
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
