@@ -86,5 +86,12 @@ func (p *Plan) HasScripts() bool { return p.ScriptS > 0 }
 // API (see assemble.go):
 //
 //	Assemble(prog *schedule.Programme, in Input) Plan
-//	AssembleVerified(ctx, prog, in, verify func(ctx, Script) (path string, err error)) Plan
+//	AssembleVerified(ctx, prog, in, verify Verify) (Plan, error) // verify: queue.VerifyAudio
 //	HalfYear(t time.Time) (from, to time.Time)  // the half-year containing t, in t's zone
+//	Eligible(prog, *Script, at) (bool, why string)
+//	Seconds(*Script) float64                    // frames / sample rate
+//
+// Script is queue.Script (an alias). When fill is "end" and no script is
+// chosen, Items is empty (the run is logged empty). When fill is "filler",
+// the filler repeats, in whole copies, in the time the scripts leave, with
+// the intro and outro around it even when no script is chosen.
