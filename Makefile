@@ -1,0 +1,105 @@
+# loa — build, test and demo. `make demo` and `make test` work on a fresh
+# Debian machine with Go: missing system packages are installed with apt-get
+# when run as root; otherwise the exact command is printed and make stops.
+
+GO       ?= go
+BIN      := bin/loa
+DEMO     ?= var/demo
+# One fixed set of build flags (no tags), so the cgo-compiled SQLite in the
+# Go build cache is reused by build, test and bench alike.
+GOFLAGS_ :=
+
+# Needed to build loa (cgo: SQLite, ALSA through oto).
+BUILD_PKGS := gcc pkg-config libasound2-dev
+# Test-time references only, never runtime dependencies of loa: ffmpeg for
+# decoded lengths and loudness, poppler-utils to read the report PDF back,
+# lame/sox/espeak-ng to make audio fixtures, alsa-utils for the ALSA path.
+TEST_PKGS  := ffmpeg poppler-utils lame sox espeak-ng alsa-utils
+
+.PHONY: all build test demo run bench fuzz vet deps deps-test clean
+
+all: build
+
+define ensure_pkgs
+	@missing=""; for p in $(1); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "loa needs these Debian packages:$$missing"; \
+			echo "run:  sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+endef
+
+deps:
+	$(call ensure_pkgs,$(BUILD_PKGS))
+
+deps-test: deps
+	$(call ensure_pkgs,$(TEST_PKGS))
+
+build: deps
+	$(GO) build $(GOFLAGS_) -o $(BIN) ./cmd/loa
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l cmd internal)" || { gofmt -l cmd internal; echo "gofmt needed"; exit 1; }
+
+test: deps-test vet
+	$(GO) test $(GOFLAGS_) ./...
+
+# The main job on the embedded defaults: a fresh data directory, the demo
+# scripts queued and approved, one programme played (sound card if one
+# opens, else WAV air-check files), the airtime log and the report.
+demo: build
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "== queue and approve the demo scripts (audio/demo)"
+	@grep -v '^#' audio/demo/scripts.tsv | while IFS='	' read -r file topic area priority title; do \
+		id=$$($(BIN) --data $(DEMO) script add --title "$$title" --topic "$$topic" --area "$$area" \
+			--priority "$$priority" --author "Công chức Văn hóa – Xã hội" \
+			--audio "audio/demo/$$file.mp3" --text "audio/demo/$$file.txt" --by "Cán bộ VHTT") || exit 1; \
+		$(BIN) --data $(DEMO) script approve $$id --by "Nguyễn Văn An" --note "Đồng ý phát" >/dev/null || exit 1; \
+	done
+	@$(BIN) --data $(DEMO) script list
+	@echo
+	@if $(BIN) --data $(DEMO) play --output alsa audio/jingles/ident.mp3 >/dev/null 2>&1; then \
+		out="alsa+wav:$(DEMO)/aircheck"; echo "== sound card found: playing on it, recording to $(DEMO)/aircheck"; \
+	else \
+		out="wav:$(DEMO)/aircheck"; echo "== no sound card opens here: playing to WAV air-check files in $(DEMO)/aircheck"; \
+	fi; \
+	$(BIN) --data $(DEMO) daemon --schedules audio/demo/schedules --output "$$out" --once demo
+	@echo
+	@echo "== airtime log"
+	@$(BIN) --data $(DEMO) log
+	@echo
+	@ls -1 $(DEMO)/aircheck/*.wav | sed 's/^/air-check recording: /'
+	@if $(BIN) report --help >/dev/null 2>&1; then \
+		period=$$(TZ=Asia/Ho_Chi_Minh date +%Y-%m); \
+		$(BIN) --data $(DEMO) report --period $$period --format pdf --out $(DEMO)/bao-cao-$$period.pdf && \
+		$(BIN) --data $(DEMO) report --period $$period --format csv --out $(DEMO)/bao-cao-$$period.csv && \
+		echo "report: $(DEMO)/bao-cao-$$period.pdf" && echo "report: $(DEMO)/bao-cao-$$period.csv"; \
+	fi
+
+# The station: the daemon on the shipped schedules and the configured output.
+run: build
+	$(BIN) daemon --schedules schedules
+
+# Benchmarks, and loa against ffmpeg on the same generated input.
+bench: build deps-test
+	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchmem ./...
+
+# A short fuzzing pass over every fuzz target (the corpus lives in testdata/fuzz).
+FUZZTIME ?= 20s
+fuzz: deps-test
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+clean:
+	rm -rf bin var
