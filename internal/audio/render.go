@@ -1,0 +1,352 @@
+package audio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Stream is interleaved float32 audio in a fixed format, read by outputs.
+type Stream interface {
+	SampleRate() int
+	Channels() int
+	// Read fills dst with whole frames and returns the number of samples;
+	// io.EOF at the end.
+	Read(dst []float32) (int, error)
+}
+
+// Item is one element of a programme, in air order.
+type Item struct {
+	Path    string        // audio file (MP3 or WAV)
+	Silence time.Duration // > 0 and Path == "": an item of digital silence
+	Kind    string        // free label carried to the results ("jingle", "script", ...)
+	// Info as measured at ingest (Analyze); nil: NewRenderer measures it.
+	Info *Info
+	// Open, if set, opens the audio instead of os.Open(Path).
+	Open func() (io.ReadSeekCloser, error)
+}
+
+// ItemResult is what became of an item in the output.
+type ItemResult struct {
+	Index      int
+	Path       string
+	Kind       string
+	Start      int64   // first output frame of the item's audio; -1 not started
+	End        int64   // frame after its last; -1 while rendering
+	GainDB     float64 // loudness gain applied
+	SourceLUFS float64 // integrated loudness of the source
+	Err        error   // why the item ended early or produced nothing
+}
+
+// Frames is the item's length in the output.
+func (r ItemResult) Frames() int64 {
+	if r.Start < 0 || r.End < 0 {
+		return 0
+	}
+	return r.End - r.Start
+}
+
+// Renderer renders items into one continuous Stream in the station format.
+type Renderer struct {
+	opt   Options
+	items []Item
+	lim   *limiter
+
+	mu      sync.Mutex
+	results []ItemResult
+
+	rendered atomic.Int64 // frames returned by Read
+	current  atomic.Int64 // item being assembled, len(items) at the end
+
+	// assembly state (Read goroutine only)
+	cur      int
+	ir       *itemReader
+	closer   io.Closer
+	gapLeft  int64
+	pos      int64
+	anyAudio bool
+}
+
+// NewRenderer prepares a programme. Items without Info are measured now
+// (a full decode each); an item that cannot be measured is not fatal: it is
+// skipped at play time with its error in the results. Only ctx cancellation
+// and invalid options fail.
+func NewRenderer(ctx context.Context, items []Item, opt Options) (*Renderer, error) {
+	if opt.SampleRate < 8000 || opt.SampleRate > 192000 {
+		return nil, fmt.Errorf("render: sample rate %d", opt.SampleRate)
+	}
+	if opt.Channels != 1 && opt.Channels != 2 {
+		return nil, fmt.Errorf("render: %d channels", opt.Channels)
+	}
+	if opt.ResampleQuality < 1 || opt.ResampleQuality > 64 {
+		opt.ResampleQuality = 4
+	}
+	r := &Renderer{opt: opt, items: append([]Item(nil), items...)}
+	r.results = make([]ItemResult, len(items))
+	for i := range r.items {
+		it := &r.items[i]
+		r.results[i] = ItemResult{Index: i, Path: it.Path, Kind: it.Kind, Start: -1, End: -1}
+		if it.Path == "" && it.Open == nil {
+			continue
+		}
+		if it.Info == nil {
+			info, err := r.measure(ctx, it)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if err != nil {
+				r.results[i].Err = err
+				continue
+			}
+			it.Info = &info
+		}
+		r.results[i].SourceLUFS = it.Info.IntegratedLUFS
+		r.results[i].GainDB = r.gainFor(*it.Info)
+	}
+	r.lim = newLimiter(r.assemble, opt.SampleRate, opt.Channels, opt.CeilingDBTP)
+	return r, nil
+}
+
+func (r *Renderer) open(it *Item) (io.ReadSeekCloser, error) {
+	if it.Open != nil {
+		return it.Open()
+	}
+	return os.Open(it.Path)
+}
+
+func (r *Renderer) measure(ctx context.Context, it *Item) (Info, error) {
+	f, err := r.open(it)
+	if err != nil {
+		return Info{}, err
+	}
+	defer f.Close()
+	info, err := Analyze(ctx, f)
+	if err != nil {
+		return Info{}, fmt.Errorf("measure %s: %w", it.Path, err)
+	}
+	return info, nil
+}
+
+// gainFor is the gain (dB) bringing a source to the target in the station
+// format. BS.1770 sums channel powers, so a mono source copied to two
+// channels measures 3 dB louder; a stereo source mixed to mono is assumed
+// correlated (speech) and measures 3 dB quieter.
+func (r *Renderer) gainFor(info Info) float64 {
+	if info.IntegratedLUFS <= SilenceLUFS {
+		return 0
+	}
+	l := info.IntegratedLUFS
+	switch {
+	case info.Channels == 1 && r.opt.Channels == 2:
+		l += 3.0103
+	case info.Channels == 2 && r.opt.Channels == 1:
+		l -= 3.0103
+	}
+	g := r.opt.TargetLUFS - l
+	m := r.opt.MaxGainDB
+	if m <= 0 {
+		m = 20
+	}
+	return math.Max(-m, math.Min(m, g))
+}
+
+func (r *Renderer) SampleRate() int { return r.opt.SampleRate }
+func (r *Renderer) Channels() int   { return r.opt.Channels }
+
+// Read returns the next output samples (limited, final).
+func (r *Renderer) Read(dst []float32) (int, error) {
+	n, err := r.lim.Read(dst)
+	r.rendered.Add(int64(n / r.opt.Channels))
+	return n, err
+}
+
+// Results returns a snapshot of every item's result (safe from any goroutine).
+func (r *Renderer) Results() []ItemResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]ItemResult(nil), r.results...)
+}
+
+// Progress returns the frames rendered so far and the index of the item
+// being rendered (len(items) when all are done). Safe from any goroutine.
+func (r *Renderer) Progress() (frames int64, item int) {
+	return r.rendered.Load(), int(r.current.Load())
+}
+
+// ItemAt returns the index of the item whose audio contains output frame
+// f, or -1 (gap, or not yet known). Safe from any goroutine.
+func (r *Renderer) ItemAt(f int64) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range r.results {
+		it := &r.results[i]
+		if it.Start >= 0 && f >= it.Start && (it.End < 0 || f < it.End) {
+			if it.End < 0 && it.Start == it.End {
+				continue
+			}
+			return i
+		}
+	}
+	return -1
+}
+
+// Close releases the file of the item being rendered.
+func (r *Renderer) Close() error {
+	if r.closer != nil {
+		err := r.closer.Close()
+		r.closer = nil
+		return err
+	}
+	return nil
+}
+
+// startItem opens item r.cur; it returns false if the item yields nothing.
+func (r *Renderer) startItem() {
+	it := &r.items[r.cur]
+	r.mu.Lock()
+	res := r.results[r.cur]
+	r.mu.Unlock()
+	ch := r.opt.Channels
+	fadeN := r.opt.frames(r.opt.Fade)
+	var src frameSource
+	var err error = res.Err
+	if err == nil {
+		if it.Path == "" && it.Open == nil {
+			src = &zeroSource{left: r.opt.frames(it.Silence), ch: ch}
+		} else {
+			var f io.ReadSeekCloser
+			f, err = r.open(it)
+			if err == nil {
+				var dec Decoder
+				dec, err = openRecover(f)
+				if err != nil {
+					f.Close()
+					err = fmt.Errorf("open %s: %w", it.Path, err)
+				} else {
+					r.closer = f
+					src = newConverter(dec, r.opt.SampleRate, ch, r.opt.ResampleQuality)
+				}
+			}
+		}
+	}
+	if err != nil {
+		r.finishItem(r.pos, r.pos, err)
+		return
+	}
+	thr := math.Pow(10, r.opt.SilenceDBFS/20)
+	trim := r.opt.TrimSilence
+	gain := math.Pow(10, res.GainDB/20)
+	if it.Path == "" && it.Open == nil {
+		trim, gain, fadeN = false, 1, 0
+	}
+	capN := r.opt.frames(r.opt.MaxTrailingTrim)
+	if capN <= 0 {
+		capN = r.opt.frames(20 * time.Second)
+	}
+	r.ir = newItemReader(&safeSource{src}, ch, gain, thr, trim, fadeN, capN)
+	// Prime: learn whether the item has any audio before placing a gap.
+	for r.ir.ready() == 0 && !r.ir.eof {
+		r.ir.fill()
+	}
+	if r.ir.ready() == 0 {
+		r.finishItem(r.pos, r.pos, r.ir.err)
+		return
+	}
+	if r.anyAudio {
+		r.gapLeft = r.opt.frames(r.opt.Gap)
+	}
+	r.mu.Lock()
+	r.results[r.cur].Start = r.pos + r.gapLeft
+	r.mu.Unlock()
+}
+
+func (r *Renderer) finishItem(start, end int64, err error) {
+	r.mu.Lock()
+	res := &r.results[r.cur]
+	if res.Start < 0 {
+		res.Start = start
+	}
+	res.End = end
+	if err != nil && res.Err == nil {
+		res.Err = err
+	}
+	if res.End > res.Start {
+		r.anyAudio = true
+	}
+	r.mu.Unlock()
+	r.ir = nil
+	if r.closer != nil {
+		r.closer.Close()
+		r.closer = nil
+	}
+	r.cur++
+	r.current.Store(int64(r.cur))
+}
+
+// assemble produces programme frames before the limiter.
+func (r *Renderer) assemble(dst []float32) (int, error) {
+	ch := r.opt.Channels
+	filled := 0
+	for filled < len(dst) {
+		rest := dst[filled:]
+		if r.gapLeft > 0 {
+			n := int(min(r.gapLeft, int64(len(rest)/ch)))
+			clear(rest[:n*ch])
+			r.gapLeft -= int64(n)
+			r.pos += int64(n)
+			filled += n * ch
+			continue
+		}
+		if r.ir == nil {
+			if r.cur >= len(r.items) {
+				break
+			}
+			r.startItem()
+			continue
+		}
+		n, err := r.ir.Read(rest)
+		filled += n
+		r.pos += int64(n / ch)
+		if err != nil {
+			var ierr error
+			if !errors.Is(err, io.EOF) {
+				ierr = fmt.Errorf("%s: %w", r.items[r.cur].Path, err)
+			}
+			r.mu.Lock()
+			start := r.results[r.cur].Start
+			r.mu.Unlock()
+			r.finishItem(start, r.pos, ierr)
+		}
+	}
+	if filled == 0 {
+		return 0, io.EOF
+	}
+	return filled, nil
+}
+
+// safeSource turns a decoder panic into ErrCorrupt for that item.
+type safeSource struct{ s frameSource }
+
+func (s *safeSource) Read(dst []float32) (n int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			n, err = 0, fmt.Errorf("%w: decoder panic: %v", ErrCorrupt, p)
+		}
+	}()
+	return s.s.Read(dst)
+}
+
+func openRecover(f io.ReadSeeker) (d Decoder, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d, err = nil, fmt.Errorf("%w: decoder panic: %v", ErrCorrupt, p)
+		}
+	}()
+	return Open(f)
+}
