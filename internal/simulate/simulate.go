@@ -1,0 +1,257 @@
+// Package simulate runs the station's schedules over a period on a virtual
+// clock, instantly: each run is assembled as the daemon would assemble it
+// (internal/assembly) against the current queue, lengths come from the
+// scripts' metadata, and what airs updates plays, last-played dates and
+// topic airtime for the runs after it. The result is what would air and
+// the airtime by topic per month and per half-year — the operator's check
+// that the year's plan will be covered. Record writes it into the airtime
+// log as simulated runs.
+package simulate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/assembly"
+	"loa/internal/inputerr"
+	"loa/internal/queue"
+	"loa/internal/schedule"
+)
+
+// Options is what a simulation runs on.
+type Options struct {
+	Programmes []*schedule.Programme
+	Scripts    []queue.Script // approved scripts (queue.Approved), with their real plays
+	From, To   time.Time      // runs scheduled in [From, To)
+	Location   *time.Location // station zone: months and half-years are local
+	// TopicAirtime is airtime by topic already in the half-year of From,
+	// before From (from the real log); nil: none.
+	TopicAirtime map[string]float64
+}
+
+// Run is one simulated programme run.
+type Run struct {
+	Output string
+	Plan   assembly.Plan
+}
+
+// Bucket is airtime in one month ("2027-01") or half-year ("2027-H1").
+type Bucket struct {
+	Key      string
+	From, To time.Time
+	Runs     int                // programme runs scheduled
+	Empty    int                // runs with nothing to air
+	Scripts  int                // script items aired
+	Seconds  float64            // script seconds
+	AirS     float64            // everything aired, jingles and filler included
+	ByTopic  map[string]float64 // script seconds by topic code
+	Distinct int                // distinct scripts aired
+	ids      map[int64]bool
+}
+
+// Result is a whole simulation.
+type Result struct {
+	From, To time.Time
+	Runs     []Run
+	Months   []*Bucket
+	Halves   []*Bucket
+}
+
+// Simulate runs opt.Programmes over [From, To). Runs at the same instant
+// go in programme-name order.
+func Simulate(ctx context.Context, opt Options) (*Result, error) {
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	if !opt.From.Before(opt.To) {
+		return nil, inputerr.New("simulate: --to must be after --from")
+	}
+	progs := append([]*schedule.Programme(nil), opt.Programmes...)
+	sort.Slice(progs, func(i, j int) bool { return progs[i].Name < progs[j].Name })
+	scripts := append([]queue.Script(nil), opt.Scripts...)
+
+	res := &Result{From: opt.From, To: opt.To}
+	months := map[string]*Bucket{}
+	halves := map[string]*Bucket{}
+	next := make([]time.Time, len(progs))
+	for i, p := range progs {
+		next[i] = p.Schedule.Next(opt.From.Add(-time.Nanosecond))
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		i := -1
+		for j, t := range next {
+			if !t.IsZero() && t.Before(opt.To) && (i < 0 || t.Before(next[i])) {
+				i = j
+			}
+		}
+		if i < 0 {
+			break
+		}
+		p, at := progs[i], next[i]
+		next[i] = p.Schedule.Next(at)
+
+		local := at.In(opt.Location)
+		half := bucket(halves, &res.Halves, halfKey(local), local, opt.Location)
+		if half.ByTopic == nil {
+			half.ByTopic = map[string]float64{}
+			if hf, _ := assembly.HalfYear(opt.From.In(opt.Location)); hf.Equal(half.From) {
+				for k, v := range opt.TopicAirtime {
+					half.ByTopic[k] += v
+				}
+			}
+		}
+		month := bucket(months, &res.Months, local.Format("2006-01"), local, opt.Location)
+		plan := assembly.Assemble(p, assembly.Input{At: at, Candidates: scripts, TopicAirtime: half.ByTopic})
+		res.Runs = append(res.Runs, Run{Output: p.Output, Plan: plan})
+
+		for _, b := range []*Bucket{month, half} {
+			b.Runs++
+			if len(plan.Items) == 0 {
+				b.Empty++
+			}
+			b.AirS += plan.FillS
+		}
+		for _, it := range plan.Items {
+			if it.Kind != assembly.KindScript {
+				continue
+			}
+			for _, b := range []*Bucket{month, half} {
+				b.Scripts++
+				b.Seconds += it.Seconds
+				b.ByTopic[it.Topic] += it.Seconds
+				b.ids[it.ScriptID] = true
+				b.Distinct = len(b.ids)
+			}
+			s := findScript(scripts, it.ScriptID)
+			s.Plays++
+			s.LastPlayed = queue.JSONTime{Time: at.Add(time.Duration(it.OffsetS * float64(time.Second)))}
+		}
+	}
+	// The half-year's seed airtime was only for assembly's balance: the
+	// buckets report what the simulation aired.
+	if len(opt.TopicAirtime) > 0 && len(res.Halves) > 0 {
+		recount(res)
+	}
+	return res, nil
+}
+
+// recount rebuilds the half-year topic totals from the runs.
+func recount(res *Result) {
+	for _, h := range res.Halves {
+		h.ByTopic = map[string]float64{}
+		for _, m := range res.Months {
+			if !m.From.Before(h.From) && m.From.Before(h.To) {
+				for k, v := range m.ByTopic {
+					h.ByTopic[k] += v
+				}
+			}
+		}
+	}
+}
+
+func bucket(m map[string]*Bucket, list *[]*Bucket, key string, local time.Time, loc *time.Location) *Bucket {
+	if b, ok := m[key]; ok {
+		return b
+	}
+	b := &Bucket{Key: key, ids: map[int64]bool{}}
+	if strings.Contains(key, "-H") {
+		b.From, b.To = assembly.HalfYear(local)
+	} else {
+		b.From = time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, loc)
+		b.To = b.From.AddDate(0, 1, 0)
+		b.ByTopic = map[string]float64{}
+	}
+	m[key] = b
+	*list = append(*list, b)
+	return b
+}
+
+func halfKey(local time.Time) string {
+	if local.Month() <= time.June {
+		return fmt.Sprintf("%d-H1", local.Year())
+	}
+	return fmt.Sprintf("%d-H2", local.Year())
+}
+
+func findScript(ss []queue.Script, id int64) *queue.Script {
+	for i := range ss {
+		if ss[i].ID == id {
+			return &ss[i]
+		}
+	}
+	panic(fmt.Sprintf("simulate: plan names script %d not among the candidates", id))
+}
+
+// ErrRealBroadcasts is returned by Record when the log already holds real
+// broadcasts: simulated runs must not mix into the station's record.
+var ErrRealBroadcasts = errors.New("the airtime log already holds real broadcasts; simulate --record needs a data dir without them")
+
+// Record writes every run into the airtime log as simulated (air_runs and
+// air_items with simulated = 1): a run with items completed, started at
+// its scheduled second, items back to back with the programme's gaps; a run
+// with nothing to air, empty with the reason. It refuses when the log holds
+// real broadcasts, or already holds a simulated run of the period.
+func Record(ctx context.Context, log *airlog.Log, res *Result) error {
+	real, err := log.HasReal(ctx)
+	if err != nil {
+		return err
+	}
+	if real {
+		return inputerr.Wrap(ErrRealBroadcasts)
+	}
+	// Checked first so that a second recording of a period writes nothing
+	// rather than stopping half-way at the first duplicate.
+	prev, err := log.Runs(ctx, airlog.Filter{From: res.From, To: res.To})
+	if err != nil {
+		return err
+	}
+	if len(prev) > 0 {
+		return inputerr.New("simulate --record: the log already holds %d simulated run(s) in this period (first: %s at %s)",
+			len(prev), prev[0].Programme, prev[0].ScheduledAt.Format(time.RFC3339))
+	}
+	for _, r := range res.Runs {
+		p := r.Plan
+		rec := airlog.RunRecord{
+			RunSpec:   airlog.RunSpec{Programme: p.Programme, Title: p.Title, Output: r.Output, ScheduledAt: p.At, Simulated: true},
+			StartedAt: p.At,
+			EndedAt:   p.At.Add(seconds(p.FillS)),
+			Status:    airlog.RunCompleted,
+		}
+		if len(p.Items) == 0 {
+			rec.Status, rec.StartedAt, rec.EndedAt = airlog.RunEmpty, time.Time{}, time.Time{}
+		}
+		var reasons []string
+		for _, pr := range p.Problems {
+			reasons = append(reasons, pr.Msg)
+		}
+		rec.Reason = strings.Join(reasons, "; ")
+		for i, it := range p.Items {
+			start := p.At.Add(seconds(it.OffsetS))
+			rec.Items = append(rec.Items, airlog.ItemRecord{
+				ItemSpec: airlog.ItemSpec{Position: i, Kind: it.Kind, ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic,
+					Area: it.Area, Audience: it.Audience, SHA256: it.SHA256, ScheduledAt: start, StartedAt: start},
+				EndedAt: start.Add(seconds(it.Seconds)),
+				Seconds: it.Seconds,
+				Status:  airlog.ItemAired,
+			})
+		}
+		if _, err := log.RecordRun(ctx, rec); err != nil {
+			if errors.Is(err, airlog.ErrDuplicate) {
+				return inputerr.New("simulate --record: %s at %s is already in the log (recorded by an earlier simulation)",
+					p.Programme, p.At.Format(time.RFC3339))
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
