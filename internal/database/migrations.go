@@ -110,4 +110,12 @@ BEGIN SELECT RAISE(ABORT, 'air_runs row is closed'); END;
 CREATE TRIGGER air_items_closed BEFORE UPDATE ON air_items WHEN OLD.status IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'air_items row is closed'); END;
 `,
+	// 4: report indexes. The first lets the report group a period's items
+	// by kind, status, topic, area and audience from the index alone, in
+	// index order (no sort of a million rows); the second sums broadcasts
+	// per local month and lists them in time order.
+	`
+CREATE INDEX air_items_report_group ON air_items (kind, status, simulated, topic, area, audience, started_at, seconds);
+CREATE INDEX air_items_report_time ON air_items (started_at, seconds) WHERE kind = 'script' AND status IN ('aired', 'partial');
+`,
 }
