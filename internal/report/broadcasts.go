@@ -1,0 +1,73 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"loa/internal/database"
+)
+
+// Broadcast is one line of the list of broadcasts.
+type Broadcast struct {
+	Started   time.Time // local
+	Programme string    // the run's title, or its programme name
+	Title     string
+	ScriptID  int64
+	Topic     string
+	Area      string
+	Audience  string
+	Seconds   float64
+	Status    string // aired, partial
+	Simulated bool
+}
+
+const broadcastsQuery = `
+SELECT i.started_at, r.programme, r.title, i.title, COALESCE(i.script_id, 0), i.topic, i.area, i.audience,
+       COALESCE(i.seconds, 0), i.status, i.simulated
+FROM air_items i INDEXED BY air_items_report_time JOIN air_runs r ON r.id = i.run_id
+WHERE i.started_at >= ? AND i.started_at < ? AND i.kind = 'script' AND i.status IN ('aired', 'partial')
+ORDER BY i.started_at, i.id`
+
+// EachBroadcast calls fn for each broadcast of the period in time order, at
+// most limit of them when limit > 0.
+func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast) error) error {
+	q := broadcastsQuery
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := r.db.QueryContext(ctx, q, database.FormatTime(r.period.Start), database.FormatTime(r.period.End))
+	if err != nil {
+		return fmt.Errorf("list broadcasts: %w", err)
+	}
+	defer rows.Close()
+	loc := r.cfg.Location()
+	var (
+		started        string
+		prog, runTitle string
+		b              Broadcast
+	)
+	for rows.Next() {
+		if err := rows.Scan(&started, &prog, &runTitle, &b.Title, &b.ScriptID, &b.Topic, &b.Area, &b.Audience,
+			&b.Seconds, &b.Status, &b.Simulated); err != nil {
+			return fmt.Errorf("list broadcasts: %w", err)
+		}
+		t, err := database.ParseTime(started)
+		if err != nil {
+			return fmt.Errorf("list broadcasts: %w", err)
+		}
+		b.Started = t.In(loc)
+		b.Programme = runTitle
+		if b.Programme == "" {
+			b.Programme = prog
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list broadcasts: %w", err)
+	}
+	return nil
+}
+

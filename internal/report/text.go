@@ -1,0 +1,126 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Heading is the fixed start of the report's title.
+const Heading = "Kết quả phát thanh tuyên truyền cải cách hành chính"
+
+// Title is the report's title after "BÁO CÁO", worded for the period kind:
+// "… 6 tháng đầu năm 2023", "… năm 2023", "… quý I năm 2023",
+// "… tháng 6 năm 2023", "… từ ngày 01/03/2023 đến ngày 15/03/2023".
+func Title(p Period) string {
+	return Heading + " " + PeriodWords(p)
+}
+
+// PeriodWords names the period in Vietnamese.
+func PeriodWords(p Period) string {
+	switch p.Kind {
+	case KindYear:
+		return fmt.Sprintf("năm %d", p.Year)
+	case KindHalf:
+		if p.N == 1 {
+			return fmt.Sprintf("6 tháng đầu năm %d", p.Year)
+		}
+		return fmt.Sprintf("6 tháng cuối năm %d", p.Year)
+	case KindQuarter:
+		return fmt.Sprintf("quý %s năm %d", []string{"I", "II", "III", "IV"}[p.N-1], p.Year)
+	case KindMonth:
+		return fmt.Sprintf("tháng %d năm %d", p.N, p.Year)
+	}
+	return fmt.Sprintf("từ ngày %s đến ngày %s", dmy(p.From), dmy(p.To))
+}
+
+// dmy turns "2023-03-01" into "01/03/2023".
+func dmy(date string) string {
+	t, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		return date
+	}
+	return t.Format("02/01/2006")
+}
+
+// upper uppercases Vietnamese text (Go's case mapping covers the
+// precomposed letters ơ ư đ ạ … ỹ) and keeps it NFC.
+func upper(s string) string { return norm.NFC.String(strings.ToUpper(norm.NFC.String(s))) }
+
+// CommuneHeading is the issuing body's name for the top left of the
+// report: "XÃ BÌNH LƯƠNG" from "Bình Lương"; a name already starting with
+// xã, phường or thị trấn is kept as it is.
+func CommuneHeading(commune string) string {
+	c := norm.NFC.String(strings.TrimSpace(commune))
+	low := strings.ToLower(c)
+	for _, p := range []string{"xã ", "phường ", "thị trấn "} {
+		if strings.HasPrefix(low, p) {
+			return upper(c)
+		}
+	}
+	return "XÃ " + upper(c)
+}
+
+// DateLine is "Bình Lương, ngày 26 tháng 11 năm 2026". As Nghị định
+// 30/2020 asks, days below 10 and months 1 and 2 get a leading zero.
+func DateLine(place string, t time.Time) string {
+	m := fmt.Sprint(int(t.Month()))
+	if t.Month() <= 2 {
+		m = "0" + m
+	}
+	return fmt.Sprintf("%s, ngày %02d tháng %s năm %d", place, t.Day(), m, t.Year())
+}
+
+// Clock renders seconds (rounded to whole seconds) as "1:02:03" or "2:03".
+func Clock(s float64) string {
+	n := int64(s + 0.5)
+	h, m, sec := n/3600, n/60%60, n%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
+	}
+	return fmt.Sprintf("%d:%02d", m, sec)
+}
+
+// Minutes renders seconds as "125 phút 30 giây" (whole seconds).
+func Minutes(s float64) string {
+	n := int64(s + 0.5)
+	return fmt.Sprintf("%s phút %d giây", Thousands(n/60), n%60)
+}
+
+// Thousands writes n with dots between thousands, as Vietnamese does.
+func Thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Decimal writes x with one decimal and a comma, as Vietnamese does.
+func Decimal(x float64) string {
+	return strings.Replace(fmt.Sprintf("%.1f", x), ".", ",", 1)
+}
+
+// StatusLabel is the Vietnamese word for a broadcast's status.
+func StatusLabel(status string) string {
+	switch status {
+	case "aired":
+		return "đã phát"
+	case "partial":
+		return "phát một phần"
+	case "failed":
+		return "lỗi"
+	}
+	return status
+}
