@@ -102,3 +102,9 @@ func (w *WAVWriter) Flush() error {
 	}
 	return w.err
 }
+
+// ResumeWAVWriter continues a WAV file already holding frames of data,
+// positioned at its end (used after truncating a recording).
+func ResumeWAVWriter(w io.WriteSeeker, rate, channels int, frames int64) *WAVWriter {
+	return &WAVWriter{w: w, rate: rate, ch: channels, frames: frames}
+}
