@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -195,4 +197,33 @@ func TestALSAHeadless(t *testing.T) {
 	if _, err := out.Play(context.Background(), &sine{rate: 48000, ch: 1, left: 100}, nil); err == nil {
 		t.Fatal("format change on an open device must fail")
 	}
+}
+
+// TestALSAOpenFails runs itself in a child process (oto allows one device
+// context per process) with an ALSA configuration that has no usable
+// device: Play must fail with a clear error, never play silently.
+func TestALSAOpenFails(t *testing.T) {
+	if os.Getenv("LOA_ALSA_CHILD") == "1" {
+		out, _ := Parse("alsa")
+		_, err := out.Play(context.Background(), &sine{rate: 44100, ch: 1, left: 100}, nil)
+		if err == nil {
+			os.Stdout.WriteString("NOERROR\n")
+			return
+		}
+		os.Stdout.WriteString("ERR " + err.Error() + "\n")
+		return
+	}
+	home := t.TempDir()
+	conf := "pcm.!default { type hw; card 57 }\npcm.!plug { type hw; card 57 }\n"
+	if err := os.WriteFile(filepath.Join(home, ".asoundrc"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestALSAOpenFails$", "-test.v")
+	cmd.Env = append(os.Environ(), "LOA_ALSA_CHILD=1", "HOME="+home, "ALSA_CONFIG_PATH=")
+	b, _ := cmd.CombinedOutput()
+	s := string(b)
+	if !strings.Contains(s, "ERR output alsa: no usable sound device") {
+		t.Fatalf("child output:\n%s", s)
+	}
+	t.Logf("%s", s[strings.Index(s, "ERR"):strings.Index(s[strings.Index(s, "ERR"):], "\n")+strings.Index(s, "ERR")])
 }
