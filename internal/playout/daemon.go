@@ -1,0 +1,395 @@
+package playout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"loa/internal/airlog"
+	"loa/internal/schedule"
+)
+
+// Reasons written to air_runs.reason (read by people, so Vietnamese).
+const (
+	ReasonDown        = "loa không chạy vào giờ phát"
+	ReasonCrashed     = "loa dừng đột ngột; đóng khi khởi động lại"
+	ReasonStopped     = "loa dừng khi đang phát"
+	ReasonStoppedPre  = "loa dừng trước giờ phát"
+	ReasonSelfOverlap = "bỏ qua: lượt trước của chương trình còn đang chạy"
+)
+
+// Overlap policies (config playout.overlap).
+const (
+	OverlapDelay = "delay"
+	OverlapSkip  = "skip"
+)
+
+// Options configures a Daemon.
+type Options struct {
+	// Load reads and checks the programme files (schedule.LoadValid); it
+	// is called at start and on every reload.
+	Load     func(ctx context.Context) ([]*schedule.Programme, error)
+	Planner  Planner
+	Air      Air
+	Log      *airlog.Log
+	Logger   *slog.Logger
+	Location *time.Location // cron's zone (the station's)
+	Output   string         // when set, every programme plays here (loa daemon --output)
+	Lead     time.Duration  // assemble this long before air
+	Grace    time.Duration  // a run missed by less than this plays late
+	Overlap  string         // OverlapDelay or OverlapSkip
+	// LastAlive is the previous daemon's last heartbeat (zero: none); runs
+	// scheduled after it that did not air are accounted for at start.
+	LastAlive time.Time
+	// Heartbeat is called every 30 s (Lock.Touch); nil: none.
+	Heartbeat func(time.Time) error
+}
+
+// Daemon runs programmes on schedule.
+type Daemon struct {
+	opt     Options
+	log     *slog.Logger
+	outputs *outputs
+
+	mu      sync.Mutex
+	cron    *cron.Cron
+	progs   map[string]*schedule.Programme
+	entries map[string]cron.EntryID
+	swept   map[string]time.Time // per programme: scheduled times before this are accounted for
+	claims  map[claim]bool
+	extra   sync.WaitGroup // runs started outside cron (catch-up)
+}
+
+type claim struct {
+	prog string
+	at   int64 // UnixNano
+}
+
+// New returns a daemon; Run starts it.
+func New(opt Options) *Daemon {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	return &Daemon{
+		opt: opt, log: opt.Logger, outputs: newOutputs(),
+		progs: map[string]*schedule.Programme{}, entries: map[string]cron.EntryID{},
+		swept: map[string]time.Time{}, claims: map[claim]bool{},
+	}
+}
+
+// Startup does what must happen before anything plays: it closes log rows
+// left open by a crash. Run calls it; it is separate for --once.
+func (d *Daemon) Startup(ctx context.Context) error {
+	rec, err := d.opt.Log.RecoverOpen(ctx, ReasonCrashed)
+	if err != nil {
+		return err
+	}
+	if rec.Items+rec.Runs > 0 {
+		d.log.Warn("closed airtime log rows left open by a previous loa", "items", rec.Items, "runs", rec.Runs)
+	}
+	return nil
+}
+
+// Run loads the schedules (an invalid set is returned as the error: the
+// daemon refuses to start), recovers the log, accounts for runs missed
+// while loa was down, and plays programmes until ctx is done. Each receive
+// on reload reloads the schedules. On return every run has been closed.
+func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
+	progs, err := d.opt.Load(ctx)
+	if err != nil {
+		return err
+	}
+	if err := d.Startup(ctx); err != nil {
+		return err
+	}
+	last, err := d.opt.Log.LastRuns(ctx)
+	if err != nil {
+		return err
+	}
+	c := cron.New(
+		cron.WithLocation(d.opt.Location),
+		cron.WithLogger(cronLogger{d.log}),
+		// SkipIfStillRunning outside Recover: a panic is recovered inside,
+		// so the skip token is always given back.
+		cron.WithChain(cron.SkipIfStillRunning(cronLogger{d.log}), cron.Recover(cronLogger{d.log})),
+	)
+	d.mu.Lock()
+	d.cron = c
+	d.mu.Unlock()
+	c.Start()
+	now := time.Now()
+	d.install(ctx, progs, now, last)
+	d.log.Info("daemon started", "programmes", len(progs), "lead", d.opt.Lead, "grace", d.opt.Grace, "overlap", d.opt.Overlap)
+
+	sweep := time.NewTicker(2 * time.Second)
+	defer sweep.Stop()
+	beat := time.NewTicker(30 * time.Second)
+	defer beat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			d.log.Info("stopping")
+			stopped := c.Stop()
+			<-stopped.Done()
+			d.extra.Wait()
+			d.log.Info("stopped")
+			return nil
+		case <-reload:
+			d.reload(ctx)
+		case now := <-sweep.C:
+			d.sweep(ctx, now)
+		case now := <-beat.C:
+			if d.opt.Heartbeat != nil {
+				if err := d.opt.Heartbeat(now); err != nil {
+					d.log.Error("heartbeat", "err", err)
+				}
+			}
+		}
+	}
+}
+
+func (d *Daemon) reload(ctx context.Context) {
+	progs, err := d.opt.Load(ctx)
+	if err != nil {
+		d.log.Error("reload schedules: keeping the current ones", "err", err)
+		return
+	}
+	d.install(ctx, progs, time.Now(), nil)
+	d.log.Info("schedules reloaded", "programmes", len(progs))
+}
+
+// install replaces the cron entries with progs. last (start only) holds the
+// latest logged run per programme for missed-run accounting; on reload it
+// is nil and only runs within the lead window are started.
+func (d *Daemon) install(ctx context.Context, progs []*schedule.Programme, now time.Time, last map[string]time.Time) {
+	d.mu.Lock()
+	for name, id := range d.entries {
+		d.cron.Remove(id)
+		delete(d.entries, name)
+	}
+	old := d.progs
+	d.progs = map[string]*schedule.Programme{}
+	for _, p := range progs {
+		d.progs[p.Name] = p
+		j := &cronJob{ready: make(chan struct{})}
+		p := p
+		j.fn = func() {
+			<-j.ready
+			e := d.cron.Entry(j.id)
+			if e.ID == 0 || e.Prev.IsZero() {
+				return // removed by a reload before it could run
+			}
+			d.play(ctx, p, e.Prev.Add(d.opt.Lead), "")
+		}
+		// Schedule wraps the job in the cron's chain.
+		j.id = d.cron.Schedule(leadSchedule{p.Schedule, d.opt.Lead}, cron.FuncJob(j.fn))
+		close(j.ready)
+		d.entries[p.Name] = j.id
+	}
+	for name := range old {
+		if _, ok := d.progs[name]; !ok {
+			delete(d.swept, name)
+		}
+	}
+	d.mu.Unlock()
+
+	// Runs due within the lead window were not given to cron (its first
+	// firing is for a run after now+lead): start them here. At start, also
+	// account for runs that passed while loa was down.
+	for _, p := range progs {
+		lb := now
+		if last != nil {
+			if t := last[p.Name]; t.After(d.opt.LastAlive) {
+				lb = t
+			} else if !d.opt.LastAlive.IsZero() {
+				lb = d.opt.LastAlive
+			}
+			if lb.After(now) {
+				lb = now
+			}
+		}
+		times := p.Runs(lb.Add(time.Nanosecond), now.Add(d.opt.Lead).Add(time.Nanosecond), maxCatchUp)
+		late := time.Time{}
+		for _, t := range times {
+			if !t.After(now) && now.Sub(t) <= d.opt.Grace {
+				late = t // the latest passed run within grace plays late
+			}
+		}
+		for _, t := range times {
+			switch {
+			case t.After(now):
+				d.spawn(ctx, p, t, "")
+			case t.Equal(late):
+				d.spawn(ctx, p, t, ReasonDown)
+			default:
+				d.missed(ctx, p, t, ReasonDown)
+			}
+		}
+		d.mu.Lock()
+		if _, ok := d.swept[p.Name]; !ok || last != nil {
+			d.swept[p.Name] = now
+		}
+		d.mu.Unlock()
+	}
+}
+
+// maxCatchUp bounds the runs accounted for at start (a per-second test
+// schedule after a week down would otherwise write 600 000 rows).
+const maxCatchUp = 10000
+
+type cronJob struct {
+	ready chan struct{}
+	id    cron.EntryID
+	fn    func()
+}
+
+// leadSchedule fires lead before each time of the programme's schedule.
+type leadSchedule struct {
+	inner cron.Schedule
+	lead  time.Duration
+}
+
+func (s leadSchedule) Next(t time.Time) time.Time {
+	n := s.inner.Next(t.Add(s.lead))
+	if n.IsZero() {
+		return n
+	}
+	return n.Add(-s.lead)
+}
+
+// spawn plays a run in its own goroutine (catch-up runs, outside cron),
+// recovering a panic like cron's Recover does.
+func (d *Daemon) spawn(ctx context.Context, p *schedule.Programme, at time.Time, late string) {
+	d.extra.Add(1)
+	go func() {
+		defer d.extra.Done()
+		defer d.recoverPanic(p.Name)
+		d.play(ctx, p, at, late)
+	}()
+}
+
+func (d *Daemon) recoverPanic(prog string) {
+	if r := recover(); r != nil {
+		d.log.Error("panic in run", "programme", prog, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	}
+}
+
+// claimRun marks (programme, at) as taken by this process; false if it was.
+func (d *Daemon) claimRun(prog string, at time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	k := claim{prog, at.UnixNano()}
+	if d.claims[k] {
+		return false
+	}
+	d.claims[k] = true
+	return true
+}
+
+// missed logs a run that will not air.
+func (d *Daemon) missed(ctx context.Context, p *schedule.Programme, at time.Time, reason string) {
+	if !d.claimRun(p.Name, at) {
+		return
+	}
+	_, err := d.opt.Log.LogMissed(context.WithoutCancel(ctx), d.runSpec(p, at), airlog.RunMissed, reason)
+	switch {
+	case errors.Is(err, airlog.ErrDuplicate):
+	case err != nil:
+		d.log.Error("log missed run", "programme", p.Name, "at", at, "err", err)
+	default:
+		d.log.Warn("run missed", "programme", p.Name, "at", at, "reason", reason)
+	}
+}
+
+// sweep logs as missed the scheduled times that passed unclaimed (a cron
+// firing skipped because the previous run was still on), and forgets old
+// claims.
+func (d *Daemon) sweep(ctx context.Context, now time.Time) {
+	until := now.Add(-3 * time.Second)
+	d.mu.Lock()
+	type due struct {
+		p  *schedule.Programme
+		at time.Time
+	}
+	var todo []due
+	for name, p := range d.progs {
+		from, ok := d.swept[name]
+		if !ok || !from.Before(until) {
+			continue
+		}
+		for _, t := range p.Runs(from, until, maxCatchUp) {
+			if !d.claims[claim{name, t.UnixNano()}] {
+				todo = append(todo, due{p, t})
+			}
+		}
+		d.swept[name] = until
+	}
+	for k := range d.claims {
+		if time.Unix(0, k.at).Before(now.Add(-24 * time.Hour)) {
+			delete(d.claims, k)
+		}
+	}
+	d.mu.Unlock()
+	for _, x := range todo {
+		d.missed(ctx, x.p, x.at, ReasonSelfOverlap)
+	}
+}
+
+func (d *Daemon) outputFor(p *schedule.Programme) string {
+	if d.opt.Output != "" {
+		return d.opt.Output
+	}
+	return p.Output
+}
+
+func (d *Daemon) runSpec(p *schedule.Programme, at time.Time) airlog.RunSpec {
+	return airlog.RunSpec{Programme: p.Name, Title: p.Title, Output: d.outputFor(p), ScheduledAt: at}
+}
+
+// Once plays the named programme now (at the next whole second at least
+// half a second away) and returns its result.
+func (d *Daemon) Once(ctx context.Context, name string) (Result, error) {
+	progs, err := d.opt.Load(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	var p *schedule.Programme
+	for _, q := range progs {
+		if q.Name == name {
+			p = q
+		}
+	}
+	if p == nil {
+		return Result{}, fmt.Errorf("no programme named %q", name)
+	}
+	if err := d.Startup(ctx); err != nil {
+		return Result{}, err
+	}
+	at := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second)
+	return d.play(ctx, p, at, ""), nil
+}
+
+// cronLogger sends robfig/cron's logging to slog; its routine chatter
+// (schedule, wake, run) is debug.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) {
+	if msg == "skip" {
+		c.l.Warn("cron: run skipped: the previous run of the programme is still going", kv...)
+		return
+	}
+	c.l.Debug("cron: "+msg, kv...)
+}
+
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
+}

@@ -1,0 +1,65 @@
+package playout
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// LockFile is the daemon's lock and heartbeat file in the data directory.
+const LockFile = "daemon.lock"
+
+// ErrLocked means another daemon holds the data directory.
+var ErrLocked = errors.New("another loa daemon is running on this data directory")
+
+// Lock is the held data-directory lock.
+type Lock struct {
+	f *os.File
+}
+
+// AcquireLock takes the data directory lock without waiting. lastAlive is
+// the previous daemon's last heartbeat (the file's mtime), zero if the file
+// did not exist. The lock is released when the process exits, however it
+// exits.
+func AcquireLock(dataDir string) (l *Lock, lastAlive time.Time, err error) {
+	path := filepath.Join(dataDir, LockFile)
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if fi, err := os.Stat(path); err == nil {
+		lastAlive = fi.ModTime()
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, ErrLocked)
+		}
+		return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, err)
+	}
+	l = &Lock{f: f}
+	if err := f.Truncate(0); err == nil {
+		fmt.Fprintf(f, "%d\n", os.Getpid())
+	}
+	return l, lastAlive, l.Touch(time.Now())
+}
+
+// Touch records a heartbeat.
+func (l *Lock) Touch(now time.Time) error {
+	if err := os.Chtimes(l.f.Name(), now, now); err != nil {
+		return fmt.Errorf("heartbeat %s: %w", l.f.Name(), err)
+	}
+	return nil
+}
+
+// Release records a last heartbeat and unlocks.
+func (l *Lock) Release() error {
+	l.Touch(time.Now())
+	return l.f.Close() // closing drops the flock
+}

@@ -1,0 +1,84 @@
+package playout
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// outputs makes sure one programme at a time plays on each sink.
+type outputs struct {
+	mu      sync.Mutex
+	busy    map[string]string // sink → programme on it
+	changed chan struct{}     // closed and replaced on every release
+}
+
+func newOutputs() *outputs {
+	return &outputs{busy: map[string]string{}, changed: make(chan struct{})}
+}
+
+// sinks splits an output spec into the sinks it uses: "alsa+wav:DIR" uses
+// "alsa" and "wav:DIR", so it excludes a programme on plain "alsa".
+func sinks(spec string) []string {
+	parts := strings.Split(spec, "+")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+	}
+	sort.Strings(parts)
+	return parts
+}
+
+// tryAcquire takes all sinks or none; on failure it names the programme in
+// the way.
+func (o *outputs) tryAcquire(ss []string, prog string) (holder string, ok bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, s := range ss {
+		if h, busy := o.busy[s]; busy {
+			return h, false
+		}
+	}
+	for _, s := range ss {
+		o.busy[s] = prog
+	}
+	return "", true
+}
+
+func (o *outputs) release(ss []string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, s := range ss {
+		delete(o.busy, s)
+	}
+	close(o.changed)
+	o.changed = make(chan struct{})
+}
+
+// acquire waits until the sinks are free or deadline passes. It returns the
+// holder that was in the way when it gives up.
+func (o *outputs) acquire(ctx context.Context, ss []string, prog string, deadline time.Time) (holder string, ok bool) {
+	for {
+		o.mu.Lock()
+		ch := o.changed
+		o.mu.Unlock()
+		h, ok := o.tryAcquire(ss, prog)
+		if ok {
+			return "", true
+		}
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			return h, false
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return h, false
+		case <-ch:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}

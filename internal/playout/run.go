@@ -1,0 +1,338 @@
+package playout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime"
+	"strings"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/assembly"
+	"loa/internal/schedule"
+)
+
+// Result is how a run ended.
+type Result struct {
+	RunID        int64
+	Status       string // airlog run status; "" when nothing was logged (stopped before air)
+	Reason       string
+	StartErrorMS float64
+	Items        int // item rows written
+}
+
+// tick is how often a playing run maps output progress to the log; the
+// log's progress is therefore at most this old after a crash.
+const tick = 500 * time.Millisecond
+
+// play runs one programme at its scheduled time at: assemble, prepare,
+// take the output, air, log. late is non-empty when the run is played
+// after its time (why it is late).
+func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, late string) Result {
+	if !d.claimRun(p.Name, at) {
+		return Result{}
+	}
+	log := d.log.With("programme", p.Name, "at", at.In(d.opt.Location).Format(time.RFC3339))
+	dbctx := context.WithoutCancel(ctx) // log writes must land even while stopping
+	spec := d.runSpec(p, at)
+	output := spec.Output
+
+	logNotAired := func(status, reason string) Result {
+		id, err := d.opt.Log.LogMissed(dbctx, spec, status, reason)
+		switch {
+		case errors.Is(err, airlog.ErrDuplicate):
+			log.Info("run already in the airtime log")
+			return Result{}
+		case err != nil:
+			log.Error("log run", "err", err)
+			return Result{}
+		}
+		log.Warn("run not aired", "status", status, "reason", reason)
+		return Result{RunID: id, Status: status, Reason: reason}
+	}
+
+	plan, err := d.opt.Planner.Plan(ctx, p, at)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Result{}
+		}
+		log.Error("assemble", "err", err)
+		return logNotAired(airlog.RunMissed, "lỗi lập chương trình: "+err.Error())
+	}
+	problems := problemText(plan.Problems)
+	for _, pr := range plan.Problems {
+		log.Warn("assembly problem", "code", pr.Code, "script", pr.ScriptID, "msg", pr.Msg)
+	}
+	if !plan.HasScripts() {
+		log.Warn("no script to air: fallback", "fill", p.Fill, "items", len(plan.Items))
+	}
+	log.Info("assembled", "items", len(plan.Items), "fill_s", round3(plan.FillS), "length_s", plan.LengthS)
+	if len(plan.Items) == 0 {
+		if !sleepUntil(ctx, at) {
+			return Result{}
+		}
+		return logNotAired(airlog.RunEmpty, joinReason("không có bài để phát", problems))
+	}
+
+	prog, err := d.opt.Air.Prepare(ctx, output, p, plan.Items)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Result{}
+		}
+		log.Error("prepare audio", "err", err)
+		return logNotAired(airlog.RunMissed, "lỗi chuẩn bị âm thanh: "+err.Error())
+	}
+	defer prog.Close()
+
+	// Take the output just before air, not at assembly time, so that a
+	// programme airing in between is not held up by this one.
+	if !sleepUntil(ctx, at.Add(-300*time.Millisecond)) {
+		return Result{}
+	}
+	ss := sinks(output)
+	deadline := at.Add(time.Second) // a run ending within a second of this one's start is not an overlap
+	if d.opt.Overlap == OverlapDelay {
+		deadline = at.Add(d.opt.Grace)
+	}
+	if holder, ok := d.outputs.acquire(ctx, ss, p.Name, deadline); !ok {
+		if ctx.Err() != nil {
+			return Result{}
+		}
+		if d.opt.Overlap == OverlapDelay {
+			return logNotAired(airlog.RunMissed, fmt.Sprintf("bỏ lỡ: đầu ra %s bận (chương trình %s) quá %s", output, holder, d.opt.Grace))
+		}
+		return logNotAired(airlog.RunMissed, fmt.Sprintf("bỏ qua: đầu ra %s đang phát chương trình %s", output, holder))
+	}
+	defer d.outputs.release(ss)
+
+	runID, err := d.opt.Log.OpenRun(dbctx, spec)
+	if errors.Is(err, airlog.ErrDuplicate) {
+		log.Info("run already in the airtime log")
+		return Result{}
+	} else if err != nil {
+		log.Error("open run", "err", err)
+		return Result{}
+	}
+	if now := time.Now(); now.After(at.Add(time.Second)) && late == "" {
+		late = "đầu ra bận"
+		log.Warn("output was busy: run delayed", "delay", now.Sub(at).Round(time.Millisecond))
+	}
+	if !sleepUntil(ctx, at) {
+		d.closeRun(dbctx, log, runID, airlog.RunEnd{Status: airlog.RunMissed, Reason: ReasonStoppedPre})
+		return Result{RunID: runID, Status: airlog.RunMissed, Reason: ReasonStoppedPre}
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- prog.Play(ctx) }()
+	tr := &tracker{d: d, log: log, ctx: dbctx, runID: runID, at: at, plan: plan, rows: make([]int64, len(plan.Items)),
+		closed: make([]bool, len(plan.Items))}
+	t := time.NewTicker(tick)
+	var playErr error
+loop:
+	for {
+		select {
+		case playErr = <-done:
+			break loop
+		case <-t.C:
+			tr.update(prog.Snapshot(), false, nil)
+		}
+	}
+	t.Stop()
+	snap := prog.Snapshot()
+	stopped := ctx.Err() != nil && (playErr == nil || errors.Is(playErr, context.Canceled) || errors.Is(playErr, context.DeadlineExceeded))
+	if stopped {
+		playErr = nil
+	}
+	tr.update(snap, true, playErr)
+
+	res := Result{RunID: runID, Items: tr.count, StartErrorMS: tr.startErrMS}
+	var reasons []string
+	if late != "" {
+		reasons = append(reasons, fmt.Sprintf("phát muộn %.1f giây: %s", tr.startErrMS/1000, late))
+	}
+	switch {
+	case snap.Started.IsZero():
+		res.Status = airlog.RunMissed
+		if stopped {
+			reasons = append(reasons, ReasonStoppedPre)
+		}
+	case !plan.HasScripts():
+		res.Status = airlog.RunEmpty
+		reasons = append(reasons, "không có bài để phát; phát nhạc hiệu thay thế")
+	case stopped || playErr != nil || tr.notAired > 0:
+		res.Status = airlog.RunPartial
+		if stopped {
+			reasons = append(reasons, ReasonStopped)
+		}
+	default:
+		res.Status = airlog.RunCompleted
+	}
+	if playErr != nil {
+		reasons = append(reasons, "lỗi đầu ra: "+playErr.Error())
+		log.Error("output failed", "err", playErr)
+	}
+	reasons = append(reasons, tr.itemErrs...)
+	if problems != "" {
+		reasons = append(reasons, problems)
+	}
+	res.Reason = strings.Join(reasons, "; ")
+	end := airlog.RunEnd{Status: res.Status, Reason: res.Reason, EndedAt: snap.Started.Add(secDur(snap.PlayedS))}
+	if snap.Started.IsZero() {
+		end.EndedAt = time.Now()
+	}
+	d.closeRun(dbctx, log, runID, end)
+	log.Info("run ended", "run", runID, "status", res.Status, "aired_s", round3(snap.PlayedS), "items", tr.count, "reason", res.Reason)
+	return res
+}
+
+func (d *Daemon) closeRun(ctx context.Context, log *slog.Logger, id int64, e airlog.RunEnd) {
+	if err := d.opt.Log.CloseRun(ctx, id, e); err != nil {
+		log.Error("close run", "run", id, "err", err)
+	}
+}
+
+// tracker maps a programme's output progress to air_items rows.
+type tracker struct {
+	d          *Daemon
+	log        *slog.Logger
+	ctx        context.Context
+	runID      int64
+	at         time.Time
+	plan       assembly.Plan
+	started    bool
+	startErrMS float64
+	rows       []int64
+	closed     []bool
+	count      int      // rows inserted
+	notAired   int      // rows closed other than aired
+	itemErrs   []string // for the run's reason
+}
+
+func (tr *tracker) update(s Snapshot, final bool, playErr error) {
+	l := tr.d.opt.Log
+	if !tr.started && !s.Started.IsZero() {
+		tr.started = true
+		tr.startErrMS = float64(s.Started.Sub(tr.at).Microseconds()) / 1000
+		if err := l.StartRun(tr.ctx, tr.runID, s.Started, tr.startErrMS); err != nil {
+			tr.log.Error("log run start", "err", err)
+		}
+		tr.log.Info("on air", "run", tr.runID, "start_error_ms", tr.startErrMS)
+	}
+	if !tr.started {
+		return
+	}
+	for i, pos := range s.Items {
+		if i >= len(tr.rows) || tr.closed[i] {
+			continue
+		}
+		reached := pos.StartS >= 0 && (s.PlayedS > pos.StartS || (pos.EndS == pos.StartS && s.PlayedS >= pos.StartS))
+		if !reached {
+			continue // not on air yet; never logged if the run stops first
+		}
+		it := tr.plan.Items[i]
+		if tr.rows[i] == 0 {
+			id, err := l.StartItem(tr.ctx, airlog.ItemSpec{RunID: tr.runID, Position: i, Kind: it.Kind, ScriptID: it.ScriptID,
+				Title: it.Title, Topic: it.Topic, Area: it.Area, Audience: it.Audience, SHA256: it.SHA256,
+				ScheduledAt: tr.at.Add(secDur(it.OffsetS)), StartedAt: s.Started.Add(secDur(pos.StartS))})
+			if err != nil {
+				tr.log.Error("log item start", "item", i, "err", err)
+				tr.closed[i] = true
+				continue
+			}
+			tr.rows[i] = id
+			tr.count++
+			tr.log.Info("item on air", "item", i, "kind", it.Kind, "script", it.ScriptID, "title", it.Title)
+		}
+		aired := s.PlayedS - pos.StartS
+		if pos.EndS >= 0 {
+			aired = math.Min(aired, pos.EndS-pos.StartS)
+		}
+		aired = math.Max(0, aired)
+		finished := pos.EndS >= 0 && s.PlayedS >= pos.EndS
+		var end *airlog.ItemEnd
+		switch {
+		case finished && pos.Err != nil && aired <= 0:
+			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemFailed, Error: pos.Err.Error()}
+		case finished && pos.Err != nil:
+			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Error: pos.Err.Error()}
+		case finished:
+			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemAired}
+		case final:
+			msg := ReasonStopped
+			if playErr != nil {
+				msg = "lỗi đầu ra: " + playErr.Error()
+			}
+			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Error: msg}
+		}
+		if end == nil {
+			if err := l.Progress(tr.ctx, tr.rows[i], round3(aired)); err != nil {
+				tr.log.Error("log progress", "item", i, "err", err)
+			}
+			continue
+		}
+		end.Seconds = round3(end.Seconds)
+		if err := l.CloseItem(tr.ctx, tr.rows[i], *end); err != nil {
+			tr.log.Error("log item end", "item", i, "err", err)
+		}
+		tr.closed[i] = true
+		if end.Status != airlog.ItemAired {
+			tr.notAired++
+			if end.Error != "" && pos.Err != nil {
+				tr.itemErrs = append(tr.itemErrs, fmt.Sprintf("mục %d (%s): %s", i+1, it.Title, end.Error))
+			}
+		}
+		tr.log.Info("item ended", "item", i, "status", end.Status, "seconds", end.Seconds)
+	}
+	if final {
+		// Items the output never reached are not logged: they did not air.
+		for i := range tr.rows {
+			if !tr.closed[i] && tr.rows[i] == 0 && i < len(s.Items) {
+				tr.notAired++
+			}
+		}
+	}
+}
+
+// sleepUntil waits until t (a timer to just before it, then a short spin
+// for the last 2 ms, so the start lands within a fraction of a
+// millisecond). It returns false if ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	if d := time.Until(t) - 2*time.Millisecond; d > 0 {
+		tm := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			tm.Stop()
+			return false
+		case <-tm.C:
+		}
+	}
+	for time.Now().Before(t) {
+		if ctx.Err() != nil {
+			return false
+		}
+		runtime.Gosched()
+	}
+	return ctx.Err() == nil
+}
+
+func problemText(ps []assembly.Problem) string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Msg)
+	}
+	return strings.Join(out, "; ")
+}
+
+func joinReason(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + ": " + b
+}
+
+func secDur(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
