@@ -2,10 +2,350 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/assembly"
+	"loa/internal/audio"
+	"loa/internal/inputerr"
+	"loa/internal/schedule"
 )
 
-// TODO(session): replaced by the real command.
 func (e *Env) runSchedule(ctx context.Context, args []string) error {
-	return errors.New("schedule: not implemented yet")
+	const usage = "schedule: want a subcommand: check, next (see 'loa schedule check --help')"
+	if len(args) == 0 {
+		return inputerr.New(usage)
+	}
+	switch args[0] {
+	case "check":
+		return e.scheduleCheck(ctx, args[1:])
+	case "next":
+		return e.scheduleNext(ctx, args[1:])
+	}
+	return inputerr.New("schedule: unknown subcommand %q; %s", args[0], usage[len("schedule: "):])
+}
+
+// measureClip is the exact length of a jingle, decoded by the audio engine.
+func measureClip(ctx context.Context, path string) (float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	info, err := audio.Analyze(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	return info.Seconds(), nil
+}
+
+// scheduleOptions are the station defaults for programme files.
+func (e *Env) scheduleOptions() (schedule.Options, error) {
+	cfg, err := e.Config()
+	if err != nil {
+		return schedule.Options{}, err
+	}
+	return schedule.OptionsFrom(cfg, measureClip), nil
+}
+
+// LoadSchedules loads and checks dir ("" = playout.schedules) the way the
+// daemon must before it starts: any problem is an input error.
+func (e *Env) LoadSchedules(ctx context.Context, dir string, now time.Time) ([]*schedule.Programme, error) {
+	opt, err := e.scheduleOptions()
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		cfg, _ := e.Config()
+		dir = cfg.Playout.Schedules
+	}
+	return schedule.LoadValid(ctx, dir, opt, now)
+}
+
+func (e *Env) schedulesFlag(fsDir *string) (string, error) {
+	if *fsDir != "" {
+		return *fsDir, nil
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return "", err
+	}
+	return cfg.Playout.Schedules, nil
+}
+
+func (e *Env) scheduleCheck(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("schedule check", "loa schedule check [--schedules DIR]")
+	dirFlag := fs.String("schedules", "", "directory of programme files (default: config playout.schedules)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "schedule check"); err != nil {
+		return err
+	}
+	dir, err := e.schedulesFlag(dirFlag)
+	if err != nil {
+		return err
+	}
+	opt, err := e.scheduleOptions()
+	if err != nil {
+		return err
+	}
+	progs, probs, err := schedule.Load(ctx, dir, opt)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	probs = append(probs, schedule.Check(progs, now, schedule.Horizon)...)
+	for _, p := range probs {
+		fmt.Fprintln(e.Stdout, p.Error())
+	}
+	if len(probs) > 0 {
+		return inputerr.New("schedule check: %d problem(s) in %s", len(probs), dir)
+	}
+	for _, p := range progs {
+		next := p.Schedule.Next(now)
+		when := "không còn lượt phát nào" // the active range is over
+		if !next.IsZero() {
+			when = "lượt tới " + localTime(next.In(p.Location))
+		}
+		fmt.Fprintf(e.Stdout, "ok  %-18s %s, %s, %s — %s\n", p.Name, p.When(), fmtDur(p.Length.Seconds()), when, p.Title)
+	}
+	return nil
+}
+
+var weekdaysVI = [...]string{"CN", "T2", "T3", "T4", "T5", "T6", "T7"}
+
+// localTime renders an instant for people: "T6 27/11/2026 17:00 (+07)".
+func localTime(t time.Time) string {
+	return weekdaysVI[t.Weekday()] + " " + t.Format("02/01/2006 15:04") + " (" + t.Format("-07") + ")"
+}
+
+// fmtDur renders seconds as m:ss (h:mm:ss beyond an hour).
+func fmtDur(s float64) string {
+	n := int(s + 0.5)
+	if n >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", n/3600, n/60%60, n%60)
+	}
+	return fmt.Sprintf("%d:%02d", n/60, n%60)
+}
+
+// problemVI says a plan problem to the operator.
+func problemVI(p assembly.Problem) string {
+	switch p.Code {
+	case assembly.NoCandidates:
+		return "không có bài đã duyệt nào được phát trong chương trình này"
+	case assembly.NothingFits:
+		return "có bài được phát nhưng không bài nào vừa thời lượng"
+	case assembly.SlotTooShort:
+		return "nhạc hiệu mở đầu và kết thúc dài hơn thời lượng chương trình"
+	case assembly.AudioFailed:
+		return fmt.Sprintf("tệp âm thanh của bài %d bị thiếu hoặc đã thay đổi: %s", p.ScriptID, p.Msg)
+	}
+	return p.Msg
+}
+
+// upcoming returns the next count runs of progs after from, in time order
+// (name order at one instant).
+func upcoming(progs []*schedule.Programme, from time.Time, count int) []struct {
+	Prog *schedule.Programme
+	At   time.Time
+} {
+	ps := append([]*schedule.Programme(nil), progs...)
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	next := make([]time.Time, len(ps))
+	for i, p := range ps {
+		next[i] = p.Schedule.Next(from)
+	}
+	var out []struct {
+		Prog *schedule.Programme
+		At   time.Time
+	}
+	for len(out) < count {
+		i := -1
+		for j, t := range next {
+			if !t.IsZero() && (i < 0 || t.Before(next[i])) {
+				i = j
+			}
+		}
+		if i < 0 {
+			break
+		}
+		out = append(out, struct {
+			Prog *schedule.Programme
+			At   time.Time
+		}{ps[i], next[i]})
+		next[i] = ps[i].Schedule.Next(next[i])
+	}
+	return out
+}
+
+// parseInstant reads RFC 3339 or a local "YYYY-MM-DD HH:MM" / "YYYY-MM-DD".
+func parseInstant(s string, loc *time.Location) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+type nextJSON struct {
+	Programme string          `json:"programme"`
+	Title     string          `json:"title"`
+	At        string          `json:"at"`
+	Output    string          `json:"output"`
+	LengthS   float64         `json:"length_s"`
+	FillS     float64         `json:"fill_s"`
+	ScriptS   float64         `json:"script_s"`
+	Items     []nextItemJSON  `json:"items"`
+	Problems  []nextProblemJS `json:"problems,omitempty"`
+}
+
+type nextItemJSON struct {
+	ScriptID int64   `json:"script_id"`
+	Title    string  `json:"title"`
+	Topic    string  `json:"topic"`
+	Seconds  float64 `json:"seconds"`
+}
+
+type nextProblemJS struct {
+	Code     string `json:"code"`
+	ScriptID int64  `json:"script_id,omitempty"`
+	Message  string `json:"message"`
+}
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+func planJSON(p assembly.Plan, output string) nextJSON {
+	j := nextJSON{Programme: p.Programme, Title: p.Title, At: p.At.Format(time.RFC3339), Output: output,
+		LengthS: round3(p.LengthS), FillS: round3(p.FillS), ScriptS: round3(p.ScriptS), Items: []nextItemJSON{}}
+	for _, it := range p.Items {
+		if it.Kind == assembly.KindScript {
+			j.Items = append(j.Items, nextItemJSON{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: round3(it.Seconds)})
+		}
+	}
+	for _, pr := range p.Problems {
+		j.Problems = append(j.Problems, nextProblemJS{Code: pr.Code, ScriptID: pr.ScriptID, Message: pr.Msg})
+	}
+	return j
+}
+
+// writePlan prints one planned run for people.
+func writePlan(w io.Writer, p assembly.Plan, withItems bool) {
+	pct := 0.0
+	if p.LengthS > 0 {
+		pct = 100 * p.FillS / p.LengthS
+	}
+	nScripts := 0
+	for _, it := range p.Items {
+		if it.Kind == assembly.KindScript {
+			nScripts++
+		}
+	}
+	fmt.Fprintf(w, "%s  %s — %s\n", localTime(p.At), p.Programme, p.Title)
+	fmt.Fprintf(w, "    đầy %s / %s (%.0f%%), %d bài, %s lời\n", fmtDur(p.FillS), fmtDur(p.LengthS), pct, nScripts, fmtDur(p.ScriptS))
+	if withItems {
+		for i := 0; i < len(p.Items); i++ {
+			it := p.Items[i]
+			switch it.Kind {
+			case assembly.KindScript:
+				fmt.Fprintf(w, "    %s  #%-4d %-14s %s\n", fmtDur(it.Seconds), it.ScriptID, it.Topic, it.Title)
+			case assembly.KindFiller: // repeated copies on one line
+				n := 1
+				for i+1 < len(p.Items) && p.Items[i+1].Kind == assembly.KindFiller {
+					i++
+					n++
+				}
+				fmt.Fprintf(w, "    %s  %-20s %s × %d\n", fmtDur(it.Seconds*float64(n)), "", it.Title, n)
+			default:
+				fmt.Fprintf(w, "    %s  %-20s %s\n", fmtDur(it.Seconds), "", it.Title)
+			}
+		}
+	}
+	for _, pr := range p.Problems {
+		fmt.Fprintf(w, "    ! %s\n", problemVI(pr))
+	}
+}
+
+func (e *Env) scheduleNext(ctx context.Context, args []string) error {
+	fs := e.newFlagSet("schedule next", "loa schedule next [--schedules DIR] [--count N] [--json] [--from TIME]")
+	dirFlag := fs.String("schedules", "", "directory of programme files (default: config playout.schedules)")
+	count := fs.Int("count", 10, "how many runs to list")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	fromFlag := fs.String("from", "", "list runs after this instant (RFC 3339, or local \"YYYY-MM-DD HH:MM\"; default now)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "schedule next"); err != nil {
+		return err
+	}
+	if *count < 1 {
+		return inputerr.New("schedule next: --count: must be at least 1")
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	loc := cfg.Location()
+	now := time.Now()
+	if *fromFlag != "" {
+		t, ok := parseInstant(*fromFlag, loc)
+		if !ok {
+			return inputerr.New("schedule next: --from: %q is not a time (RFC 3339 or YYYY-MM-DD HH:MM)", *fromFlag)
+		}
+		now = t
+	}
+	dir, err := e.schedulesFlag(dirFlag)
+	if err != nil {
+		return err
+	}
+	progs, err := e.LoadSchedules(ctx, dir, now)
+	if err != nil {
+		return err
+	}
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	scripts, err := st.Queue.Approved(ctx)
+	if err != nil {
+		return err
+	}
+	log := airlog.New(st.DB)
+	// Airtime so far in each half-year: the current one from the log, later
+	// ones start empty.
+	airtime := map[time.Time]map[string]float64{}
+	for _, r := range upcoming(progs, now, *count) {
+		half, _ := assembly.HalfYear(r.At.In(loc))
+		sofar, ok := airtime[half]
+		if !ok {
+			sofar = map[string]float64{}
+			if half.Before(now) {
+				if sofar, err = log.TopicAirtime(ctx, half, now, false); err != nil {
+					return err
+				}
+			}
+			airtime[half] = sofar
+		}
+		plan := assembly.Assemble(r.Prog, assembly.Input{At: r.At, Candidates: scripts, TopicAirtime: sofar})
+		if *asJSON {
+			if err := json.NewEncoder(e.Stdout).Encode(planJSON(plan, r.Prog.Output)); err != nil {
+				return err
+			}
+			continue
+		}
+		writePlan(e.Stdout, plan, true)
+	}
+	return nil
 }
