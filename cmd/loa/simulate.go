@@ -2,10 +2,288 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"loa/internal/airlog"
+	"loa/internal/assembly"
+	"loa/internal/database"
+	"loa/internal/inputerr"
+	"loa/internal/simulate"
+	"loa/internal/taxonomy"
 )
 
-// TODO(session): replaced by the real command.
 func (e *Env) runSimulate(ctx context.Context, args []string) error {
-	return errors.New("simulate: not implemented yet")
+	fs := e.newFlagSet("simulate", "loa simulate --from DATE --to DATE [--schedules DIR] [--json] [--record] [--runs=false]")
+	fromFlag := fs.String("from", "", "first local date (YYYY-MM-DD), inclusive")
+	toFlag := fs.String("to", "", "last local date (YYYY-MM-DD), inclusive")
+	dirFlag := fs.String("schedules", "", "directory of programme files (default: config playout.schedules)")
+	asJSON := fs.Bool("json", false, "one JSON object per line: runs, then months, then half-years")
+	record := fs.Bool("record", false, "write the simulated runs into the airtime log (marked simulated)")
+	listRuns := fs.Bool("runs", true, "list every run (text output)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "simulate"); err != nil {
+		return err
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	loc := cfg.Location()
+	if *fromFlag == "" || *toFlag == "" {
+		return inputerr.New("simulate: --from and --to are required (local dates YYYY-MM-DD)")
+	}
+	from, err := time.ParseInLocation(database.DateFormat, *fromFlag, loc)
+	if err != nil {
+		return inputerr.New("simulate: --from: %q is not a date YYYY-MM-DD", *fromFlag)
+	}
+	last, err := time.ParseInLocation(database.DateFormat, *toFlag, loc)
+	if err != nil {
+		return inputerr.New("simulate: --to: %q is not a date YYYY-MM-DD", *toFlag)
+	}
+	to := last.AddDate(0, 0, 1) // the whole last day
+	if !from.Before(to) {
+		return inputerr.New("simulate: --to %s is before --from %s", *toFlag, *fromFlag)
+	}
+	if to.Sub(from) > 10*366*24*time.Hour {
+		return inputerr.New("simulate: --from %s --to %s: at most 10 years", *fromFlag, *toFlag)
+	}
+	dir, err := e.schedulesFlag(dirFlag)
+	if err != nil {
+		return err
+	}
+	progs, err := e.LoadSchedules(ctx, dir, from)
+	if err != nil {
+		return err
+	}
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := airlog.New(st.DB)
+	if *record {
+		// Refuse before any work: the real log must stay real.
+		real, err := log.HasReal(ctx)
+		if err != nil {
+			return err
+		}
+		if real {
+			return inputerr.Wrap(simulate.ErrRealBroadcasts)
+		}
+	}
+	scripts, err := st.Queue.Approved(ctx)
+	if err != nil {
+		return err
+	}
+	half, _ := assembly.HalfYear(from)
+	seed, err := log.TopicAirtime(ctx, half, from, false)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	res, err := simulate.Simulate(ctx, simulate.Options{Programmes: progs, Scripts: scripts, From: from, To: to, Location: loc, TopicAirtime: seed})
+	if err != nil {
+		return err
+	}
+	e.Logger.Debug("simulated", "runs", len(res.Runs), "elapsed", time.Since(started))
+	if *record {
+		if err := simulate.Record(ctx, log, res); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		err = writeSimulationJSON(e.Stdout, res, loc)
+	} else {
+		err = writeSimulation(e.Stdout, res, loc, *listRuns)
+	}
+	if err != nil {
+		return err
+	}
+	if *record {
+		fmt.Fprintf(e.Stderr, "loa: recorded %d simulated run(s) in the airtime log of %s\n", len(res.Runs), e.DataDir)
+	}
+	return nil
+}
+
+type simTopicJSON struct {
+	Topic   string  `json:"topic"`
+	Label   string  `json:"label"`
+	Seconds float64 `json:"seconds"`
+}
+
+type simBucketJSON struct {
+	Type     string         `json:"type"` // "month" or "half"
+	Period   string         `json:"period"`
+	Label    string         `json:"label"`
+	Runs     int            `json:"runs"`
+	Empty    int            `json:"empty"`
+	Scripts  int            `json:"scripts"`
+	Distinct int            `json:"distinct_scripts"`
+	Seconds  float64        `json:"seconds"`
+	AirS     float64        `json:"air_s"`
+	Topics   []simTopicJSON `json:"topics"`
+	Missing  []string       `json:"missing_topics"`
+}
+
+func bucketJSON(kind string, b *simulate.Bucket) simBucketJSON {
+	j := simBucketJSON{Type: kind, Period: b.Key, Label: periodLabel(b.Key), Runs: b.Runs, Empty: b.Empty, Scripts: b.Scripts,
+		Distinct: b.Distinct, Seconds: round3(b.Seconds), AirS: round3(b.AirS), Topics: []simTopicJSON{}, Missing: []string{}}
+	for _, t := range taxonomy.Topics() {
+		s := b.ByTopic[t.Code]
+		j.Topics = append(j.Topics, simTopicJSON{Topic: t.Code, Label: t.Label, Seconds: round3(s)})
+		if s == 0 {
+			j.Missing = append(j.Missing, t.Code)
+		}
+	}
+	return j
+}
+
+func writeSimulationJSON(w io.Writer, res *simulate.Result, loc *time.Location) error {
+	enc := json.NewEncoder(w)
+	for _, r := range res.Runs {
+		j := struct {
+			Type string `json:"type"`
+			nextJSON
+		}{"run", planJSON(r.Plan, r.Output)}
+		if err := enc.Encode(j); err != nil {
+			return err
+		}
+	}
+	for _, b := range res.Months {
+		if err := enc.Encode(bucketJSON("month", b)); err != nil {
+			return err
+		}
+	}
+	for _, b := range res.Halves {
+		if err := enc.Encode(bucketJSON("half", b)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// periodLabel says a bucket key in Vietnamese: "Tháng 01/2027",
+// "6 tháng đầu năm 2027", "6 tháng cuối năm 2027".
+func periodLabel(key string) string {
+	if y, h, ok := strings.Cut(key, "-H"); ok {
+		if h == "1" {
+			return "6 tháng đầu năm " + y
+		}
+		return "6 tháng cuối năm " + y
+	}
+	if y, m, ok := strings.Cut(key, "-"); ok {
+		return "Tháng " + m + "/" + y
+	}
+	return key
+}
+
+func minutes(s float64) string { return fmt.Sprintf("%.1f", s/60) }
+
+// pad pads s with spaces to n runes (labels carry diacritics).
+func pad(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}
+
+func padLeft(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return strings.Repeat(" ", n-k) + s
+	}
+	return s
+}
+
+func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, listRuns bool) error {
+	fmt.Fprintf(w, "MÔ PHỎNG PHÁT SÓNG từ %s đến %s\n\n", res.From.In(loc).Format("02/01/2006"),
+		res.To.In(loc).AddDate(0, 0, -1).Format("02/01/2006"))
+	if listRuns {
+		for _, r := range res.Runs {
+			writeSimRun(w, r.Plan)
+		}
+		fmt.Fprintln(w)
+	}
+	topics := taxonomy.Topics()
+	labelW := 0
+	for _, t := range topics {
+		labelW = max(labelW, utf8.RuneCountInString(t.Item+". "+t.Label))
+	}
+	table := func(title string, buckets []*simulate.Bucket, head func(*simulate.Bucket) string) {
+		fmt.Fprintf(w, "%s (phút)\n", title)
+		fmt.Fprint(w, pad("Chủ đề", labelW))
+		for _, b := range buckets {
+			fmt.Fprint(w, padLeft(head(b), 9))
+		}
+		fmt.Fprintln(w, padLeft("Cộng", 9))
+		var total float64
+		for _, t := range topics {
+			fmt.Fprint(w, pad(t.Item+". "+t.Label, labelW))
+			var sum float64
+			for _, b := range buckets {
+				fmt.Fprint(w, padLeft(minutes(b.ByTopic[t.Code]), 9))
+				sum += b.ByTopic[t.Code]
+			}
+			total += sum
+			fmt.Fprintln(w, padLeft(minutes(sum), 9))
+		}
+		fmt.Fprint(w, pad("Tổng cộng", labelW))
+		for _, b := range buckets {
+			fmt.Fprint(w, padLeft(minutes(b.Seconds), 9))
+		}
+		fmt.Fprintln(w, padLeft(minutes(total), 9))
+		fmt.Fprint(w, pad("Số lượt phát (trống)", labelW))
+		for _, b := range buckets {
+			fmt.Fprint(w, padLeft(fmt.Sprintf("%d (%d)", b.Runs, b.Empty), 9))
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w)
+	}
+	table("Thời lượng phát theo chủ đề, theo tháng", res.Months, func(b *simulate.Bucket) string {
+		return "T" + b.From.Format("01/06")
+	})
+	table("Thời lượng phát theo chủ đề, theo 6 tháng", res.Halves, func(b *simulate.Bucket) string {
+		return strings.Replace(b.Key, "-H", " 6T-", 1)
+	})
+	for _, h := range res.Halves {
+		var missing []string
+		for _, t := range topics {
+			if h.ByTopic[t.Code] == 0 {
+				missing = append(missing, t.Item+". "+t.Label)
+			}
+		}
+		if len(missing) == 0 {
+			fmt.Fprintf(w, "%s: mọi chủ đề của kế hoạch đều được phát (%d bài khác nhau, %d lượt bài).\n",
+				periodLabel(h.Key), h.Distinct, h.Scripts)
+			continue
+		}
+		sort.Strings(missing)
+		fmt.Fprintf(w, "%s: CHƯA CÓ thời lượng cho %d chủ đề: %s\n", periodLabel(h.Key), len(missing), strings.Join(missing, "; "))
+	}
+	return nil
+}
+
+func writeSimRun(w io.Writer, p assembly.Plan) {
+	var ids []string
+	for _, it := range p.Items {
+		if it.Kind == assembly.KindScript {
+			ids = append(ids, fmt.Sprintf("#%d", it.ScriptID))
+		}
+	}
+	line := fmt.Sprintf("%s  %-16s %s/%s  %d bài", localTime(p.At), p.Programme, fmtDur(p.FillS), fmtDur(p.LengthS), len(ids))
+	if len(ids) > 0 {
+		line += ": " + strings.Join(ids, " ")
+	}
+	for _, pr := range p.Problems {
+		line += "  ! " + problemVI(pr)
+	}
+	fmt.Fprintln(w, line)
 }
