@@ -121,21 +121,21 @@ type simTopicJSON struct {
 }
 
 type simBucketJSON struct {
-	Type     string         `json:"type"` // "month" or "half"
-	Period   string         `json:"period"`
-	Label    string         `json:"label"`
-	Runs     int            `json:"runs"`
-	Empty    int            `json:"empty"`
-	Scripts  int            `json:"scripts"`
-	Distinct int            `json:"distinct_scripts"`
-	Seconds  float64        `json:"seconds"`
-	AirS     float64        `json:"air_s"`
-	Topics   []simTopicJSON `json:"topics"`
-	Missing  []string       `json:"missing_topics"`
+	Type      string         `json:"type"` // "month" or "half"
+	Period    string         `json:"period"`
+	Label     string         `json:"label"`
+	Runs      int            `json:"runs"`
+	NoScripts int            `json:"runs_without_scripts"`
+	Scripts   int            `json:"scripts"`
+	Distinct  int            `json:"distinct_scripts"`
+	Seconds   float64        `json:"seconds"`
+	AirS      float64        `json:"air_s"`
+	Topics    []simTopicJSON `json:"topics"`
+	Missing   []string       `json:"missing_topics"`
 }
 
 func bucketJSON(kind string, b *simulate.Bucket) simBucketJSON {
-	j := simBucketJSON{Type: kind, Period: b.Key, Label: periodLabel(b.Key), Runs: b.Runs, Empty: b.Empty, Scripts: b.Scripts,
+	j := simBucketJSON{Type: kind, Period: b.Key, Label: periodLabel(b.Key), Runs: b.Runs, NoScripts: b.NoScripts, Scripts: b.Scripts,
 		Distinct: b.Distinct, Seconds: round3(b.Seconds), AirS: round3(b.AirS), Topics: []simTopicJSON{}, Missing: []string{}}
 	for _, t := range taxonomy.Topics() {
 		s := b.ByTopic[t.Code]
@@ -217,11 +217,11 @@ func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, list
 	for _, t := range topics {
 		labelW = max(labelW, utf8.RuneCountInString(t.Item+". "+t.Label))
 	}
-	table := func(title string, buckets []*simulate.Bucket, head func(*simulate.Bucket) string) {
+	table := func(title string, buckets []*simulate.Bucket, colW int, head func(*simulate.Bucket) string) {
 		fmt.Fprintf(w, "%s (phút)\n", title)
 		fmt.Fprint(w, pad("Chủ đề", labelW))
 		for _, b := range buckets {
-			fmt.Fprint(w, padLeft(head(b), 9))
+			fmt.Fprint(w, padLeft(head(b), colW))
 		}
 		fmt.Fprintln(w, padLeft("Cộng", 9))
 		var total float64
@@ -229,7 +229,7 @@ func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, list
 			fmt.Fprint(w, pad(t.Item+". "+t.Label, labelW))
 			var sum float64
 			for _, b := range buckets {
-				fmt.Fprint(w, padLeft(minutes(b.ByTopic[t.Code]), 9))
+				fmt.Fprint(w, padLeft(minutes(b.ByTopic[t.Code]), colW))
 				sum += b.ByTopic[t.Code]
 			}
 			total += sum
@@ -237,21 +237,24 @@ func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, list
 		}
 		fmt.Fprint(w, pad("Tổng cộng", labelW))
 		for _, b := range buckets {
-			fmt.Fprint(w, padLeft(minutes(b.Seconds), 9))
+			fmt.Fprint(w, padLeft(minutes(b.Seconds), colW))
 		}
 		fmt.Fprintln(w, padLeft(minutes(total), 9))
-		fmt.Fprint(w, pad("Số lượt phát (trống)", labelW))
+		fmt.Fprint(w, pad("Số lượt phát (không có bài)", labelW))
 		for _, b := range buckets {
-			fmt.Fprint(w, padLeft(fmt.Sprintf("%d (%d)", b.Runs, b.Empty), 9))
+			fmt.Fprint(w, padLeft(fmt.Sprintf("%d (%d)", b.Runs, b.NoScripts), colW))
 		}
 		fmt.Fprintln(w)
 		fmt.Fprintln(w)
 	}
-	table("Thời lượng phát theo chủ đề, theo tháng", res.Months, func(b *simulate.Bucket) string {
+	table("Thời lượng phát theo chủ đề, theo tháng", res.Months, 9, func(b *simulate.Bucket) string {
 		return "T" + b.From.Format("01/06")
 	})
-	table("Thời lượng phát theo chủ đề, theo 6 tháng", res.Halves, func(b *simulate.Bucket) string {
-		return strings.Replace(b.Key, "-H", " 6T-", 1)
+	table("Thời lượng phát theo chủ đề, theo 6 tháng", res.Halves, 14, func(b *simulate.Bucket) string {
+		if strings.HasSuffix(b.Key, "-H1") {
+			return "6T đầu " + b.Key[:4]
+		}
+		return "6T cuối " + b.Key[:4]
 	})
 	for _, h := range res.Halves {
 		var missing []string

@@ -42,16 +42,16 @@ type Run struct {
 
 // Bucket is airtime in one month ("2027-01") or half-year ("2027-H1").
 type Bucket struct {
-	Key      string
-	From, To time.Time
-	Runs     int                // programme runs scheduled
-	Empty    int                // runs with nothing to air
-	Scripts  int                // script items aired
-	Seconds  float64            // script seconds
-	AirS     float64            // everything aired, jingles and filler included
-	ByTopic  map[string]float64 // script seconds by topic code
-	Distinct int                // distinct scripts aired
-	ids      map[int64]bool
+	Key       string
+	From, To  time.Time
+	Runs      int                // programme runs scheduled
+	NoScripts int                // runs that aired no script (nothing, or only filler)
+	Scripts   int                // script items aired
+	Seconds   float64            // script seconds
+	AirS      float64            // everything aired, jingles and filler included
+	ByTopic   map[string]float64 // script seconds by topic code
+	Distinct  int                // distinct scripts aired
+	ids       map[int64]bool
 }
 
 // Result is a whole simulation.
@@ -114,8 +114,8 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 
 		for _, b := range []*Bucket{month, half} {
 			b.Runs++
-			if len(plan.Items) == 0 {
-				b.Empty++
+			if !plan.HasScripts() {
+				b.NoScripts++
 			}
 			b.AirS += plan.FillS
 		}
