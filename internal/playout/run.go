@@ -28,6 +28,11 @@ type Result struct {
 // log's progress is therefore at most this old after a crash.
 const tick = 500 * time.Millisecond
 
+// lateAfter is how long after its time a run may wait for the output
+// (the previous programme closing its log) before it counts as late, or,
+// with overlap "skip", is skipped.
+const lateAfter = 200 * time.Millisecond
+
 // play runs one programme at its scheduled time at: assemble, prepare,
 // take the output, air, log. late is non-empty when the run is played
 // after its time (why it is late).
@@ -39,6 +44,20 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 	dbctx := context.WithoutCancel(ctx) // log writes must land even while stopping
 	spec := d.runSpec(p, at)
 	output := spec.Output
+	runID := int64(0)
+	defer func() {
+		// A panic leaves a closed row behind, then goes on to cron's
+		// Recover (or spawn's), which logs it.
+		if r := recover(); r != nil {
+			reason := fmt.Sprintf("lỗi nội bộ: %v", r)
+			if runID != 0 {
+				d.closeRun(dbctx, log, runID, airlog.RunEnd{Status: airlog.RunPartial, Reason: reason})
+			} else {
+				d.opt.Log.LogMissed(dbctx, spec, airlog.RunMissed, reason)
+			}
+			panic(r)
+		}
+	}()
 
 	logNotAired := func(status, reason string) Result {
 		id, err := d.opt.Log.LogMissed(dbctx, spec, status, reason)
@@ -93,7 +112,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 		return Result{}
 	}
 	ss := sinks(output)
-	deadline := at.Add(time.Second) // a run ending within a second of this one's start is not an overlap
+	deadline := at.Add(lateAfter) // back to back: the previous run may end a little late
 	if d.opt.Overlap == OverlapDelay {
 		deadline = at.Add(d.opt.Grace)
 	}
@@ -108,7 +127,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 	}
 	defer d.outputs.release(ss)
 
-	runID, err := d.opt.Log.OpenRun(dbctx, spec)
+	runID, err = d.opt.Log.OpenRun(dbctx, spec)
 	if errors.Is(err, airlog.ErrDuplicate) {
 		log.Info("run already in the airtime log")
 		return Result{}
@@ -116,7 +135,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 		log.Error("open run", "err", err)
 		return Result{}
 	}
-	if now := time.Now(); now.After(at.Add(time.Second)) && late == "" {
+	if now := time.Now(); now.After(at.Add(lateAfter)) && late == "" {
 		late = "đầu ra bận"
 		log.Warn("output was busy: run delayed", "delay", now.Sub(at).Round(time.Millisecond))
 	}

@@ -1,0 +1,366 @@
+package playout
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"loa/internal/airlog"
+	"loa/internal/assembly"
+	"loa/internal/database"
+	"loa/internal/schedule"
+)
+
+func testDB(t *testing.T) (*airlog.Log, *sql.DB) {
+	t.Helper()
+	db, err := database.Open(context.Background(), filepath.Join(t.TempDir(), database.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for id := 1; id <= 3; id++ {
+		if _, err := db.Exec(`INSERT INTO scripts (id, title, topic, created_at, updated_at) VALUES (?, 'bài', 'ke-hoach', 'x', 'x')`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return airlog.New(db), db
+}
+
+func testProg(t *testing.T, name, spec string) *schedule.Programme {
+	t.Helper()
+	p := cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+	s, err := p.Parse(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &schedule.Programme{Name: name, Title: "Chương trình " + name, Cron: spec, Location: time.UTC, Rule: s, Schedule: s,
+		Length: time.Minute, Gap: 50 * time.Millisecond, Output: "null"}
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
+}
+
+func script(id int64, secs float64, title string) assembly.Item {
+	return assembly.Item{Kind: assembly.KindScript, ScriptID: id, Title: title, Topic: "ke-hoach", Seconds: secs}
+}
+
+func jingle(secs float64) assembly.Item {
+	return assembly.Item{Kind: assembly.KindJingle, Title: assembly.TitleIntro, Seconds: secs}
+}
+
+func TestPlayOutcomes(t *testing.T) {
+	tests := []struct {
+		name      string
+		planner   *fakePlanner
+		stopAfter time.Duration // cancel ctx this long after air; 0: never
+		wantRun   string
+		wantItems []string // item statuses in order
+	}{
+		{"completed", &fakePlanner{items: []assembly.Item{jingle(0.2), script(1, 0.3, "a"), script(2, 0.25, "b")}},
+			0, airlog.RunCompleted, []string{"aired", "aired", "aired"}},
+		{"stopped mid-item", &fakePlanner{items: []assembly.Item{jingle(0.2), script(1, 2, "a"), script(2, 1, "b")}},
+			700 * time.Millisecond, airlog.RunPartial, []string{"aired", "partial"}},
+		{"broken file", &fakePlanner{items: []assembly.Item{script(1, 0.4, "broken"), script(2, 0.2, "b")}},
+			0, airlog.RunPartial, []string{"partial", "aired"}},
+		{"nothing to air", &fakePlanner{problems: []assembly.Problem{{Code: assembly.NoCandidates, Msg: "no eligible script"}}},
+			0, airlog.RunEmpty, nil},
+		{"ident only", &fakePlanner{items: []assembly.Item{{Kind: assembly.KindFiller, Title: assembly.TitleFiller, Seconds: 0.2}}},
+			0, airlog.RunEmpty, []string{"aired"}},
+		{"planner fails", &fakePlanner{err: errors.New("database is locked")}, 0, airlog.RunMissed, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, _ := testDB(t)
+			air := &fakeAir{}
+			d := New(Options{Planner: tc.planner, Air: air, Log: l, Logger: testLogger(t), Location: time.UTC, Overlap: OverlapSkip})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			at := time.Now().Add(400 * time.Millisecond)
+			if tc.stopAfter > 0 {
+				time.AfterFunc(time.Until(at)+tc.stopAfter, cancel)
+			}
+			res := d.play(ctx, testProg(t, "p", "0 0 * * * *"), at, "")
+			if res.Status != tc.wantRun {
+				t.Fatalf("run status %q (%s), want %q", res.Status, res.Reason, tc.wantRun)
+			}
+			items, _ := l.Items(context.Background(), airlog.Filter{})
+			var got []string
+			for _, it := range items {
+				got = append(got, it.Status)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.wantItems, ",") {
+				t.Fatalf("item statuses %v, want %v", got, tc.wantItems)
+			}
+			runs, _ := l.Runs(context.Background(), airlog.Filter{})
+			if len(runs) != 1 || runs[0].Status != tc.wantRun {
+				t.Fatalf("runs %+v", runs)
+			}
+			if len(air.starts) == 1 {
+				if e := air.starts[0].Sub(at); e < 0 || e > 20*time.Millisecond {
+					t.Errorf("first sample %v after the scheduled time", e)
+				}
+			}
+			if tc.stopAfter > 0 {
+				// The partial item holds exactly what played: the run's
+				// end minus the item's start.
+				last := items[len(items)-1]
+				if want := runs[0].EndedAt.Sub(last.StartedAt).Seconds(); math.Abs(last.Seconds-want) > 0.002 {
+					t.Errorf("partial item %.3f s, run ended %.3f s after it started", last.Seconds, want)
+				}
+				if math.Abs(last.Seconds-(0.7-0.25)) > 0.15 {
+					t.Errorf("partial item aired %.3f s, want ≈0.45", last.Seconds)
+				}
+			}
+			for _, it := range items {
+				if want := it.StartedAt.Add(time.Duration(it.Seconds * float64(time.Second))); it.EndedAt.Sub(want).Abs() > time.Millisecond {
+					t.Errorf("item %d ended %v, want started+seconds %v", it.Position, it.EndedAt, want)
+				}
+			}
+		})
+	}
+}
+
+// TestStartupAccountsForDowntime: runs that passed while loa was down are
+// logged missed, except the latest within grace, which plays late; a run
+// already logged is not touched; upcoming runs within the lead play on time.
+func TestStartupAccountsForDowntime(t *testing.T) {
+	l, _ := testDB(t)
+	ctx := context.Background()
+	p := testProg(t, "p", "*/5 * * * * *")
+	now := time.Now()
+	// One run was logged before loa went down.
+	prev := p.Runs(now.Add(-40*time.Second), now, 1)[0]
+	if _, err := l.LogMissed(ctx, airlog.RunSpec{Programme: "p", ScheduledAt: prev}, airlog.RunEmpty, "x"); err != nil {
+		t.Fatal(err)
+	}
+	d := New(Options{
+		Load:    func(context.Context) ([]*schedule.Programme, error) { return []*schedule.Programme{p}, nil },
+		Planner: &fakePlanner{items: []assembly.Item{script(1, 0.3, "a")}}, Air: &fakeAir{}, Log: l, Logger: testLogger(t),
+		Location: time.UTC, Lead: 2 * time.Second, Grace: 12 * time.Second, Overlap: OverlapDelay,
+		LastAlive: now.Add(-60 * time.Second),
+	})
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- d.Run(rctx, nil) }()
+	time.Sleep(1500 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	runs, _ := l.Runs(ctx, airlog.Filter{})
+	byTime := map[int64]airlog.Run{}
+	for _, r := range runs {
+		if _, dup := byTime[r.ScheduledAt.UnixNano()]; dup {
+			t.Fatalf("duplicate run at %v", r.ScheduledAt)
+		}
+		byTime[r.ScheduledAt.UnixNano()] = r
+	}
+	var late time.Time
+	for _, at := range p.Runs(prev.Add(time.Second), now.Add(time.Nanosecond), 0) {
+		if now.Sub(at) <= 12*time.Second {
+			late = at
+		}
+	}
+	for _, at := range p.Runs(prev.Add(time.Second), now.Add(time.Nanosecond), 0) {
+		r, ok := byTime[at.UnixNano()]
+		switch {
+		case !ok:
+			t.Errorf("no row for %v", at)
+		case at.Equal(late):
+			if r.Status != airlog.RunCompleted || !strings.Contains(r.Reason, "phát muộn") {
+				t.Errorf("late run %v: %s %q", at, r.Status, r.Reason)
+			}
+		case r.Status != airlog.RunMissed || r.Reason != ReasonDown:
+			t.Errorf("run %v: %s %q, want missed", at, r.Status, r.Reason)
+		}
+	}
+	if r := byTime[prev.UnixNano()]; r.Status != airlog.RunEmpty {
+		t.Errorf("earlier run rewritten: %+v", r)
+	}
+}
+
+func TestOverlap(t *testing.T) {
+	for _, policy := range []string{OverlapSkip, OverlapDelay} {
+		t.Run(policy, func(t *testing.T) {
+			l, _ := testDB(t)
+			d := New(Options{Planner: &fakePlanner{items: []assembly.Item{script(1, 0.8, "a")}}, Air: &fakeAir{}, Log: l,
+				Logger: testLogger(t), Location: time.UTC, Grace: 5 * time.Second, Overlap: policy})
+			// a and b share the alsa sink; c plays elsewhere, at once.
+			a, b, c := testProg(t, "a", "0 0 * * * *"), testProg(t, "b", "0 0 * * * *"), testProg(t, "c", "0 0 * * * *")
+			a.Output, b.Output, c.Output = "alsa+wav:x", "alsa", "wav:y"
+			at := time.Now().Add(400 * time.Millisecond)
+			var wg sync.WaitGroup
+			res := make([]Result, 3)
+			for i, p := range []*schedule.Programme{a, b, c} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					when := at
+					if i == 1 {
+						when = at.Add(300 * time.Millisecond)
+					}
+					res[i] = d.play(context.Background(), p, when, "")
+				}()
+			}
+			wg.Wait()
+			if res[0].Status != airlog.RunCompleted || res[2].Status != airlog.RunCompleted {
+				t.Fatalf("a %+v, c %+v", res[0], res[2])
+			}
+			switch policy {
+			case OverlapSkip:
+				if res[1].Status != airlog.RunMissed || !strings.Contains(res[1].Reason, "chương trình a") {
+					t.Fatalf("b %+v, want missed because of a", res[1])
+				}
+			case OverlapDelay:
+				if res[1].Status != airlog.RunCompleted || res[1].StartErrorMS < 400 || !strings.Contains(res[1].Reason, "phát muộn") {
+					t.Fatalf("b %+v, want completed about 0.5 s late", res[1])
+				}
+			}
+		})
+	}
+}
+
+// TestCronRunsAndPanics runs the daemon on a per-second schedule: every
+// run starts on time; a panicking planner is recovered, logged, and leaves
+// a closed row; SIGHUP-style reload swaps the programme set.
+func TestCronRunsAndPanics(t *testing.T) {
+	l, _ := testDB(t)
+	ctx := context.Background()
+	planner := &fakePlanner{items: []assembly.Item{script(1, 0.3, "a")}}
+	var mu sync.Mutex
+	progs := []*schedule.Programme{testProg(t, "every2", "*/2 * * * * *")}
+	boom := &fakePlanner{panic: true}
+	air := &fakeAir{}
+	d := New(Options{
+		Load: func(context.Context) ([]*schedule.Programme, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return progs, nil
+		},
+		Planner: plannerFunc(func(ctx context.Context, p *schedule.Programme, at time.Time) (assembly.Plan, error) {
+			if p.Name == "boom" {
+				return boom.Plan(ctx, p, at)
+			}
+			return planner.Plan(ctx, p, at)
+		}),
+		Air: air, Log: l, Logger: testLogger(t), Location: time.UTC, Lead: 500 * time.Millisecond, Grace: time.Second,
+		Overlap: OverlapSkip,
+	})
+	rctx, cancel := context.WithCancel(ctx)
+	reload := make(chan struct{})
+	done := make(chan error)
+	go func() { done <- d.Run(rctx, reload) }()
+	time.Sleep(4500 * time.Millisecond)
+	mu.Lock()
+	progs = append(progs, testProg(t, "boom", "1/2 * * * * *"))
+	mu.Unlock()
+	reload <- struct{}{}
+	time.Sleep(3 * time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	runs, _ := l.Runs(ctx, airlog.Filter{})
+	var ok, boomed int
+	for _, r := range runs {
+		switch r.Programme {
+		case "every2":
+			if r.Status == airlog.RunCompleted {
+				ok++
+			}
+		case "boom":
+			if r.Status == airlog.RunMissed && strings.Contains(r.Reason, "planner exploded") {
+				boomed++
+			}
+		}
+	}
+	if ok < 3 || boomed < 1 {
+		t.Fatalf("completed every2 runs %d, recovered boom runs %d; runs %+v", ok, boomed, runs)
+	}
+	errs := startErrors(air)
+	t.Logf("start error over %d runs: median %v, worst %v", len(errs), errs[len(errs)/2], errs[len(errs)-1])
+	if errs[len(errs)-1] > 50*time.Millisecond {
+		t.Errorf("worst start error %v", errs[len(errs)-1])
+	}
+}
+
+type plannerFunc func(ctx context.Context, p *schedule.Programme, at time.Time) (assembly.Plan, error)
+
+func (f plannerFunc) Plan(ctx context.Context, p *schedule.Programme, at time.Time) (assembly.Plan, error) {
+	return f(ctx, p, at)
+}
+
+// startErrors is how far each first sample left its whole second, sorted.
+func startErrors(air *fakeAir) []time.Duration {
+	air.mu.Lock()
+	defer air.mu.Unlock()
+	var out []time.Duration
+	for _, s := range air.starts {
+		out = append(out, s.Sub(s.Truncate(time.Second)))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func TestLockRefusesSecondDaemon(t *testing.T) {
+	dir := t.TempDir()
+	l1, last, err := AcquireLock(dir)
+	if err != nil || !last.IsZero() {
+		t.Fatalf("first lock: %v, last alive %v", err, last)
+	}
+	if _, _, err := AcquireLock(dir); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second lock: %v, want ErrLocked", err)
+	}
+	l1.Release()
+	l2, last, err := AcquireLock(dir)
+	if err != nil || last.IsZero() || time.Since(last) > time.Minute {
+		t.Fatalf("relock: %v, last alive %v", err, last)
+	}
+	l2.Release()
+	if _, err := os.Stat(filepath.Join(dir, LockFile)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSinks(t *testing.T) {
+	tests := []struct{ spec, want string }{
+		{"alsa", "alsa"},
+		{"alsa+wav:/var/air", "alsa|wav:/var/air"},
+		{"wav:/a+alsa", "alsa|wav:/a"},
+	}
+	for _, tc := range tests {
+		if got := strings.Join(sinks(tc.spec), "|"); got != tc.want {
+			t.Errorf("sinks(%q) = %q, want %q", tc.spec, got, tc.want)
+		}
+	}
+	paced := []struct{ spec, want string }{
+		{"wav:/x", "null+wav:/x"},
+		{"alsa+wav:/x", "alsa+wav:/x"},
+		{"null:instant+wav:/x", "null:instant+wav:/x"},
+		{"null", "null"},
+	}
+	for _, tc := range paced {
+		if got := PacedSpec(tc.spec); got != tc.want {
+			t.Errorf("PacedSpec(%q) = %q, want %q", tc.spec, got, tc.want)
+		}
+	}
+}
