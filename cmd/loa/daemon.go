@@ -3,9 +3,149 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/inputerr"
+	"loa/internal/output"
+	"loa/internal/playout"
+	"loa/internal/schedule"
 )
 
-// TODO(session): replaced by the real command.
+// runDaemon runs the station: programmes on schedule until SIGTERM/SIGINT
+// (main cancels ctx), schedules reloaded on SIGHUP. With --once NAME it
+// plays that programme now and exits. Logs go to stderr (the journal under
+// systemd).
 func (e *Env) runDaemon(ctx context.Context, args []string) error {
-	return errors.New("daemon: not implemented yet")
+	fs := e.newFlagSet("daemon", "loa daemon [--schedules DIR] [--output SPEC] [--once NAME]")
+	dir := fs.String("schedules", "", "directory of programme files (default: config playout.schedules)")
+	out := fs.String("output", "", "play every programme here: alsa, wav:DIR, null, null:instant, alsa+wav:DIR (default: each programme's)")
+	once := fs.String("once", "", "play this programme now, then exit")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "daemon"); err != nil {
+		return err
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if _, err := output.Parse(playout.PacedSpec(*out)); err != nil {
+			return inputerr.New("daemon: --output: %v", err)
+		}
+	}
+	schedDir, err := e.schedulesFlag(dir)
+	if err != nil {
+		return err
+	}
+	load := func(ctx context.Context) ([]*schedule.Programme, error) {
+		progs, err := e.LoadSchedules(ctx, schedDir, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range progs {
+			spec := p.Output
+			if *out != "" {
+				spec = *out
+			}
+			if _, err := output.Parse(playout.PacedSpec(spec)); err != nil {
+				return nil, inputerr.New("invalid schedule: %s: output: %v", p.File, err)
+			}
+		}
+		return progs, nil
+	}
+	// Refuse to start on invalid schedules before touching anything.
+	progs, err := load(ctx)
+	if err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
+	if *once != "" && !hasProgramme(progs, *once) {
+		return inputerr.New("daemon: --once: no programme named %q in %s", *once, schedDir)
+	}
+
+	lock, lastAlive, err := playout.AcquireLock(e.DataDir)
+	if errors.Is(err, playout.ErrLocked) {
+		pid, _ := os.ReadFile(filepath.Join(e.DataDir, playout.LockFile))
+		return fmt.Errorf("daemon: %w (pid %s)", err, strings.TrimSpace(string(pid)))
+	}
+	if err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
+	defer lock.Release()
+
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	alog := airlog.New(st.DB)
+	d := playout.New(playout.Options{
+		Load:      load,
+		Planner:   playout.StorePlanner{Queue: st.Queue, Log: alog},
+		Air:       &playout.AudioAir{Audio: cfg.Audio},
+		Log:       alog,
+		Logger:    e.Logger,
+		Location:  cfg.Location(),
+		Output:    *out,
+		Lead:      cfg.Playout.Lead.D(),
+		Grace:     cfg.Playout.Grace.D(),
+		Overlap:   cfg.Playout.Overlap,
+		LastAlive: lastAlive,
+		Heartbeat: lock.Touch,
+	})
+
+	if *once != "" {
+		res, err := d.Once(ctx, *once)
+		if err != nil {
+			return fmt.Errorf("daemon --once: %w", err)
+		}
+		e.Logger.Info("once: run ended", "programme", *once, "run", res.RunID, "status", res.Status,
+			"start_error_ms", res.StartErrorMS, "reason", res.Reason)
+		if res.Status == airlog.RunMissed || res.Status == "" {
+			return fmt.Errorf("daemon --once: %s did not air: %s", *once, res.Reason)
+		}
+		return nil
+	}
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reload := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				e.Logger.Info("SIGHUP: reloading schedules")
+				select {
+				case reload <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	if err := d.Run(ctx, reload); err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
+	return nil
+}
+
+func hasProgramme(progs []*schedule.Programme, name string) bool {
+	for _, p := range progs {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
