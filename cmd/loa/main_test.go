@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// binDir holds the loa binary built once for the tests that spawn it.
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+	binDir  string
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// loaBinary builds the real loa command once per test run, for end-to-end
+// tests that run it as a separate process (signals, exit codes, files).
+func loaBinary(t testing.TB) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "loa-bin-")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "loa")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// runLoa runs Main in-process and returns exit code, stdout and stderr.
+func runLoa(t testing.TB, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s:\n got:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "no command given"},
+		{[]string{"--help"}, 0, "Commands:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"script"}, 2, "subcommand required"},
+		{[]string{"script", "fly"}, 2, `unknown subcommand "fly"`},
+		{[]string{"script", "add", "--help"}, 0, "--topic"},
+		{[]string{"script", "show", "abc"}, 2, `"abc" is not a script id`},
+		{[]string{"config", "--help"}, 0, "loa config"},
+	} {
+		code, _, stderr := runLoa(t, append([]string{"--data", t.TempDir()}, tc.args...)...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("loa %v: exit %d, stderr %q; want %d containing %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+func TestConfigCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := runLoa(t, "--data", dir, "config")
+	if code != 0 || !strings.Contains(out, `timezone = "Asia/Ho_Chi_Minh"`) || !strings.Contains(out, "Bình Lương") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	os.WriteFile(filepath.Join(dir, "loa.toml"), []byte("[audio]\nloudness = -16\n"), 0o644)
+	code, _, stderr := runLoa(t, "--data", dir, "config")
+	if code != 2 || !strings.Contains(stderr, "unknown key audio.loudness") {
+		t.Fatalf("exit %d, %q", code, stderr)
+	}
+	alt := filepath.Join(t.TempDir(), "other.toml")
+	os.WriteFile(alt, []byte("[station]\ncommune = \"Tân Lập\"\n"), 0o644)
+	code, out, _ = runLoa(t, "--data", dir, "--config", alt, "config")
+	if code != 0 || !strings.Contains(out, "Tân Lập") {
+		t.Fatalf("--config ignored: %d\n%s", code, out)
+	}
+}
