@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"time"
 
 	"loa/internal/airlog"
@@ -150,41 +149,6 @@ func problemVI(p assembly.Problem) string {
 	return p.Msg
 }
 
-// upcoming returns the next count runs of progs after from, in time order
-// (name order at one instant).
-func upcoming(progs []*schedule.Programme, from time.Time, count int) []struct {
-	Prog *schedule.Programme
-	At   time.Time
-} {
-	ps := append([]*schedule.Programme(nil), progs...)
-	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
-	next := make([]time.Time, len(ps))
-	for i, p := range ps {
-		next[i] = p.Schedule.Next(from)
-	}
-	var out []struct {
-		Prog *schedule.Programme
-		At   time.Time
-	}
-	for len(out) < count {
-		i := -1
-		for j, t := range next {
-			if !t.IsZero() && (i < 0 || t.Before(next[i])) {
-				i = j
-			}
-		}
-		if i < 0 {
-			break
-		}
-		out = append(out, struct {
-			Prog *schedule.Programme
-			At   time.Time
-		}{ps[i], next[i]})
-		next[i] = ps[i].Schedule.Next(next[i])
-	}
-	return out
-}
-
 // parseInstant reads RFC 3339 or a local "YYYY-MM-DD HH:MM" / "YYYY-MM-DD".
 func parseInstant(s string, loc *time.Location) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -326,7 +290,7 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 	// Airtime so far in each half-year: the current one from the log, later
 	// ones start empty.
 	airtime := map[time.Time]map[string]float64{}
-	for _, r := range upcoming(progs, now, *count) {
+	for _, r := range schedule.Upcoming(progs, now, time.Time{}, *count) {
 		half, _ := assembly.HalfYear(r.At.In(loc))
 		sofar, ok := airtime[half]
 		if !ok {

@@ -117,3 +117,4 @@ func (p Problem) Error() string {
 //	(*Programme).Runs(from, to, max) []time.Time          // scheduled starts in [from, to)
 //	LoadFile(ctx, path, opt) (*Programme, []Problem)
 //	OptionsFrom(cfg, measure) Options
+//	Upcoming(progs, from, to, max) []Run                 // runs of several programmes merged in time order

@@ -490,3 +490,36 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// Run is one scheduled start of a programme.
+type Run struct {
+	Prog *Programme
+	At   time.Time
+}
+
+// Upcoming merges the runs of progs in [from, to) in time order (programme
+// name order at one instant), at most max of them. A zero to is open; max
+// <= 0 is no limit (then to must be set).
+func Upcoming(progs []*Programme, from, to time.Time, max int) []Run {
+	ps := append([]*Programme(nil), progs...)
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	next := make([]time.Time, len(ps))
+	for i, p := range ps {
+		next[i] = p.Schedule.Next(from.Add(-time.Nanosecond))
+	}
+	var out []Run
+	for max <= 0 || len(out) < max {
+		i := -1
+		for j, t := range next {
+			if !t.IsZero() && (to.IsZero() || t.Before(to)) && (i < 0 || t.Before(next[i])) {
+				i = j
+			}
+		}
+		if i < 0 {
+			break
+		}
+		out = append(out, Run{ps[i], next[i]})
+		next[i] = ps[i].Schedule.Next(next[i])
+	}
+	return out
+}

@@ -230,3 +230,24 @@ func TestLoadDirErrors(t *testing.T) {
 		t.Errorf("empty dir: %v %v", probs, err)
 	}
 }
+
+func TestUpcoming(t *testing.T) {
+	loc := hcm(t)
+	base, measure := jingles(t)
+	progs, probs, err := Load(context.Background(), "testdata/good", Options{Location: loc, BaseDir: base, Measure: measure})
+	if err != nil || len(probs) > 0 {
+		t.Fatal(err, probs)
+	}
+	var got []string
+	for _, r := range Upcoming(progs, time.Date(2027, 1, 1, 17, 0, 0, 0, loc), time.Time{}, 4) {
+		got = append(got, r.Prog.Name+" "+r.At.In(loc).Format("01-02 15:04"))
+	}
+	// from is inclusive: the Friday 1 January run is the first
+	want := "cchc-hang-tuan 01-01 17:00,tong-ket-thang 01-03 06:30,cchc-hang-tuan 01-05 17:00,cchc-hang-tuan 01-08 17:00"
+	if strings.Join(got, ",") != want {
+		t.Errorf("Upcoming = %v", got)
+	}
+	if n := len(Upcoming(progs, time.Date(2027, 1, 1, 0, 0, 0, 0, loc), time.Date(2027, 7, 1, 0, 0, 0, 0, loc), 0)); n != 52+6 {
+		t.Errorf("first half of 2027: %d runs, want 58", n) // 26 Tuesdays + 26 Fridays, 6 first Sundays
+	}
+}

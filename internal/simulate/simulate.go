@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -71,33 +70,16 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 	if !opt.From.Before(opt.To) {
 		return nil, inputerr.New("simulate: --to must be after --from")
 	}
-	progs := append([]*schedule.Programme(nil), opt.Programmes...)
-	sort.Slice(progs, func(i, j int) bool { return progs[i].Name < progs[j].Name })
 	scripts := append([]queue.Script(nil), opt.Scripts...)
 
 	res := &Result{From: opt.From, To: opt.To}
 	months := map[string]*Bucket{}
 	halves := map[string]*Bucket{}
-	next := make([]time.Time, len(progs))
-	for i, p := range progs {
-		next[i] = p.Schedule.Next(opt.From.Add(-time.Nanosecond))
-	}
-	for {
+	for _, run := range schedule.Upcoming(opt.Programmes, opt.From, opt.To, 0) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		i := -1
-		for j, t := range next {
-			if !t.IsZero() && t.Before(opt.To) && (i < 0 || t.Before(next[i])) {
-				i = j
-			}
-		}
-		if i < 0 {
-			break
-		}
-		p, at := progs[i], next[i]
-		next[i] = p.Schedule.Next(at)
-
+		p, at := run.Prog, run.At
 		local := at.In(opt.Location)
 		half := bucket(halves, &res.Halves, halfKey(local), local, opt.Location)
 		if half.ByTopic == nil {
