@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -112,9 +114,10 @@ func TestMonthlyNext(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var s cron.Schedule = r // what robfig/cron and the daemon call
 			cur := tc.after
 			for _, w := range tc.want {
-				cur = r.Next(cur)
+				cur = s.Next(cur)
 				if got := cur.Format(time.RFC3339); got != w {
 					t.Fatalf("Next after %s = %s, want %s", tc.after, got, w)
 				}
@@ -249,5 +252,50 @@ func TestUpcoming(t *testing.T) {
 	}
 	if n := len(Upcoming(progs, time.Date(2027, 1, 1, 0, 0, 0, 0, loc), time.Date(2027, 7, 1, 0, 0, 0, 0, loc), 0)); n != 52+6 {
 		t.Errorf("first half of 2027: %d runs, want 58", n) // 26 Tuesdays + 26 Fridays, 6 first Sundays
+	}
+}
+
+// TestCronForms goes through Programme.Schedule.Next for each way of
+// writing when.
+func TestCronForms(t *testing.T) {
+	loc := hcm(t)
+	after := time.Date(2026, 11, 26, 12, 0, 0, 0, loc) // Thursday
+	tests := []struct {
+		when string // TOML lines
+		want []string
+	}{
+		{`cron = "0 17 * * 2,5"`, []string{"2026-11-27T17:00:00+07:00", "2026-12-01T17:00:00+07:00"}},
+		{`cron = "30 */10 * * * *"`, []string{"2026-11-26T12:00:30+07:00", "2026-11-26T12:10:30+07:00"}},
+		{`cron = "@daily"`, []string{"2026-11-27T00:00:00+07:00"}},
+		{"cron = \"0 17 * * 2,5\"\ntimezone = \"UTC\"", []string{"2026-11-28T00:00:00+07:00"}},
+		{"monthly = \"first sunday 06:30\"\nactive_from = \"2027-03-01\"", []string{"2027-03-07T06:30:00+07:00", "2027-04-04T06:30:00+07:00"}},
+		{"cron = \"0 17 * * 2,5\"\nactive_until = \"2026-11-27\"", []string{"2026-11-27T17:00:00+07:00", ""}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.when, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.toml")
+			body := "name = \"p\"\ntitle = \"P\"\nlength = \"5s\"\n" + tc.when + "\n"
+			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p, probs := LoadFile(context.Background(), path, Options{Location: loc})
+			if len(probs) > 0 {
+				t.Fatal(probs)
+			}
+			cur := after
+			for _, w := range tc.want {
+				cur = p.Schedule.Next(cur)
+				got := ""
+				if !cur.IsZero() {
+					got = cur.In(loc).Format(time.RFC3339)
+				}
+				if got != w {
+					t.Fatalf("Next = %q, want %q", got, w)
+				}
+			}
+		})
+	}
+	if _, probs := LoadFile(context.Background(), "testdata/good/cchc.toml", Options{}); len(probs) == 0 {
+		t.Error("missing jingles not reported")
 	}
 }
