@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"loa/internal/queue"
 	"loa/internal/schedule"
 )
 
@@ -42,6 +43,10 @@ func HalfYear(t time.Time) (from, to time.Time) {
 func Eligible(prog *schedule.Programme, s *Script, at time.Time) (bool, string) {
 	day := at.In(prog.Location).Format("2006-01-02")
 	switch {
+	case s.Status != queue.Approved: // defence in depth: the queue passes only approved scripts
+		return false, "not approved"
+	case s.AudioSHA256 == "":
+		return false, "no audio"
 	case !s.InWindow(day):
 		return false, "outside its air window"
 	case !s.UnderMaxPlays():
