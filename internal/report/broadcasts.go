@@ -70,4 +70,3 @@ func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast
 	}
 	return nil
 }
-

@@ -2,8 +2,10 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -124,3 +126,8 @@ func StatusLabel(status string) string {
 	}
 	return status
 }
+
+func lowerRune(c rune) rune { return unicode.ToLower(c) }
+
+// roundMS rounds seconds to whole milliseconds, as the sums are kept.
+func roundMS(s float64) float64 { return math.Round(s*1000) / 1000 }

@@ -1,0 +1,212 @@
+package report
+
+import (
+	"reflect"
+	"testing"
+
+	"loa/internal/config"
+	"loa/internal/database"
+)
+
+func TestParsePeriod(t *testing.T) {
+	loc := config.Default().Location()
+	tests := []struct {
+		spec, from, to, start, end, words string
+	}{
+		{"2023-H1", "2023-01-01", "2023-06-30", "2022-12-31T17:00:00.000Z", "2023-06-30T17:00:00.000Z", "6 tháng đầu năm 2023"},
+		{"2023-h2", "2023-07-01", "2023-12-31", "2023-06-30T17:00:00.000Z", "2023-12-31T17:00:00.000Z", "6 tháng cuối năm 2023"},
+		{"2023", "2023-01-01", "2023-12-31", "2022-12-31T17:00:00.000Z", "2023-12-31T17:00:00.000Z", "năm 2023"},
+		{"2023-Q1", "2023-01-01", "2023-03-31", "2022-12-31T17:00:00.000Z", "2023-03-31T17:00:00.000Z", "quý I năm 2023"},
+		{"2023-Q4", "2023-10-01", "2023-12-31", "2023-09-30T17:00:00.000Z", "2023-12-31T17:00:00.000Z", "quý IV năm 2023"},
+		{"2024-02", "2024-02-01", "2024-02-29", "2024-01-31T17:00:00.000Z", "2024-02-29T17:00:00.000Z", "tháng 2 năm 2024"},
+		{"2023-12", "2023-12-01", "2023-12-31", "2023-11-30T17:00:00.000Z", "2023-12-31T17:00:00.000Z", "tháng 12 năm 2023"},
+	}
+	for _, tt := range tests {
+		p, err := ParsePeriod(tt.spec, loc)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.spec, err)
+		}
+		got := []string{p.From, p.To, database.FormatTime(p.Start), database.FormatTime(p.End), PeriodWords(p)}
+		want := []string{tt.from, tt.to, tt.start, tt.end, tt.words}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %q, want %q", tt.spec, got, want)
+		}
+	}
+	for _, bad := range []string{"", "2023-H3", "2023-Q5", "2023-13", "2023-00", "23", "2023-1", "1999", "H1-2023", "2023-06-01"} {
+		if _, err := ParsePeriod(bad, loc); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	p, err := ParseRange("2023-03-01", "2023-03-15", loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := PeriodWords(p); got != "từ ngày 01/03/2023 đến ngày 15/03/2023" {
+		t.Errorf("range words %q", got)
+	}
+	if got := database.FormatTime(p.End); got != "2023-03-15T17:00:00.000Z" {
+		t.Errorf("range end %s", got)
+	}
+	for _, bad := range [][2]string{{"2023-03-15", "2023-03-01"}, {"2023-3-1", "2023-03-02"}, {"2023-03-01", "x"}, {"2023-02-30", "2023-03-01"}} {
+		if _, err := ParseRange(bad[0], bad[1], loc); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{CommuneHeading("Bình Lương"), "XÃ BÌNH LƯƠNG"},
+		{CommuneHeading("xã Ỷ La"), "XÃ Ỷ LA"},
+		{CommuneHeading("phường Đống Đa"), "PHƯỜNG ĐỐNG ĐA"},
+		{CommuneHeading("Thị trấn Phước Bửu"), "THỊ TRẤN PHƯỚC BỬU"},
+		{CommuneHeading("Quảng Ngãi"), "XÃ QUẢNG NGÃI"},
+		{DateLine("Bình Lương", testNow), "Bình Lương, ngày 26 tháng 11 năm 2026"},
+		{DateLine("Bình Lương", local(t, "2027-01-05 08:00:00")), "Bình Lương, ngày 05 tháng 01 năm 2027"},
+		{DateLine("Bình Lương", local(t, "2027-03-09 08:00:00")), "Bình Lương, ngày 09 tháng 3 năm 2027"},
+		{Minutes(2617), "43 phút 37 giây"},
+		{Minutes(125.5), "2 phút 6 giây"},
+		{Clock(3725), "1:02:05"},
+		{Thousands(1234567), "1.234.567"},
+		{Thousands(999), "999"},
+		{Decimal(43.61666), "43,6"},
+		{MonthLabel("2023-06"), "Tháng 06/2023"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
+		}
+	}
+}
+
+type figures struct {
+	Items, Scripts, Failed, SimItems, SimRuns, OpenItems, OpenRuns int64
+	Airtime                                                        float64
+	Runs                                                           Runs
+	Jingles, Fillers                                               [2]float64
+	Simulated                                                      bool
+	Topics                                                         map[string][2]float64
+	Months                                                         map[string][2]float64
+	Uncovered                                                      []string
+}
+
+func figuresOf(r *Report) figures {
+	f := figures{Items: r.Items, Scripts: r.Scripts, Failed: r.FailedItems, SimItems: r.SimulatedItems, SimRuns: r.SimulatedRuns,
+		OpenItems: r.OpenItems, OpenRuns: r.OpenRuns, Airtime: r.AirtimeS, Runs: r.Runs,
+		Jingles: [2]float64{float64(r.Jingles.Items), r.Jingles.AirtimeS}, Fillers: [2]float64{float64(r.Fillers.Items), r.Fillers.AirtimeS},
+		Simulated: r.Simulated, Topics: map[string][2]float64{}, Months: map[string][2]float64{}, Uncovered: r.UncoveredTopics}
+	for _, b := range r.ByTopic {
+		if b.Items > 0 {
+			f.Topics[b.Code] = [2]float64{float64(b.Items), b.AirtimeS}
+		}
+	}
+	for _, m := range r.ByMonth {
+		if m.Items > 0 {
+			f.Months[m.Month] = [2]float64{float64(m.Items), m.AirtimeS}
+		}
+	}
+	return f
+}
+
+// TestFigures checks every figure of the fixture log over periods whose
+// boundaries fall on the fixture's items to the second.
+func TestFigures(t *testing.T) {
+	db := fixture(t)
+	cfg := config.Default()
+	h1 := figures{
+		Items: 7, Scripts: 4, Failed: 1, SimItems: 1, SimRuns: 1, OpenItems: 1, OpenRuns: 1, Airtime: 2617,
+		Runs: Runs{Completed: 3, Partial: 1, Missed: 1, Empty: 1}, Jingles: [2]float64{1, 15}, Fillers: [2]float64{1, 60},
+		Simulated: true,
+		Topics: map[string][2]float64{"chu-truong": {2, 320.75}, "ke-hoach": {3, 406.5}, "mot-cua-dvc": {1, 90.75}, "mo-hinh": {1, 1799}},
+		Months: map[string][2]float64{"2023-01": {1, 120.5}, "2023-03": {2, 500.25}, "2023-04": {1, 45.5}, "2023-05": {1, 90.75}, "2023-06": {2, 1860}},
+		Uncovered: []string{"ket-qua", "quyen-nghia-vu", "dan-chu-ntm"},
+	}
+	h2 := figures{
+		Items: 2, Scripts: 2, Airtime: 250, Runs: Runs{Completed: 1},
+		Topics:    map[string][2]float64{"quyen-nghia-vu": {1, 100}, "chu-truong": {1, 150}},
+		Months:    map[string][2]float64{"2023-07": {2, 250}},
+		Uncovered: []string{"ke-hoach", "ket-qua", "mo-hinh", "dan-chu-ntm", "mot-cua-dvc"},
+	}
+	tests := []struct {
+		spec string
+		want figures
+	}{
+		{"2023-H1", h1},
+		{"2023-H2", h2},
+		{"2023-Q3", h2},
+		{"2023-07", h2},
+		{"2022-H2", figures{Items: 1, Scripts: 1, Airtime: 1, Runs: Runs{Completed: 1}, Jingles: [2]float64{1, 30},
+			Topics: map[string][2]float64{"chu-truong": {1, 1}}, Months: map[string][2]float64{"2022-12": {1, 1}},
+			Uncovered: []string{"ke-hoach", "ket-qua", "mo-hinh", "quyen-nghia-vu", "dan-chu-ntm", "mot-cua-dvc"}}},
+		{"2023-06", figures{Items: 2, Scripts: 2, Airtime: 1860, Runs: Runs{Completed: 1}, OpenItems: 1, OpenRuns: 1,
+			Topics: map[string][2]float64{"mo-hinh": {1, 1799}, "ke-hoach": {1, 61}}, Months: map[string][2]float64{"2023-06": {2, 1860}},
+			Uncovered: []string{"chu-truong", "ket-qua", "quyen-nghia-vu", "dan-chu-ntm", "mot-cua-dvc"}}},
+		{"2023", figures{
+			Items: 9, Scripts: 5, Failed: 1, SimItems: 1, SimRuns: 1, OpenItems: 1, OpenRuns: 1, Airtime: 2867,
+			Runs: Runs{Completed: 4, Partial: 1, Missed: 1, Empty: 1}, Jingles: [2]float64{1, 15}, Fillers: [2]float64{1, 60}, Simulated: true,
+			Topics: map[string][2]float64{"chu-truong": {3, 470.75}, "ke-hoach": {3, 406.5}, "mot-cua-dvc": {1, 90.75}, "mo-hinh": {1, 1799}, "quyen-nghia-vu": {1, 100}},
+			Months: map[string][2]float64{"2023-01": {1, 120.5}, "2023-03": {2, 500.25}, "2023-04": {1, 45.5}, "2023-05": {1, 90.75}, "2023-06": {2, 1860}, "2023-07": {2, 250}},
+			Uncovered: []string{"ket-qua", "dan-chu-ntm"}}},
+		{"2024", figures{Topics: map[string][2]float64{}, Months: map[string][2]float64{},
+			Uncovered: []string{"chu-truong", "ke-hoach", "ket-qua", "mo-hinh", "quyen-nghia-vu", "dan-chu-ntm", "mot-cua-dvc"}}},
+	}
+	for _, tt := range tests {
+		r := build(t, db, cfg, tt.spec)
+		if got := figuresOf(r); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tt.spec, got, tt.want)
+		}
+		if len(r.ByTopic) != 7 {
+			t.Errorf("%s: %d topics listed, want all 7", tt.spec, len(r.ByTopic))
+		}
+		checkSums(t, tt.spec, r)
+	}
+
+	// A one-day range on each side of the half-year boundary.
+	loc := cfg.Location()
+	for _, tt := range []struct {
+		from, to string
+		items    int64
+		airtime  float64
+	}{
+		{"2023-06-30", "2023-06-30", 2, 1860},
+		{"2023-07-01", "2023-07-01", 2, 250},
+		{"2022-12-31", "2023-01-01", 2, 121.5},
+	} {
+		p, err := ParseRange(tt.from, tt.to, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Build(t.Context(), db, cfg, p, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Items != tt.items || r.AirtimeS != tt.airtime {
+			t.Errorf("%s..%s: %d items %.3f s, want %d %.3f", tt.from, tt.to, r.Items, r.AirtimeS, tt.items, tt.airtime)
+		}
+	}
+}
+
+// checkSums checks that every breakdown adds up to the totals.
+func checkSums(t *testing.T, name string, r *Report) {
+	t.Helper()
+	for what, bs := range map[string][]Bucket{"topic": r.ByTopic, "area": r.ByArea, "audience": r.ByAudience} {
+		var n int64
+		var s float64
+		for _, b := range bs {
+			n += b.Items
+			s += b.AirtimeS
+		}
+		if n != r.Items || roundMS(s) != r.AirtimeS {
+			t.Errorf("%s: by %s adds up to %d, %.3f s; totals %d, %.3f s", name, what, n, s, r.Items, r.AirtimeS)
+		}
+	}
+	var n int64
+	var s float64
+	for _, m := range r.ByMonth {
+		n += m.Items
+		s += m.AirtimeS
+	}
+	if n != r.Items || roundMS(s) != r.AirtimeS {
+		t.Errorf("%s: by month adds up to %d, %.3f s; totals %d, %.3f s", name, n, s, r.Items, r.AirtimeS)
+	}
+}
