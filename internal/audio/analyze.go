@@ -29,7 +29,17 @@ func (i Info) Seconds() float64 {
 // Analyze decodes the whole stream, measuring loudness and true peak in the
 // same pass. Errors wrap ErrEmpty, ErrNotAudio, ErrUnsupported or
 // ErrCorrupt, or are ctx.Err().
-func Analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
+func Analyze(ctx context.Context, r io.ReadSeeker) (Info, error) {
+	info, err := analyze(ctx, r)
+	if err != nil {
+		return Info{}, err
+	}
+	return info, nil
+}
+
+// analyze is Analyze, but on ErrCorrupt it also returns what was measured
+// up to the damage (the renderer plays damaged files up to the damage).
+func analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			info, err = Info{}, fmt.Errorf("%w: decoder panic: %v", ErrCorrupt, p)
@@ -55,7 +65,9 @@ func Analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
 			if errors.Is(rerr, io.EOF) {
 				break
 			}
-			return Info{}, rerr
+			info.IntegratedLUFS = m.Integrated()
+			info.TruePeakDBTP = m.TruePeak()
+			return info, rerr
 		}
 	}
 	info.IntegratedLUFS = m.Integrated()

@@ -126,7 +126,11 @@ func (r *Renderer) measure(ctx context.Context, it *Item) (Info, error) {
 		return Info{}, err
 	}
 	defer f.Close()
-	info, err := Analyze(ctx, f)
+	info, err := analyze(ctx, f)
+	if errors.Is(err, ErrCorrupt) && info.Frames > 0 {
+		// Play up to the damage; the error is reported when it is reached.
+		return info, nil
+	}
 	if err != nil {
 		return Info{}, fmt.Errorf("measure %s: %w", it.Path, err)
 	}
