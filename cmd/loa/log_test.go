@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,19 +106,7 @@ func TestLogGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errb.String())
 			}
-			golden := filepath.Join("testdata", "log", tc.name+".golden")
-			if os.Getenv("UPDATE_GOLDEN") != "" {
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out.String() != string(want) {
-				t.Errorf("output differs from %s:\n%s", golden, out.String())
-			}
+			golden(t, filepath.Join("log", tc.name+".golden"), out.String())
 		})
 	}
 }
