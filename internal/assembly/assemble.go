@@ -152,6 +152,7 @@ func Assemble(prog *schedule.Programme, in Input) Plan {
 		count++
 		airtime[s.Topic] += Seconds(s)
 	}
+	used = improveFill(cands, taken, chosen, used, plan.LengthS)
 	switch {
 	case len(cands) == 0:
 		plan.Problems = append(plan.Problems, Problem{Code: NoCandidates, Msg: "no approved script may air in this programme now"})
@@ -201,6 +202,43 @@ func Assemble(prog *schedule.Programme, in Input) Plan {
 	}
 	plan.FillS = off
 	return plan
+}
+
+// improveFill fills more of the slot after the greedy choice: from the
+// lowest-ranked normal script up, each may be replaced by the longest
+// unchosen script of the same topic and priority that still fits in its
+// place. Topic balance and priorities stay as ranked; only the order by
+// plays and approval within a topic yields, to time that would otherwise
+// be lost. It returns the new used time; chosen is changed in place.
+func improveFill(cands []*Script, taken []bool, chosen []*Script, used, length float64) float64 {
+	for k := len(chosen) - 1; k >= 0; k-- {
+		c := chosen[k]
+		if priorityRank(c.Priority) < 2 {
+			continue
+		}
+		best := -1
+		for i, u := range cands {
+			if taken[i] || u.Priority != c.Priority || u.Topic != c.Topic || Seconds(u) <= Seconds(c) ||
+				used-Seconds(c)+Seconds(u) > length+eps {
+				continue
+			}
+			if best < 0 || Seconds(u) > Seconds(cands[best]) || (Seconds(u) == Seconds(cands[best]) && u.ID < cands[best].ID) {
+				best = i
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		for i, x := range cands {
+			if x == c {
+				taken[i] = false
+			}
+		}
+		taken[best] = true
+		used += Seconds(cands[best]) - Seconds(c)
+		chosen[k] = cands[best]
+	}
+	return used
 }
 
 // better reports whether a goes before b: emergency, priority, least-aired

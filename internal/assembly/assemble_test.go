@@ -160,6 +160,12 @@ func TestAssemble(t *testing.T) {
 		{"fill: skip what does not fit, take a shorter one", prog(5*time.Minute, jingles), []Script{
 			script(1, "ke-hoach", 120), script(2, "mo-hinh", 200), script(3, "ket-qua", 90.5), script(4, "chu-truong", 30),
 		}, nil},
+		{"a longer script of the same topic uses the time left", prog(5 * time.Minute), []Script{
+			// greedy: 1 (150) + 2 (100) = 250; 3 does not fit; 4 (140, played
+			// more) takes the place of 2: 290
+			script(1, "ke-hoach", 150), script(2, "mo-hinh", 100), script(3, "ket-qua", 60, plays(1)),
+			script(4, "mo-hinh", 140, plays(2)), script(5, "mo-hinh", 160, plays(3)),
+		}, nil},
 		{"exactly full", prog(5*time.Minute, jingles), []Script{
 			// 10 + 2 + 141 + 2 + 140 + 2 + 5 = 302 > 300; 10+2+139+2+140+2+5 = 300
 			script(1, "ke-hoach", 139), script(2, "mo-hinh", 140), script(3, "ket-qua", 1),

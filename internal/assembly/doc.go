@@ -8,7 +8,9 @@
 // reached its max plays, aired less than the programme's repeat_days ago, or
 // is not among the programme's topics or audiences. The slot's length minus
 // intro, outro and gaps is filled greedily in that order with every script
-// that still fits, so the programme never exceeds its slot.
+// that still fits, so the programme never exceeds its slot; then, to use
+// the time left, a chosen normal script may give its place to a longer
+// unchosen one of the same topic that fits.
 //
 // Assemble is pure: the same inputs give the same Plan. The daemon
 // assembles ahead of air time (playout.lead) and, before air, checks each
