@@ -187,14 +187,14 @@ type nextProblemJS struct {
 	Message  string `json:"message"`
 }
 
-func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+func roundJSON(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 
 func planJSON(p assembly.Plan, output string) nextJSON {
 	j := nextJSON{Programme: p.Programme, Title: p.Title, At: p.At.Format(time.RFC3339), Output: output,
-		LengthS: round3(p.LengthS), FillS: round3(p.FillS), ScriptS: round3(p.ScriptS), Items: []nextItemJSON{}}
+		LengthS: roundJSON(p.LengthS), FillS: roundJSON(p.FillS), ScriptS: roundJSON(p.ScriptS), Items: []nextItemJSON{}}
 	for _, it := range p.Items {
 		if it.Kind == assembly.KindScript {
-			j.Items = append(j.Items, nextItemJSON{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: round3(it.Seconds)})
+			j.Items = append(j.Items, nextItemJSON{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: roundJSON(it.Seconds)})
 		}
 	}
 	for _, pr := range p.Problems {

@@ -136,10 +136,10 @@ type simBucketJSON struct {
 
 func bucketJSON(kind string, b *simulate.Bucket) simBucketJSON {
 	j := simBucketJSON{Type: kind, Period: b.Key, Label: periodLabel(b.Key), Runs: b.Runs, NoScripts: b.NoScripts, Scripts: b.Scripts,
-		Distinct: b.Distinct, Seconds: round3(b.Seconds), AirS: round3(b.AirS), Topics: []simTopicJSON{}, Missing: []string{}}
+		Distinct: b.Distinct, Seconds: roundJSON(b.Seconds), AirS: roundJSON(b.AirS), Topics: []simTopicJSON{}, Missing: []string{}}
 	for _, t := range taxonomy.Topics() {
 		s := b.ByTopic[t.Code]
-		j.Topics = append(j.Topics, simTopicJSON{Topic: t.Code, Label: t.Label, Seconds: round3(s)})
+		j.Topics = append(j.Topics, simTopicJSON{Topic: t.Code, Label: t.Label, Seconds: roundJSON(s)})
 		if s == 0 {
 			j.Missing = append(j.Missing, t.Code)
 		}
