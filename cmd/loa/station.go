@@ -65,7 +65,7 @@ func (e *Env) progress() queue.Progress {
 	var last time.Time
 	var shown bool
 	return func(phase string, done, total int64) {
-		if total < 8<<20 { // small files are done before anyone could read it
+		if total < 2<<20 { // small files are done before anyone could read it
 			return
 		}
 		if done < total && time.Since(last) < 200*time.Millisecond {
