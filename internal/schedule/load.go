@@ -54,6 +54,21 @@ func Load(ctx context.Context, dir string, opt Options) ([]*Programme, []Problem
 	if err != nil {
 		return nil, nil, fmt.Errorf("read schedules %s: %w", dir, err)
 	}
+	if m := opt.Measure; m != nil { // the programmes share jingles: measure each file once
+		type result struct {
+			secs float64
+			err  error
+		}
+		seen := map[string]result{}
+		opt.Measure = func(ctx context.Context, path string) (float64, error) {
+			if r, ok := seen[path]; ok {
+				return r.secs, r.err
+			}
+			secs, err := m(ctx, path)
+			seen[path] = result{secs, err}
+			return secs, err
+		}
+	}
 	var progs []*Programme
 	var probs []Problem
 	n := 0
