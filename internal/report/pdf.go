@@ -46,6 +46,7 @@ type pdfRow struct {
 	cells []string
 	mark  bool
 	bold  bool
+	red   bool // red, not bold: a simulated broadcast in the list
 }
 
 // WritePDF writes the report as an A4 PDF in the layout of a Vietnamese
@@ -152,9 +153,9 @@ func (r *Report) pdfHead(d pdfDoc) {
 	d.SetY(max(leftBottom, d.GetY()) + 8)
 	// Title.
 	d.centered(marginL, contentW, 7, "BÁO CÁO", "B", 14)
-	d.font("B", 12)
-	d.SetX(marginL + 10)
-	d.MultiCell(contentW-20, 6, r.Title, "", "C", false)
+	// The heading and the period on their own lines, never broken mid-phrase.
+	d.centered(marginL, contentW, 6, Heading, "B", 12)
+	d.centered(marginL, contentW, 6, PeriodWords(r.period), "B", 12)
 	d.Line(pageW/2-15-(marginR-marginL)/2, d.GetY()+1, pageW/2+15-(marginR-marginL)/2, d.GetY()+1)
 	d.Ln(6)
 }
@@ -194,26 +195,30 @@ func (r *Report) pdfWarnings(d pdfDoc) {
 
 // table draws cols and rows, repeating the header on each new page and
 // keeping each row whole.
-func (d pdfDoc) table(cols []pdfCol, rows []pdfRow) {
+func (d pdfDoc) table(cols []pdfCol, rows []pdfRow) { d.tableSized(cols, rows, tableSize) }
+
+// tableSized is table with a font size.
+func (d pdfDoc) tableSized(cols []pdfCol, rows []pdfRow, size float64) {
+	line := tableLine * size / tableSize
 	d.SetLineWidth(0.2)
 	drawRow := func(cells []string, head, bold, mark bool) {
 		style := ""
 		if head || bold {
 			style = "B"
 		}
-		d.font(style, tableSize)
+		d.font(style, size)
 		lines := make([][]string, len(cols))
 		n := 1
 		for i, c := range cols {
 			lines[i] = d.SplitText(cells[i], c.w)
 			n = max(n, len(lines[i]))
 		}
-		h := float64(n)*tableLine + 2*tablePad
+		h := float64(n)*line + 2*tablePad
 		if d.GetY()+h > bottomLimit {
 			d.AddPage()
 			if !head {
-				d.tableHeader(cols)
-				d.font(style, tableSize)
+				d.tableHeader(cols, size)
+				d.font(style, size)
 			}
 		}
 		y, x := d.GetY(), marginL
@@ -228,41 +233,41 @@ func (d pdfDoc) table(cols []pdfCol, rows []pdfRow) {
 				d.Rect(x, y, c.w, h, "D")
 			}
 			for j, l := range lines[i] {
-				d.SetXY(x, y+tablePad+float64(j)*tableLine)
+				d.SetXY(x, y+tablePad+float64(j)*line)
 				align := c.align
 				if head {
 					align = "C"
 				}
-				d.CellFormat(c.w, tableLine, l, "", 0, align, false, 0, "")
+				d.CellFormat(c.w, line, l, "", 0, align, false, 0, "")
 			}
 			x += c.w
 		}
 		d.SetTextColor(0, 0, 0)
 		d.SetXY(marginL, y+h)
 	}
-	d.ensure(3 * (tableLine + 2*tablePad))
-	d.tableHeader(cols)
+	d.ensure(3 * (line + 2*tablePad))
+	d.tableHeader(cols, size)
 	for _, r := range rows {
-		drawRow(r.cells, false, r.bold || r.mark, r.mark)
+		drawRow(r.cells, false, r.bold || r.mark, r.mark || r.red)
 	}
 	d.Ln(2)
-	_ = drawRow
 }
 
-func (d pdfDoc) tableHeader(cols []pdfCol) {
-	d.font("B", tableSize)
+func (d pdfDoc) tableHeader(cols []pdfCol, size float64) {
+	d.font("B", size)
+	line := tableLine * size / tableSize
 	n := 1
 	for _, c := range cols {
 		n = max(n, len(d.SplitText(c.title, c.w)))
 	}
-	h := float64(n)*tableLine + 2*tablePad
+	h := float64(n)*line + 2*tablePad
 	y, x := d.GetY(), marginL
 	d.SetFillColor(225, 230, 240)
 	for _, c := range cols {
 		d.Rect(x, y, c.w, h, "FD")
 		for j, l := range d.SplitText(c.title, c.w) {
-			d.SetXY(x, y+tablePad+float64(j)*tableLine)
-			d.CellFormat(c.w, tableLine, l, "", 0, "C", false, 0, "")
+			d.SetXY(x, y+tablePad+float64(j)*line)
+			d.CellFormat(c.w, line, l, "", 0, "C", false, 0, "")
 		}
 		x += c.w
 	}
@@ -445,7 +450,7 @@ func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 		}
 		rows = append(rows, pdfRow{cells: []string{
 			fmt.Sprint(n), b.Started.Format("02/01/2006"), b.Started.Format("15:04:05"), b.Programme, b.Title, item,
-			Thousands(int64(b.Seconds + 0.5)), status}, mark: b.Simulated})
+			Thousands(int64(b.Seconds + 0.5)), status}, red: b.Simulated})
 		return nil
 	})
 	if err != nil {
@@ -455,8 +460,8 @@ func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 		d.para(fmt.Sprintf("Dưới đây là %s lượt phát đầu tiên trong tổng số %s lượt. %s", Thousands(int64(n)), Thousands(r.Items), more))
 		d.Ln(1)
 	}
-	d.table([]pdfCol{{"STT", 11, "R"}, {"Ngày", 20, "C"}, {"Giờ", 16, "C"}, {"Chương trình", 30, "L"}, {"Tên bài", 44, "L"},
-		{"Chủ đề (mục)", 13, "C"}, {"Số giây", 14, "R"}, {"Trạng thái", 17, "L"}}, rows)
+	d.tableSized([]pdfCol{{"STT", 10, "R"}, {"Ngày", 19, "C"}, {"Giờ", 15, "C"}, {"Chương trình", 30, "L"}, {"Tên bài", 48, "L"},
+		{"Chủ đề (mục)", 14, "C"}, {"Số giây", 13, "R"}, {"Trạng thái", 16, "L"}}, rows, 8)
 	if int64(n) < r.Items {
 		d.para(fmt.Sprintf("(Còn %s lượt phát không in trong báo cáo này. %s)", Thousands(r.Items-int64(n)), more))
 	}

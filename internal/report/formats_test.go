@@ -1,0 +1,459 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"loa/internal/config"
+	"loa/internal/report/reporttest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+func render(t *testing.T, r *Report, format string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.Render(context.Background(), format, &b); err != nil {
+		t.Fatalf("render %s: %v", format, err)
+	}
+	return b.Bytes()
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden file (go test -update rewrites it):\n%s", name, got)
+	}
+	if !norm.NFC.IsNormal(got) {
+		t.Errorf("%s is not NFC", name)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	db := fixture(t)
+	cfg := config.Default()
+	for _, spec := range []string{"2023-H1", "2023-H2"} {
+		r := build(t, db, cfg, spec)
+		out := render(t, r, "json")
+		golden(t, spec+".json", out)
+
+		var got struct {
+			From, To        string
+			Items           int64
+			AirtimeS        float64 `json:"airtime_s"`
+			Scripts         int64
+			Simulated       bool
+			Runs            map[string]int64
+			ByTopic         []map[string]any `json:"by_topic"`
+			ByArea          []map[string]any `json:"by_area"`
+			ByAudience      []map[string]any `json:"by_audience"`
+			ByMonth         []map[string]any `json:"by_month"`
+			UncoveredTopics []string         `json:"uncovered_topics"`
+		}
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.From != r.From || got.To != r.To || got.Items != r.Items || got.AirtimeS != r.AirtimeS ||
+			got.Scripts != r.Scripts || got.Simulated != r.Simulated || len(got.ByTopic) != 7 ||
+			len(got.UncoveredTopics) != len(r.UncoveredTopics) || len(got.ByMonth) != 6 || len(got.ByArea) != 7 || len(got.ByAudience) != 3 {
+			t.Errorf("%s: JSON does not carry the figures: %+v", spec, got)
+		}
+		for _, k := range []string{"completed", "partial", "missed", "empty"} {
+			if _, ok := got.Runs[k]; !ok {
+				t.Errorf("%s: runs.%s missing", spec, k)
+			}
+		}
+		for _, b := range got.ByTopic {
+			for _, k := range []string{"code", "label", "items", "airtime_s"} {
+				if _, ok := b[k]; !ok {
+					t.Errorf("%s: by_topic entry lacks %s", spec, k)
+				}
+			}
+		}
+	}
+}
+
+func readCSV(t *testing.T, data []byte) [][]string {
+	t.Helper()
+	if !bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		t.Fatal("CSV has no UTF-8 byte-order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestCSV(t *testing.T) {
+	db := fixture(t)
+	r := build(t, db, config.Default(), "2023-H1")
+	list := render(t, r, "csv")
+	golden(t, "2023-H1.csv", list)
+	rows := readCSV(t, list)
+	if strings.Join(rows[0], "|") != strings.Join(CSVHeader, "|") {
+		t.Fatalf("header %q", rows[0])
+	}
+	rows = rows[1:]
+	if int64(len(rows)) != r.Items {
+		t.Fatalf("%d rows, want one per broadcast (%d)", len(rows), r.Items)
+	}
+	var sum float64
+	var sim, partial int
+	for _, row := range rows {
+		s, err := strconv.ParseFloat(row[10], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += s
+		if row[12] == "MÔ PHỎNG" {
+			sim++
+		}
+		if row[11] == "phát một phần" {
+			partial++
+		}
+	}
+	if roundMS(sum) != r.AirtimeS || sim != 1 || partial != 1 {
+		t.Errorf("CSV: sum %.3f s, %d simulated, %d partial; want %.3f, 1, 1", sum, sim, partial, r.AirtimeS)
+	}
+	first, last := rows[0], rows[len(rows)-1]
+	if first[1] != "2023-01-01" || first[2] != "00:00:00" || last[1] != "2023-06-30" || last[2] != "23:59:59" {
+		t.Errorf("CSV first %q last %q: want local times at the period's edges", first[:3], last[:3])
+	}
+
+	sum2 := render(t, r, "csv-summary")
+	golden(t, "2023-H1-summary.csv", sum2)
+	srows := readCSV(t, sum2)
+	fig := map[string][]string{}
+	for _, row := range srows[1:] {
+		fig[row[0]+"/"+row[1]] = row
+	}
+	want := map[string][3]string{
+		SecTotal + "/luot-phat":           {"7", "2617", ""},
+		SecTotal + "/so-bai":              {"4", "", ""},
+		SecTotal + "/phat-loi":            {"1", "", ""},
+		SecTotal + "/mo-phong":            {"1", "", ""},
+		SecTotal + "/chua-ket-thuc":       {"1", "", ""},
+		SecRuns + "/completed":            {"3", "", ""},
+		SecRuns + "/partial":              {"1", "", ""},
+		SecRuns + "/missed":               {"1", "", ""},
+		SecRuns + "/empty":                {"1", "", ""},
+		SecOther + "/jingle":              {"1", "15", ""},
+		SecOther + "/filler":              {"1", "60", ""},
+		SecTopic + "/chu-truong":          {"2", "320.75", ""},
+		SecTopic + "/ke-hoach":            {"3", "406.5", ""},
+		SecTopic + "/ket-qua":             {"0", "0", Uncovered},
+		SecTopic + "/mo-hinh":             {"1", "1799", ""},
+		SecTopic + "/quyen-nghia-vu":      {"0", "0", Uncovered},
+		SecTopic + "/dan-chu-ntm":         {"0", "0", Uncovered},
+		SecTopic + "/mot-cua-dvc":         {"1", "90.75", ""},
+		SecArea + "/the-che":              {"2", "320.75", ""},
+		SecArea + "/thu-tuc":              {"3", "406.5", ""},
+		SecArea + "/hien-dai-hoa":         {"1", "1799", ""},
+		SecArea + "/":                     {"1", "90.75", ""},
+		SecArea + "/bo-may":               {"0", "0", ""},
+		SecAudience + "/nguoi-dan":        {"3", "411.5", ""},
+		SecAudience + "/can-bo-cong-chuc": {"3", "406.5", ""},
+		SecAudience + "/lanh-dao":         {"1", "1799", ""},
+		SecMonth + "/2023-01":             {"1", "120.5", ""},
+		SecMonth + "/2023-02":             {"0", "0", ""},
+		SecMonth + "/2023-03":             {"2", "500.25", ""},
+		SecMonth + "/2023-04":             {"1", "45.5", ""},
+		SecMonth + "/2023-05":             {"1", "90.75", ""},
+		SecMonth + "/2023-06":             {"2", "1860", ""},
+	}
+	for k, w := range want {
+		row, ok := fig[k]
+		if !ok {
+			t.Errorf("summary CSV lacks %s", k)
+			continue
+		}
+		note := w[2]
+		if k == SecTotal+"/luot-phat" {
+			note = "43 phút 37 giây"
+		}
+		if row[3] != w[0] || row[4] != w[1] || row[5] != note {
+			t.Errorf("summary CSV %s = %q, want %q", k, row[3:], []string{w[0], w[1], note})
+		}
+	}
+	if row := fig[SecWarning+"/1"]; row == nil || !strings.Contains(row[2], "MÔ PHỎNG") {
+		t.Errorf("summary CSV lacks the simulated warning: %q", row)
+	}
+}
+
+func TestXLSX(t *testing.T) {
+	db := fixture(t)
+	r := build(t, db, config.Default(), "2023-H1")
+	f, err := excelize.OpenReader(bytes.NewReader(render(t, r, "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	wantSheets := []string{SheetSummary, SheetTopic, SheetArea, SheetAudience, SheetMonth, SheetDetail}
+	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(wantSheets, "|") {
+		t.Errorf("sheets %q, want %q", got, wantSheets)
+	}
+	raw := excelize.Options{RawCellValue: true}
+	for _, s := range wantSheets {
+		p, err := f.GetPanes(s)
+		if err != nil || !p.Freeze || p.YSplit != 1 {
+			t.Errorf("%s: header row not frozen: %+v %v", s, p, err)
+		}
+	}
+	num := func(s string) float64 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("not a number: %q", s)
+		}
+		return v
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+	// Summary: the same rows as the CSV summary, with numbers.
+	rows, err := f.GetRows(SheetSummary, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := r.SummaryRows()
+	if len(rows) != len(want)+1 {
+		t.Fatalf("summary sheet has %d rows, want %d", len(rows), len(want)+1)
+	}
+	for i, w := range want {
+		got := append(rows[i+1], make([]string, 7)...)
+		if got[0] != w[0] || got[1] != w[1] || got[2] != w[2] || got[3] != w[3] {
+			t.Errorf("summary row %d = %q, want %q", i+2, got[:4], w[:4])
+		}
+		if w[4] != "" && (!near(num(got[4]), num(w[4])) || !near(num(got[5])*86400, num(w[4]))) {
+			t.Errorf("summary row %d seconds %q / duration %q, want %s", i+2, got[4], got[5], w[4])
+		}
+	}
+	if typ, _ := f.GetCellType(SheetSummary, "E"+strconv.Itoa(len(r.Warnings)+3)); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("airtime is stored as text, not a number")
+	}
+
+	// By topic: all seven, figures and the gap flag.
+	rows, _ = f.GetRows(SheetTopic, raw)
+	if len(rows) != 8 {
+		t.Fatalf("topic sheet has %d rows, want 8", len(rows))
+	}
+	for i, b := range r.ByTopic {
+		row := append(rows[i+1], make([]string, 8)...)
+		flag := ""
+		if b.Items == 0 {
+			flag = Uncovered
+		}
+		if row[0] != b.Item || row[1] != b.Code || row[2] != b.Label || num(row[3]) != float64(b.Items) ||
+			!near(num(row[4]), b.AirtimeS) || !near(num(row[5])*86400, b.AirtimeS) || row[7] != flag {
+			t.Errorf("topic row %d = %q, want %+v", i+2, row, b)
+		}
+	}
+	rows, _ = f.GetRows(SheetArea, raw)
+	for i, b := range r.ByArea {
+		if rows[i+1][0] != b.Code || num(rows[i+1][2]) != float64(b.Items) || !near(num(rows[i+1][3]), b.AirtimeS) {
+			t.Errorf("area row %d = %q, want %+v", i+2, rows[i+1], b)
+		}
+	}
+	rows, _ = f.GetRows(SheetAudience, raw)
+	for i, b := range r.ByAudience {
+		if rows[i+1][0] != b.Code || num(rows[i+1][2]) != float64(b.Items) || !near(num(rows[i+1][3]), b.AirtimeS) {
+			t.Errorf("audience row %d = %q, want %+v", i+2, rows[i+1], b)
+		}
+	}
+	rows, _ = f.GetRows(SheetMonth, raw)
+	for i, m := range r.ByMonth {
+		if rows[i+1][0] != m.Month || num(rows[i+1][1]) != float64(m.Items) || !near(num(rows[i+1][2]), m.AirtimeS) {
+			t.Errorf("month row %d = %q, want %+v", i+2, rows[i+1], m)
+		}
+	}
+
+	// Detail: one row per broadcast, real date-times in local time.
+	rows, _ = f.GetRows(SheetDetail, raw)
+	if int64(len(rows)-1) != r.Items {
+		t.Fatalf("detail sheet has %d broadcasts, want %d", len(rows)-1, r.Items)
+	}
+	var sum float64
+	for _, row := range rows[1:] {
+		sum += num(row[9])
+	}
+	if !near(sum, r.AirtimeS) {
+		t.Errorf("detail seconds add up to %.3f, want %.3f", sum, r.AirtimeS)
+	}
+	if got, want := num(rows[1][1]), excelTime(local(t, "2023-01-01 00:00:00")); !near(got, want) || want != 44927 {
+		t.Errorf("first air time serial %v, want %v (2023-01-01 00:00 local)", got, want)
+	}
+	if v, _ := f.GetCellValue(SheetDetail, "B2"); v != "01/01/2023 00:00:00" {
+		t.Errorf("first air time shows as %q", v)
+	}
+}
+
+// pdfText renders r as PDF and extracts its text with pdftotext, page by
+// page.
+func pdfText(t *testing.T, r *Report) (string, []string) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not found: install poppler-utils to check the PDF report")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.pdf")
+	if err := os.WriteFile(path, render(t, r, "pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	text := norm.NFC.String(string(out))
+	return text, strings.Split(text, "\f")
+}
+
+// squash collapses whitespace, so that text wrapped over lines still matches.
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestPDF(t *testing.T) {
+	db := fixture(t)
+	r := build(t, db, config.Default(), "2023-H1")
+	text, pages := pdfText(t, r)
+	all := squash(text)
+	for _, want := range []string{
+		"ỦY BAN NHÂN DÂN", "XÃ BÌNH LƯƠNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc",
+		"Bình Lương, ngày 26 tháng 11 năm 2026", "BÁO CÁO",
+		"Kết quả phát thanh tuyên truyền cải cách hành chính 6 tháng đầu năm 2023",
+		"Kỳ báo cáo: từ ngày 01/01/2023 đến ngày 30/06/2023",
+		"CẢNH BÁO", "MÔ PHỎNG", "1 lượt phát và 1 chương trình chưa kết thúc",
+		"I. THÔNG TIN CHUNG", "II. KẾT QUẢ CHUNG", "III. THỜI LƯỢNG PHÁT THEO CHỦ ĐỀ", "VII. DANH SÁCH CÁC LƯỢT PHÁT",
+		"Số lượt phát bài tuyên truyền 7 lượt", "Tổng thời lượng phát 43 phút 37 giây (43:37)",
+		"Số bài tuyên truyền khác nhau đã phát 4 bài", "Chương trình phát theo lịch 6 chương trình",
+		"– Hoàn thành 3", "– Phát một phần 1", "– Bị lỡ (không phát) 1", "– Không có bài để phát 1",
+		"Nhạc hiệu (không tính là lượt phát) 1 lượt, 0 phút 15 giây", "Nhạc đệm (không tính là lượt phát) 1 lượt, 1 phút 0 giây",
+		"Biểu đồ: thời lượng phát theo chủ đề (phút)",
+		"Chủ đề chưa phát trong kỳ (3/7)", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An", "Nơi nhận:",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	// Figures in the tables: topic rows (count, minutes, share, flag).
+	for _, want := range []string{
+		"a Quan điểm, chủ trương của Đảng, chính sách 2 5,3 12,3",
+		"b Nội dung Kế hoạch CCHC năm của xã 3 6,8 15,5",
+		"c Kết quả, tồn tại, hạn chế; biểu dương, phê 0 0,0 0,0 chưa phát",
+		"d Mô hình, cơ chế, điển hình tốt về CCHC 1 30,0 68,7",
+		"đ Quan hệ Nhà nước – nhân dân; quyền, 0 0,0 0,0 chưa phát",
+		"e Quy chế dân chủ ở xã; Nông thôn mới; 0 0,0 0,0 chưa phát",
+		"g Một cửa điện tử liên thông; dịch vụ công trực 1 1,5 3,5",
+		"Doanh nghiệp và người dân 3 6,9 15,7", "Đội ngũ cán bộ, công chức 3 6,8 15,5",
+		"Cải cách thể chế 2 5,3 12,3", "Hiện đại hóa hành chính nhà nước 1 30,0 68,7",
+		"Mục d 30,0", "Mục c chưa phát",
+		"1 01/01/2023 00:00:00 Bản tin đêm giao", "4 01/04/2023 05:30:00 Chương trình buổi", "b 46 đã phát", "(mô phỏng)",
+		"5 10/05/2023 17:00:00 Chương trình buổi Bài C: Một cửa điện tử g 91 phát một",
+		"6 30/06/2023 23:30:00 Bản tin đêm Bài E: Mô hình hay d 1.799 đã phát",
+		"7 30/06/2023 23:59:59 Bản tin đêm Bài B: Kế hoạch CCHC năm b 61 đã phát",
+		"Tháng 06/2023 2 31,0 71,1", "Tháng 02/2023 0 0,0 0,0", "Cộng 7 43,6 100,0",
+		"Không xác định 1 1,5 3,5",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("PDF table lacks %q", want)
+		}
+	}
+	// Nghị định 30: no number on page 1, numbers at the top of the others.
+	if first := strings.Fields(pages[0]); first[0] != "ỦY" {
+		t.Errorf("page 1 starts with %q", first[0])
+	}
+	for i := 1; i < len(pages)-1; i++ {
+		if f := strings.Fields(pages[i]); len(f) == 0 || f[0] != fmt.Sprint(i+1) {
+			t.Errorf("page %d does not start with its number: %.40q", i+1, pages[i])
+		}
+	}
+	if strings.Count(all, "Tổng thời lượng phát") != 1 {
+		t.Errorf("totals printed more than once")
+	}
+}
+
+// TestPDFLongList checks that a long list continues over pages with its
+// header repeated, is cut at report.pdf_max_rows and says where the rest is.
+func TestPDFLongList(t *testing.T) {
+	db := fixture(t)
+	ctx := context.Background()
+	var items []reporttest.Item
+	for i := range 150 {
+		items = append(items, item(t, s6, fmt.Sprintf("2023-08-%02d 17:%02d:00", 1+i/50, i%50), 60, "aired"))
+	}
+	if _, err := reporttest.AddRun(ctx, db, reporttest.Run{Programme: "dai", Title: "Chương trình dài",
+		Scheduled: local(t, "2023-08-01 17:00:00"), Status: "completed"}, items...); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Report.PDFMaxRows = 120
+	r := build(t, db, cfg, "2023-H2")
+	_, pages := pdfText(t, r)
+	listPages := 0
+	for i, p := range pages {
+		if strings.Contains(p, "Tên bài") {
+			listPages++
+			if i > 0 && !strings.Contains(p, fmt.Sprint(i+1)) {
+				t.Errorf("page %d has no page number", i+1)
+			}
+		}
+	}
+	if listPages < 3 {
+		t.Errorf("list header on %d pages, want it repeated on every page of the list (≥3)", listPages)
+	}
+	all := squash(strings.Join(pages, " "))
+	for _, want := range []string{"Dưới đây là 120 lượt phát đầu tiên trong tổng số 152 lượt",
+		"Còn 32 lượt phát không in", "--period 2023-H2 --format xlsx"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("PDF lacks %q", want)
+		}
+	}
+	if strings.Contains(all, "\n121 ") {
+		t.Errorf("row 121 printed")
+	}
+}
+
+func TestWriteFiles(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "a-summary.csv")
+	if SummaryPath(a) != b {
+		t.Fatalf("SummaryPath(%s) = %s", a, SummaryPath(a))
+	}
+	ok := func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }
+	fail := func(w io.Writer) error { io.WriteString(w, "half"); return errors.New("boom") }
+	if err := WriteFiles(File{a, ok}, File{b, fail}); err == nil {
+		t.Fatal("no error")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("left behind after a failure: %v", ents)
+	}
+	if err := WriteFiles(File{a, ok}, File{b, ok}); err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Fatalf("files: %v", ents)
+	}
+}
