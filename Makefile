@@ -58,7 +58,7 @@ test: deps-test vet
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@echo "== queue and approve the demo scripts (audio/demo)"
-	@grep -v '^#' audio/demo/scripts.tsv | while IFS='	' read -r file topic area priority title; do \
+	@grep -v '^#' audio/demo/scripts.tsv | tr '\t' '|' | while IFS='|' read -r file topic area priority title; do \
 		id=$$($(BIN) --data $(DEMO) script add --title "$$title" --topic "$$topic" --area "$$area" \
 			--priority "$$priority" --author "Công chức Văn hóa – Xã hội" \
 			--audio "audio/demo/$$file.mp3" --text "audio/demo/$$file.txt" --by "Cán bộ VHTT") || exit 1; \
