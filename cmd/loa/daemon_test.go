@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -101,8 +102,26 @@ func (s *station) cli(args ...string) string {
 // daemon is a running loa daemon.
 type daemon struct {
 	cmd  *exec.Cmd
-	errb *bytes.Buffer
+	errb *syncBuffer
 	done chan error
+}
+
+// syncBuffer is the daemon's stderr, read by the test while written.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func (s *station) start(extra ...string) *daemon {
@@ -110,7 +129,7 @@ func (s *station) start(extra ...string) *daemon {
 	args := append([]string{"--data", s.data, "daemon", "--schedules", s.sched, "--output", "wav:" + s.air}, extra...)
 	cmd := exec.Command(s.bin, args...)
 	cmd.Dir = s.dir
-	d := &daemon{cmd: cmd, errb: &bytes.Buffer{}, done: make(chan error, 1)}
+	d := &daemon{cmd: cmd, errb: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stderr = d.errb
 	if err := cmd.Start(); err != nil {
 		s.t.Fatal(err)
@@ -266,12 +285,18 @@ func TestDaemonKillRestart(t *testing.T) {
 	if err := d.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
+	killedAt := time.Now()
 	<-d.done
 	var progress float64
 	db.QueryRow(`SELECT progress_s FROM air_items WHERE status IS NULL`).Scan(&progress)
 
+	// Stay down past the next run and its grace (3 s): it must be logged
+	// missed at restart.
+	next := killedAt.Truncate(10 * time.Second).Add(10 * time.Second)
+	time.Sleep(time.Until(next.Add(4 * time.Second)))
 	d2 := s.start()
-	// The restart closes the killed run, then plays the next run whole.
+	// The restart closes the killed run, logs the missed one, then plays
+	// the next run whole.
 	s.waitFor("a completed run after the restart", 25*time.Second, d2, func() bool {
 		var n int
 		db.QueryRow(`SELECT COUNT(*) FROM air_runs WHERE status = 'completed'`).Scan(&n)
@@ -294,6 +319,11 @@ func TestDaemonKillRestart(t *testing.T) {
 	if killed.status != "partial" || killed.seconds != progress || !strings.Contains(killed.reason, "dừng đột ngột") {
 		t.Errorf("killed item: %+v, want partial with the last progress %.3f", killed, progress)
 	}
+	var missed string
+	db.QueryRow(`SELECT reason FROM air_runs WHERE status = 'missed' AND scheduled_at = ?`, database.FormatTime(next)).Scan(&missed)
+	if missed != "loa không chạy vào giờ phát" {
+		t.Errorf("run at %v while down: reason %q, want logged missed", next, missed)
+	}
 	if n := s.checkLog(db, 1.0); n < 2 {
 		t.Errorf("%d runs on air, want the killed one and at least one more", n)
 	}
@@ -312,6 +342,13 @@ func TestDaemonSIGTERM(t *testing.T) {
 	s := newStation(t, "*/10 * * * * *", "9s", 5, 3)
 	db := s.db()
 	d := s.start()
+	s.waitFor("the daemon to start", 10*time.Second, d, func() bool { return strings.Contains(d.errb.String(), "daemon started") })
+	// SIGHUP reloads; a broken file on reload keeps the old set.
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	s.waitFor("a reload", 5*time.Second, d, func() bool { return strings.Contains(d.errb.String(), "schedules reloaded") })
+	os.WriteFile(filepath.Join(s.sched, "broken.toml"), []byte("name = \"broken\"\n"), 0o644)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	s.waitFor("a refused reload", 5*time.Second, d, func() bool { return strings.Contains(d.errb.String(), "keeping the current ones") })
 	s.waitFor("a script on air for 1 s", 25*time.Second, d, func() bool { return openItemPlaying(db, 1) })
 	sent := time.Now()
 	d.cmd.Process.Signal(syscall.SIGTERM)
