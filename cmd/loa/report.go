@@ -2,10 +2,139 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"loa/internal/database"
+	"loa/internal/inputerr"
+	"loa/internal/report"
 )
 
-// TODO(session): replaced by the real command.
+const reportSynopsis = `loa report (--period P | --from DATE --to DATE) --format pdf|xlsx|csv|json [--out FILE] [--summary] [--date DATE]
+
+Writes the chairman's report of what the station broadcast in a period, from
+the airtime log. Periods are in station local time: 2023, 2023-H1, 2023-H2,
+2023-Q1..Q4, 2023-06, or --from/--to inclusive local dates.
+
+Output: json and csv go to stdout unless --out names a file. With --out, csv
+writes FILE (one row per broadcast) and FILE-summary.csv beside it (the
+figures); --summary writes only the figures. pdf and xlsx go to --out, or to
+DATA/reports/bao-cao-PERIOD.pdf|xlsx. The paths written are printed. Files
+are written atomically: on error nothing is left half-written.`
+
 func (e *Env) runReport(ctx context.Context, args []string) error {
-	return errors.New("report: not implemented yet")
+	fs := e.newFlagSet("report", reportSynopsis)
+	periodFlag := fs.String("period", "", "period: YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4 or YYYY-MM (station local time)")
+	fromFlag := fs.String("from", "", "first local date YYYY-MM-DD, inclusive (with --to, instead of --period)")
+	toFlag := fs.String("to", "", "last local date YYYY-MM-DD, inclusive")
+	format := fs.String("format", "", "output format: "+strings.Join(report.Formats, ", "))
+	out := fs.String("out", "", "output file (csv: also FILE-summary.csv beside it)")
+	summary := fs.Bool("summary", false, "csv: write only the summary of figures")
+	dateFlag := fs.String("date", "", "date written on the report, YYYY-MM-DD (default today)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "report"); err != nil {
+		return err
+	}
+	if !slices.Contains(report.Formats, *format) {
+		return inputerr.New("report: --format %q: want one of %s", *format, strings.Join(report.Formats, ", "))
+	}
+	if *summary && *format != "csv" {
+		return inputerr.New("report: --summary goes with --format csv")
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	loc := cfg.Location()
+	var p report.Period
+	switch {
+	case *periodFlag != "" && (*fromFlag != "" || *toFlag != ""):
+		return inputerr.New("report: give --period or --from/--to, not both")
+	case *periodFlag != "":
+		p, err = report.ParsePeriod(*periodFlag, loc)
+	case *fromFlag != "" && *toFlag != "":
+		p, err = report.ParseRange(*fromFlag, *toFlag, loc)
+	case *fromFlag != "" || *toFlag != "":
+		return inputerr.New("report: --from and --to go together")
+	default:
+		return inputerr.New("report: --period or --from/--to is required")
+	}
+	if err != nil {
+		return inputerr.New("report: %w", err)
+	}
+	now := time.Now()
+	if *dateFlag != "" {
+		if now, err = time.ParseInLocation(database.DateFormat, *dateFlag, loc); err != nil {
+			return inputerr.New("report: --date %q: want a date YYYY-MM-DD", *dateFlag)
+		}
+	}
+
+	db, err := e.OpenDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := report.Build(ctx, db, cfg, p, now)
+	if err != nil {
+		return err
+	}
+	for _, w := range r.Warnings {
+		e.Logger.Warn("report", "warning", w)
+	}
+	render := func(format string) func(io.Writer) error {
+		return func(w io.Writer) error { return r.Render(ctx, format, w) }
+	}
+	main := *format
+	if *summary {
+		main = "csv-summary"
+	}
+	path := *out
+	if path == "" && (main == "pdf" || main == "xlsx") {
+		path = filepath.Join(e.DataDir, "reports", "bao-cao-"+p.Spec+"."+main)
+	}
+	if path == "" {
+		return e.reportToStdout(render(main))
+	}
+	files := []report.File{{Path: path, Write: render(main)}}
+	if main == "csv" {
+		files = append(files, report.File{Path: report.SummaryPath(path), Write: render("csv-summary")})
+	}
+	if err := report.WriteFiles(files...); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, f := range files {
+		fmt.Fprintln(e.Stdout, f.Path)
+	}
+	return nil
+}
+
+// reportToStdout renders into a temporary file first, so that an error
+// half-way leaves nothing half-written on stdout either.
+func (e *Env) reportToStdout(write func(io.Writer) error) error {
+	dir, err := os.MkdirTemp("", "loa-report-")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "out")
+	if err := report.WriteFiles(report.File{Path: tmp, Write: write}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	f, err := os.Open(tmp)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(e.Stdout, f); err != nil {
+		return fmt.Errorf("report: write output: %w", err)
+	}
+	return nil
 }

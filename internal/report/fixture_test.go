@@ -91,7 +91,11 @@ func fixture(t testing.TB) *sql.DB {
 		{reporttest.Run{Programme: "sang", Title: "Chương trình buổi sáng", Scheduled: local(t, "2023-07-01 06:00:00"), Status: "completed"},
 			[]reporttest.Item{item(t, s1, "2023-07-01 06:00:00", 150, "aired")}},
 		{reporttest.Run{Programme: "sang", Title: "Chương trình buổi sáng", Scheduled: local(t, "2023-04-01 05:30:00"), Status: "completed", Simulated: true},
-			[]reporttest.Item{func() reporttest.Item { i := item(t, s2, "2023-04-01 05:30:00", 45.5, "aired"); i.Simulated = true; return i }()}},
+			[]reporttest.Item{func() reporttest.Item {
+				i := item(t, s2, "2023-04-01 05:30:00", 45.5, "aired")
+				i.Simulated = true
+				return i
+			}()}},
 		{reporttest.Run{Programme: "chieu", Title: "Chương trình buổi chiều", Scheduled: local(t, "2023-06-01 17:00:00")},
 			[]reporttest.Item{func() reporttest.Item { i := item(t, s3, "2023-06-01 17:00:00", -1, ""); i.Progress = 30; return i }()}},
 	}

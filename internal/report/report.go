@@ -78,15 +78,15 @@ type Signer struct {
 // Report holds every figure of the report. Its JSON form is the "json"
 // format (see README.md in this package for the schema).
 type Report struct {
-	Station     string `json:"station"`
-	Commune     string `json:"commune"`
-	Period      string `json:"period"`
-	Title       string `json:"title"`
-	From        string `json:"from"`
-	To          string `json:"to"`
-	TimeZone    string `json:"time_zone"`
-	GeneratedAt string `json:"generated_at"`
-	Signer      Signer `json:"signer"`
+	Station  string `json:"station"`
+	Commune  string `json:"commune"`
+	Period   string `json:"period"`
+	Title    string `json:"title"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	TimeZone string `json:"time_zone"`
+	Date     string `json:"date"` // the local date the report is dated
+	Signer   Signer `json:"signer"`
 
 	Items       int64   `json:"items"`
 	AirtimeS    float64 `json:"airtime_s"`
@@ -125,10 +125,10 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, p Period, now ti
 	r := &Report{
 		Station: cfg.Station.Name, Commune: cfg.Station.Commune,
 		Period: p.Spec, Title: Title(p), From: p.From, To: p.To,
-		TimeZone:    cfg.Location().String(),
-		GeneratedAt: now.In(cfg.Location()).Format(time.RFC3339),
-		Signer:      Signer{Name: cfg.Report.SignerName, Title: cfg.Report.SignerTitle},
-		now:         now, period: p, cfg: cfg, db: db,
+		TimeZone: cfg.Location().String(),
+		Date:     now.In(cfg.Location()).Format(database.DateFormat),
+		Signer:   Signer{Name: cfg.Report.SignerName, Title: cfg.Report.SignerTitle},
+		now:      now, period: p, cfg: cfg, db: db,
 		UncoveredTopics: []string{}, Warnings: []string{},
 	}
 	for _, e := range taxonomy.Topics() {

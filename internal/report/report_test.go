@@ -117,8 +117,8 @@ func TestFigures(t *testing.T) {
 		Items: 7, Scripts: 4, Failed: 1, SimItems: 1, SimRuns: 1, OpenItems: 1, OpenRuns: 1, Airtime: 2617,
 		Runs: Runs{Completed: 3, Partial: 1, Missed: 1, Empty: 1}, Jingles: [2]float64{1, 15}, Fillers: [2]float64{1, 60},
 		Simulated: true,
-		Topics: map[string][2]float64{"chu-truong": {2, 320.75}, "ke-hoach": {3, 406.5}, "mot-cua-dvc": {1, 90.75}, "mo-hinh": {1, 1799}},
-		Months: map[string][2]float64{"2023-01": {1, 120.5}, "2023-03": {2, 500.25}, "2023-04": {1, 45.5}, "2023-05": {1, 90.75}, "2023-06": {2, 1860}},
+		Topics:    map[string][2]float64{"chu-truong": {2, 320.75}, "ke-hoach": {3, 406.5}, "mot-cua-dvc": {1, 90.75}, "mo-hinh": {1, 1799}},
+		Months:    map[string][2]float64{"2023-01": {1, 120.5}, "2023-03": {2, 500.25}, "2023-04": {1, 45.5}, "2023-05": {1, 90.75}, "2023-06": {2, 1860}},
 		Uncovered: []string{"ket-qua", "quyen-nghia-vu", "dan-chu-ntm"},
 	}
 	h2 := figures{
@@ -144,8 +144,8 @@ func TestFigures(t *testing.T) {
 		{"2023", figures{
 			Items: 9, Scripts: 5, Failed: 1, SimItems: 1, SimRuns: 1, OpenItems: 1, OpenRuns: 1, Airtime: 2867,
 			Runs: Runs{Completed: 4, Partial: 1, Missed: 1, Empty: 1}, Jingles: [2]float64{1, 15}, Fillers: [2]float64{1, 60}, Simulated: true,
-			Topics: map[string][2]float64{"chu-truong": {3, 470.75}, "ke-hoach": {3, 406.5}, "mot-cua-dvc": {1, 90.75}, "mo-hinh": {1, 1799}, "quyen-nghia-vu": {1, 100}},
-			Months: map[string][2]float64{"2023-01": {1, 120.5}, "2023-03": {2, 500.25}, "2023-04": {1, 45.5}, "2023-05": {1, 90.75}, "2023-06": {2, 1860}, "2023-07": {2, 250}},
+			Topics:    map[string][2]float64{"chu-truong": {3, 470.75}, "ke-hoach": {3, 406.5}, "mot-cua-dvc": {1, 90.75}, "mo-hinh": {1, 1799}, "quyen-nghia-vu": {1, 100}},
+			Months:    map[string][2]float64{"2023-01": {1, 120.5}, "2023-03": {2, 500.25}, "2023-04": {1, 45.5}, "2023-05": {1, 90.75}, "2023-06": {2, 1860}, "2023-07": {2, 250}},
 			Uncovered: []string{"ket-qua", "dan-chu-ntm"}}},
 		{"2024", figures{Topics: map[string][2]float64{}, Months: map[string][2]float64{},
 			Uncovered: []string{"chu-truong", "ke-hoach", "ket-qua", "mo-hinh", "quyen-nghia-vu", "dan-chu-ntm", "mot-cua-dvc"}}},
