@@ -52,7 +52,7 @@ func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast
 			&b.Seconds, &b.Status, &b.Simulated); err != nil {
 			return fmt.Errorf("list broadcasts: %w", err)
 		}
-		t, err := database.ParseTime(started)
+		t, err := parseStamp(started)
 		if err != nil {
 			return fmt.Errorf("list broadcasts: %w", err)
 		}
@@ -69,4 +69,32 @@ func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast
 		return fmt.Errorf("list broadcasts: %w", err)
 	}
 	return nil
+}
+
+// parseStamp reads a database.TimeFormat value without the generality (and
+// cost) of time.Parse: the list of broadcasts may be a million rows.
+func parseStamp(s string) (time.Time, error) {
+	// 2006-01-02T15:04:05.000Z
+	if len(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+		return database.ParseTime(s)
+	}
+	n := func(i, j int) int {
+		v := 0
+		for _, c := range s[i:j] {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec, ms := n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0 {
+		return database.ParseTime(s)
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, ms*int(time.Millisecond), time.UTC)
+	if t.Day() != d { // 30 February and the like
+		return database.ParseTime(s)
+	}
+	return t, nil
 }

@@ -426,7 +426,7 @@ func TestPDFLongList(t *testing.T) {
 	}
 	all := squash(strings.Join(pages, " "))
 	for _, want := range []string{"Dưới đây là 120 lượt phát đầu tiên trong tổng số 152 lượt",
-		"Còn 32 lượt phát không in", "--period 2023-H2 --format xlsx"} {
+		"Còn 32 lượt phát không in", "--period 2023-H2 --format xlsx hoặc csv"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("PDF lacks %q", want)
 		}
@@ -455,5 +455,23 @@ func TestWriteFiles(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
 		t.Fatalf("files: %v", ents)
+	}
+}
+
+// TestXLSXCut checks that a list longer than the workbook's bound is cut
+// with a note pointing at the CSV.
+func TestXLSXCut(t *testing.T) {
+	db := fixture(t)
+	r := build(t, db, config.Default(), "2023-H1")
+	r.xlsxLimit = 3
+	f, err := excelize.OpenReader(bytes.NewReader(render(t, r, "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(SheetDetail)
+	if len(rows) != 6 || rows[3][0] != "3" || !strings.Contains(rows[5][0], "3 lượt phát đầu tiên trong tổng số 7 lượt") ||
+		!strings.Contains(rows[5][0], "loa report --period 2023-H1 --format csv") {
+		t.Errorf("cut detail sheet: %q", rows)
 	}
 }

@@ -422,10 +422,11 @@ func (r *Report) pdfChart(d pdfDoc) {
 func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 	d.section("VII. DANH SÁCH CÁC LƯỢT PHÁT")
 	limit := r.cfg.Report.PDFMaxRows
-	more := fmt.Sprintf("Danh sách đầy đủ %s lượt phát có trong tệp XLSX và CSV của báo cáo (lệnh: loa report --period %s --format xlsx hoặc --format csv).", Thousands(r.Items), r.Period)
-	if r.period.Kind == KindRange {
-		more = fmt.Sprintf("Danh sách đầy đủ %s lượt phát có trong tệp XLSX và CSV của báo cáo (lệnh: loa report --from %s --to %s --format xlsx hoặc --format csv).", Thousands(r.Items), r.From, r.To)
+	where := "các tệp XLSX và CSV"
+	if r.Items > int64(r.xlsxMax()) {
+		where = "tệp CSV"
 	}
+	more := fmt.Sprintf("Danh sách đầy đủ %s lượt phát có trong %s của báo cáo (lệnh: %s).", Thousands(r.Items), where, r.command("xlsx hoặc csv"))
 	if r.Items == 0 {
 		d.para("Không có lượt phát nào trong kỳ.")
 		return nil
@@ -490,4 +491,12 @@ func (r *Report) pdfSignature(d pdfDoc) {
 	}
 	d.SetY(d.GetY() + 24)
 	d.centered(x, w, 5.5, r.Signer.Name, "B", 11)
+}
+
+// command is the loa command line that writes this report in format.
+func (r *Report) command(format string) string {
+	if r.period.Kind == KindRange {
+		return fmt.Sprintf("loa report --from %s --to %s --format %s", r.From, r.To, format)
+	}
+	return fmt.Sprintf("loa report --period %s --format %s", r.Period, format)
 }

@@ -109,11 +109,12 @@ type Report struct {
 	UncoveredTopics []string      `json:"uncovered_topics"`
 	Warnings        []string      `json:"warnings"`
 
-	ms     int64
-	now    time.Time
-	period Period
-	cfg    *config.Config
-	db     *sql.DB
+	ms        int64
+	xlsxLimit int // tests lower XLSXMaxDetail
+	now       time.Time
+	period    Period
+	cfg       *config.Config
+	db        *sql.DB
 }
 
 // NoArea is the code of broadcasts whose script named no reform area.

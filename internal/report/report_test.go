@@ -210,3 +210,16 @@ func checkSums(t *testing.T, name string, r *Report) {
 		t.Errorf("%s: by month adds up to %d, %.3f s; totals %d, %.3f s", name, n, s, r.Items, r.AirtimeS)
 	}
 }
+
+func TestParseStamp(t *testing.T) {
+	for _, s := range []string{"2023-06-30T23:00:00.000Z", "2023-01-01T00:00:00.999Z", "1999-12-31T23:59:59.001Z"} {
+		got, err := parseStamp(s)
+		want, werr := database.ParseTime(s)
+		if err != nil || werr != nil || !got.Equal(want) {
+			t.Errorf("%s: %v %v, want %v", s, got, err, want)
+		}
+	}
+	if _, err := parseStamp("2023-02-30T00:00:00.000Z"); err == nil {
+		t.Error("30 February accepted")
+	}
+}

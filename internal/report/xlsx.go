@@ -22,9 +22,11 @@ const (
 	SheetDetail   = "Chi tiết"
 )
 
-// xlsxMaxRows is how many broadcasts go on one detail sheet before the list
-// continues on "Chi tiết 2" (Excel's limit is 1,048,576 rows).
-const xlsxMaxRows = 1_000_000
+// XLSXMaxDetail bounds the list of broadcasts in the workbook. A million
+// rows would take Excel (and loa) far too long and is near Excel's
+// 1,048,576-row limit; the CSV export always has the full list, and the
+// sheet says so when it is cut.
+const XLSXMaxDetail = 100_000
 
 type xlsxStyles struct {
 	header, warn, seconds, duration, datetime, percent, uncovered int
@@ -240,56 +242,32 @@ func excelTime(t time.Time) float64 {
 }
 
 func (r *Report) xlsxDetail(ctx context.Context, f *excelize.File, st xlsxStyles) error {
-	var (
-		sw    *excelize.StreamWriter
-		sheet int
-		row   int
-		n     int
-	)
-	widths := []float64{8, 20, 22, 50, 8, 14, 40, 30, 30, 10, 10, 14, 12}
-	start := func() error {
-		sheet++
-		name := SheetDetail
-		if sheet > 1 {
-			name = fmt.Sprintf("%s %d", SheetDetail, sheet)
-		}
-		if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-		var err error
-		if sw, err = f.NewStreamWriter(name); err != nil {
-			return err
-		}
-		for i, w := range widths {
-			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-				return err
-			}
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-		hdr := make([]any, len(DetailHeader))
-		for i, h := range DetailHeader {
-			hdr[i] = excelize.Cell{StyleID: st.header, Value: h}
-		}
-		row = 1
-		return sw.SetRow("A1", hdr)
-	}
-	if err := start(); err != nil {
+	if _, err := f.NewSheet(SheetDetail); err != nil {
 		return err
 	}
-	vals := make([]any, len(DetailHeader))
-	err := r.EachBroadcast(ctx, 0, func(b Broadcast) error {
-		if row > xlsxMaxRows {
-			if err := sw.Flush(); err != nil {
-				return err
-			}
-			if err := start(); err != nil {
-				return err
-			}
+	sw, err := f.NewStreamWriter(SheetDetail)
+	if err != nil {
+		return err
+	}
+	for i, w := range []float64{8, 20, 22, 50, 8, 14, 40, 30, 30, 10, 10, 14, 12} {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
 		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	hdr := make([]any, len(DetailHeader))
+	for i, h := range DetailHeader {
+		hdr[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	if err := sw.SetRow("A1", hdr); err != nil {
+		return err
+	}
+	n := 0
+	vals := make([]any, len(DetailHeader))
+	err = r.EachBroadcast(ctx, r.xlsxMax(), func(b Broadcast) error {
 		n++
-		row++
 		var sid any
 		if b.ScriptID != 0 {
 			sid = b.ScriptID
@@ -311,11 +289,26 @@ func (r *Report) xlsxDetail(ctx context.Context, f *excelize.File, st xlsxStyles
 		vals[10] = excelize.Cell{StyleID: st.duration, Value: days(roundMS(b.Seconds))}
 		vals[11] = StatusLabel(b.Status)
 		vals[12] = sim
-		cell, _ := excelize.CoordinatesToCellName(1, row)
+		cell, _ := excelize.CoordinatesToCellName(1, n+1)
 		return sw.SetRow(cell, vals)
 	})
 	if err != nil {
 		return err
 	}
+	if int64(n) < r.Items {
+		cell, _ := excelize.CoordinatesToCellName(1, n+3)
+		note := fmt.Sprintf("Danh sách chỉ gồm %s lượt phát đầu tiên trong tổng số %s lượt; danh sách đầy đủ có trong tệp CSV (%s).",
+			Thousands(int64(n)), Thousands(r.Items), r.command("csv"))
+		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.warn, Value: note}}); err != nil {
+			return err
+		}
+	}
 	return sw.Flush()
+}
+
+func (r *Report) xlsxMax() int {
+	if r.xlsxLimit > 0 {
+		return r.xlsxLimit
+	}
+	return XLSXMaxDetail
 }
