@@ -429,3 +429,69 @@ func TestDaemonOnce(t *testing.T) {
 		t.Fatalf("log --runs: %s", got)
 	}
 }
+
+// TestDaemonMeasure produces the closing-note figures; it is not a pass/fail
+// timing test and runs only with LOA_MEASURE=1 (about two minutes):
+//
+//	LOA_MEASURE=1 go test ./cmd/loa -run DaemonMeasure -v
+//
+// It reports the start error of the first sample over a minute of runs
+// every 3 s on paced wav output, then the idle daemon's CPU time and peak
+// memory over 60 s.
+func TestDaemonMeasure(t *testing.T) {
+	if os.Getenv("LOA_MEASURE") == "" {
+		t.Skip("set LOA_MEASURE=1 to measure")
+	}
+	t.Run("start error", func(t *testing.T) {
+		s := newStation(t, "*/3 * * * * *", "2s", 1)
+		os.WriteFile(filepath.Join(s.data, "loa.toml"), []byte("[playout]\nlead = \"1s\"\n"), 0o644)
+		db := s.db()
+		d := s.start()
+		time.Sleep(61 * time.Second)
+		d.cmd.Process.Signal(syscall.SIGTERM)
+		<-d.done
+		errs := startErrors(t, db)
+		if len(errs) == 0 {
+			t.Fatalf("no runs:\n%s", d.errb.String())
+		}
+		var sum float64
+		for _, v := range errs {
+			sum += v
+		}
+		t.Logf("start error of the first sample over %d runs: median %.3f ms, mean %.3f ms, p90 %.3f ms, worst %.3f ms, best %.3f ms",
+			len(errs), errs[len(errs)/2], sum/float64(len(errs)), errs[len(errs)*9/10], errs[len(errs)-1], errs[0])
+	})
+	t.Run("idle", func(t *testing.T) {
+		s := newStation(t, "0 17 * * 2,5", "15m", 3)
+		d := s.start()
+		s.waitFor("the daemon to start", 10*time.Second, d, func() bool { return strings.Contains(d.errb.String(), "daemon started") })
+		pid := d.cmd.Process.Pid
+		cpu0 := procCPU(t, pid)
+		time.Sleep(60 * time.Second)
+		cpu1 := procCPU(t, pid)
+		status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		var mem []string
+		for _, line := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(line, "VmHWM") || strings.HasPrefix(line, "VmRSS") {
+				mem = append(mem, strings.Join(strings.Fields(line), " "))
+			}
+		}
+		t.Logf("idle daemon over 60 s: CPU %.3f s (%.3f%% of one core); %s", cpu1-cpu0, (cpu1-cpu0)/60*100, strings.Join(mem, ", "))
+		d.cmd.Process.Signal(syscall.SIGTERM)
+		<-d.done
+	})
+}
+
+// procCPU is the user+system CPU seconds of a process (/proc/PID/stat).
+func procCPU(t *testing.T, pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fields after the command name (which may hold spaces) start at ")".
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	var ut, st float64
+	fmt.Sscan(f[11], &ut) // utime, field 14
+	fmt.Sscan(f[12], &st) // stime, field 15
+	return (ut + st) / 100 // USER_HZ
+}

@@ -127,6 +127,11 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.mu.Unlock()
 	c.Start()
 	now := time.Now()
+	if d.opt.Heartbeat != nil {
+		if err := d.opt.Heartbeat(now); err != nil {
+			d.log.Error("heartbeat", "err", err)
+		}
+	}
 	d.install(ctx, progs, now, last)
 	d.log.Info("daemon started", "programmes", len(progs), "lead", d.opt.Lead, "grace", d.opt.Grace, "overlap", d.opt.Overlap)
 

@@ -330,8 +330,14 @@ func TestLockRefusesSecondDaemon(t *testing.T) {
 	if _, _, err := AcquireLock(dir); !errors.Is(err, ErrLocked) {
 		t.Fatalf("second lock: %v, want ErrLocked", err)
 	}
-	l1.Release()
+	l1.Release() // no heartbeat kept: still "never alive"
 	l2, last, err := AcquireLock(dir)
+	if err != nil || !last.IsZero() {
+		t.Fatalf("relock: %v, last alive %v", err, last)
+	}
+	l2.Touch(time.Now())
+	l2.Release()
+	l2, last, err = AcquireLock(dir)
 	if err != nil || last.IsZero() || time.Since(last) > time.Minute {
 		t.Fatalf("relock: %v, last alive %v", err, last)
 	}

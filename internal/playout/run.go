@@ -238,7 +238,11 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 		if err := l.StartRun(tr.ctx, tr.runID, s.Started, tr.startErrMS); err != nil {
 			tr.log.Error("log run start", "err", err)
 		}
-		tr.log.Info("on air", "run", tr.runID, "start_error_ms", tr.startErrMS)
+		if math.Abs(tr.startErrMS) > 50 {
+			tr.log.Warn("on air, off time", "run", tr.runID, "start_error_ms", tr.startErrMS)
+		} else {
+			tr.log.Info("on air", "run", tr.runID, "start_error_ms", tr.startErrMS)
+		}
 	}
 	if !tr.started {
 		return
