@@ -491,7 +491,7 @@ func procCPU(t *testing.T, pid int) float64 {
 	// Fields after the command name (which may hold spaces) start at ")".
 	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
 	var ut, st float64
-	fmt.Sscan(f[11], &ut) // utime, field 14
-	fmt.Sscan(f[12], &st) // stime, field 15
+	fmt.Sscan(f[11], &ut)  // utime, field 14
+	fmt.Sscan(f[12], &st)  // stime, field 15
 	return (ut + st) / 100 // USER_HZ
 }
