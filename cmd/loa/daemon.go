@@ -90,7 +90,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 	alog := airlog.New(st.DB)
 	d := playout.New(playout.Options{
 		Load:      load,
-		Planner:   playout.StorePlanner{Queue: st.Queue, Log: alog},
+		Planner:   playout.StorePlanner{Queue: st.Queue, Log: alog, Location: cfg.Location()},
 		Air:       &playout.AudioAir{Audio: cfg.Audio},
 		Log:       alog,
 		Logger:    e.Logger,

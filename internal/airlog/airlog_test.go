@@ -190,3 +190,25 @@ func TestLogMissedAndRecord(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordRunsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	l, _ := openLog(t)
+	run := func(at time.Time) RunRecord {
+		return RunRecord{RunSpec: RunSpec{Programme: "p", ScheduledAt: at, Simulated: true}, StartedAt: at, EndedAt: at.Add(time.Minute),
+			Status: RunCompleted}
+	}
+	ids, err := l.RecordRuns(ctx, []RunRecord{run(t0), run(t0.Add(time.Hour))})
+	if err != nil || len(ids) != 2 {
+		t.Fatal(ids, err)
+	}
+	// The second run of this batch duplicates one already logged: nothing
+	// of the batch is written.
+	if _, err := l.RecordRuns(ctx, []RunRecord{run(t0.Add(2 * time.Hour)), run(t0)}); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("duplicate batch: %v", err)
+	}
+	runs, _ := l.Runs(ctx, Filter{})
+	if len(runs) != 2 {
+		t.Fatalf("%d runs after a refused batch, want 2", len(runs))
+	}
+}

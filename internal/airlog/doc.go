@@ -27,7 +27,8 @@
 // runs become partial (or missed if they never started).
 //
 // Simulated runs (loa simulate --record) are written whole and closed with
-// RecordRun; they carry simulated=1 and never count as plays.
+// RecordRun, or RecordRuns for a batch in one transaction (all or nothing);
+// they carry simulated=1 and never count as plays.
 //
 // Queries: Items and Runs (for loa log and reports), TopicAirtime (airtime by
 // topic in [from,to), for assembly's least-covered-topic rule), ScriptPlays

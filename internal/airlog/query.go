@@ -281,48 +281,70 @@ type ItemRecord struct {
 // RecordRun writes a closed run and its closed items in one transaction and
 // returns the run id.
 func (l *Log) RecordRun(ctx context.Context, r RunRecord) (int64, error) {
-	if err := checkRunStatus(r.Status); err != nil {
-		return 0, fmt.Errorf("record run %s: %w", r.Programme, err)
+	ids, err := l.RecordRuns(ctx, []RunRecord{r})
+	if err != nil {
+		return 0, err
 	}
-	var id int64
+	return ids[0], nil
+}
+
+// RecordRuns writes closed runs with their items all in one transaction:
+// all or nothing (simulate --record). It returns the run ids in order.
+func (l *Log) RecordRuns(ctx context.Context, runs []RunRecord) ([]int64, error) {
+	ids := make([]int64, 0, len(runs))
 	err := database.Tx(ctx, l.db, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO air_runs (programme, title, output, scheduled_at, started_at, ended_at,
-				status, reason, start_error_ms, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.Programme, r.Title, r.Output, database.FormatTime(r.ScheduledAt), nullTime(r.StartedAt), nullTime(r.EndedAt),
-			r.Status, r.Reason, r.StartErrorMS, b2i(r.Simulated))
-		if err != nil {
-			if isUnique(err) {
-				return ErrDuplicate
+		for _, r := range runs {
+			id, err := recordRun(ctx, tx, r)
+			if err != nil {
+				return fmt.Errorf("record run %s at %s: %w", r.Programme, database.FormatTime(r.ScheduledAt), err)
 			}
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		for _, it := range r.Items {
-			if err := checkKind(it.Kind); err != nil {
-				return err
-			}
-			if err := checkItemStatus(it.Status); err != nil {
-				return err
-			}
-			end := it.EndedAt
-			if end.IsZero() {
-				end = it.StartedAt.Add(secondsDur(it.Seconds))
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO air_items (run_id, position, kind, script_id, title, topic, area,
-					audience, audio_sha256, scheduled_at, started_at, ended_at, progress_s, seconds, status, error, simulated)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, it.Position, it.Kind, nullID(it.ScriptID), it.Title, it.Topic, it.Area, it.Audience, it.SHA256,
-				database.FormatTime(it.ScheduledAt), database.FormatTime(it.StartedAt), database.FormatTime(end),
-				it.Seconds, it.Seconds, it.Status, it.Error, b2i(r.Simulated)); err != nil {
-				return err
-			}
+			ids = append(ids, id)
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("record run %s at %s: %w", r.Programme, database.FormatTime(r.ScheduledAt), err)
+		return nil, err
+	}
+	return ids, nil
+}
+
+func recordRun(ctx context.Context, tx *sql.Tx, r RunRecord) (int64, error) {
+	if err := checkRunStatus(r.Status); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO air_runs (programme, title, output, scheduled_at, started_at, ended_at,
+			status, reason, start_error_ms, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Programme, r.Title, r.Output, database.FormatTime(r.ScheduledAt), nullTime(r.StartedAt), nullTime(r.EndedAt),
+		r.Status, r.Reason, r.StartErrorMS, b2i(r.Simulated))
+	if err != nil {
+		if isUnique(err) {
+			return 0, ErrDuplicate
+		}
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range r.Items {
+		if err := checkKind(it.Kind); err != nil {
+			return 0, err
+		}
+		if err := checkItemStatus(it.Status); err != nil {
+			return 0, err
+		}
+		end := it.EndedAt
+		if end.IsZero() {
+			end = it.StartedAt.Add(secondsDur(it.Seconds))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO air_items (run_id, position, kind, script_id, title, topic, area,
+				audience, audio_sha256, scheduled_at, started_at, ended_at, progress_s, seconds, status, error, simulated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, it.Position, it.Kind, nullID(it.ScriptID), it.Title, it.Topic, it.Area, it.Audience, it.SHA256,
+			database.FormatTime(it.ScheduledAt), database.FormatTime(it.StartedAt), database.FormatTime(end),
+			it.Seconds, it.Seconds, it.Status, it.Error, b2i(r.Simulated)); err != nil {
+			return 0, err
+		}
 	}
 	return id, nil
 }

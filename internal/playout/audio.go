@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"loa/internal/assembly"
 	"loa/internal/audio"
@@ -71,23 +72,35 @@ func (a *AudioAir) Prepare(ctx context.Context, spec string, prog *schedule.Prog
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", prog.Name, err)
 	}
-	ai := make([]audio.Item, len(items))
+	// The gaps are the plan's (Item.OffsetS), rendered as silence items, so
+	// assembly decides each one (none between repeated fillers, say); the
+	// renderer's own uniform gap is off.
+	var ai []audio.Item
+	index := make([]int, len(items)) // plan item → renderer item
 	for i, it := range items {
-		ai[i] = audio.Item{Path: it.Path, Kind: it.Kind}
+		if i > 0 {
+			prev := items[i-1]
+			if gap := secDur(it.OffsetS - prev.OffsetS - prev.Seconds).Round(time.Millisecond); gap > 0 {
+				ai = append(ai, audio.Item{Silence: gap, Kind: "gap"})
+			}
+		}
+		index[i] = len(ai)
+		ai = append(ai, audio.Item{Path: it.Path, Kind: it.Kind})
 	}
-	opt := audio.OptionsFromConfig(a.Audio, prog.Gap)
+	opt := audio.OptionsFromConfig(a.Audio, 0)
 	r, err := audio.NewRenderer(ctx, ai, opt)
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", prog.Name, err)
 	}
-	return &audioProgram{out: out, r: r, rate: float64(opt.SampleRate)}, nil
+	return &audioProgram{out: out, r: r, rate: float64(opt.SampleRate), index: index}, nil
 }
 
 type audioProgram struct {
-	out  Output
-	r    *audio.Renderer
-	rate float64
-	prog output.Progress
+	out   Output
+	r     *audio.Renderer
+	rate  float64
+	index []int // plan item i is renderer item index[i]
+	prog  output.Progress
 
 	mu     sync.Mutex
 	played *output.Played
@@ -110,7 +123,9 @@ func (p *audioProgram) Snapshot() Snapshot {
 	}
 	p.mu.Unlock()
 	s.PlayedS = float64(frames) / p.rate
-	for _, r := range p.r.Results() {
+	res := p.r.Results()
+	for _, i := range p.index {
+		r := res[i]
 		pos := ItemPos{StartS: -1, EndS: -1, Err: r.Err}
 		if r.Start >= 0 {
 			pos.StartS = float64(r.Start) / p.rate

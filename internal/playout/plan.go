@@ -23,6 +23,10 @@ type Queue interface {
 type StorePlanner struct {
 	Queue Queue
 	Log   *airlog.Log
+	// Location is the station zone: the half-year whose topic airtime is
+	// balanced is the report's (and simulate's), whatever zone a programme
+	// is written in. Nil: the programme's.
+	Location *time.Location
 }
 
 // Plan implements Planner.
@@ -31,7 +35,11 @@ func (sp StorePlanner) Plan(ctx context.Context, prog *schedule.Programme, at ti
 	if err != nil {
 		return assembly.Plan{}, fmt.Errorf("plan %s: %w", prog.Name, err)
 	}
-	from, _ := assembly.HalfYear(at.In(prog.Location))
+	loc := sp.Location
+	if loc == nil {
+		loc = prog.Location
+	}
+	from, _ := assembly.HalfYear(at.In(loc))
 	air, err := sp.Log.TopicAirtime(ctx, from, at, false)
 	if err != nil {
 		return assembly.Plan{}, fmt.Errorf("plan %s: %w", prog.Name, err)

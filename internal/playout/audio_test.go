@@ -1,0 +1,80 @@
+package playout
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"loa/internal/assembly"
+	"loa/internal/config"
+)
+
+func sineWAV(t *testing.T, path string, seconds float64) {
+	t.Helper()
+	const rate = 44100
+	n := int(seconds * rate)
+	var b bytes.Buffer
+	for _, v := range []any{[4]byte{'R', 'I', 'F', 'F'}, uint32(36 + 2*n), [8]byte{'W', 'A', 'V', 'E', 'f', 'm', 't', ' '},
+		uint32(16), uint16(1), uint16(1), uint32(rate), uint32(2 * rate), uint16(2), uint16(16), [4]byte{'d', 'a', 't', 'a'}, uint32(2 * n)} {
+		binary.Write(&b, binary.LittleEndian, v)
+	}
+	for i := 0; i < n; i++ {
+		binary.Write(&b, binary.LittleEndian, int16(0.4*32767*math.Sin(2*math.Pi*440*float64(i)/rate)))
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAudioAirPlacesItemsAtPlannedOffsets: the gaps on air are the plan's,
+// including none at all between two items, and the snapshot maps output
+// frames back to plan items (silences are not items).
+func TestAudioAirPlacesItemsAtPlannedOffsets(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.wav"), filepath.Join(dir, "b.wav")
+	sineWAV(t, a, 1)
+	sineWAV(t, b, 0.5)
+	items := []assembly.Item{
+		{Kind: assembly.KindJingle, Path: a, Seconds: 1, OffsetS: 0},
+		{Kind: assembly.KindScript, Path: b, Seconds: 0.5, OffsetS: 1.5},
+		{Kind: assembly.KindFiller, Path: b, Seconds: 0.5, OffsetS: 2.0},
+		{Kind: assembly.KindFiller, Path: filepath.Join(dir, "missing.wav"), Seconds: 0.5, OffsetS: 3.0},
+	}
+	air := &AudioAir{Audio: config.Default().Audio}
+	p := testProg(t, "p", "0 0 * * * *")
+	prog, err := air.Prepare(context.Background(), "null:instant", p, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prog.Close()
+	if err := prog.Play(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := prog.Snapshot()
+	if s.Started.IsZero() || time.Since(s.Started) > time.Minute {
+		t.Fatalf("started %v", s.Started)
+	}
+	want := []ItemPos{{StartS: 0, EndS: 1}, {StartS: 1.5, EndS: 2}, {StartS: 2, EndS: 2.5}, {StartS: 3, EndS: 3}}
+	if len(s.Items) != len(want) {
+		t.Fatalf("%d items in the snapshot, want %d", len(s.Items), len(want))
+	}
+	for i, w := range want {
+		g := s.Items[i]
+		if math.Abs(g.StartS-w.StartS) > 1e-4 || math.Abs(g.EndS-w.EndS) > 1e-4 {
+			t.Errorf("item %d at [%.4f, %.4f), want [%.4f, %.4f)", i, g.StartS, g.EndS, w.StartS, w.EndS)
+		}
+		if (g.Err != nil) != (i == 3) {
+			t.Errorf("item %d error %v", i, g.Err)
+		}
+	}
+	// The missing file sits between two planned gaps: only the audio
+	// before it counts as played.
+	if math.Abs(s.PlayedS-3.0) > 1e-4 {
+		t.Errorf("played %.4f s, want 3.0", s.PlayedS)
+	}
+}
