@@ -27,7 +27,7 @@ const (
 	bodyLine      = 5.6
 	tableLine     = 4.2
 	tablePad      = 1.2
-	signatureRoom = 62.0
+	signatureRoom = 50.0
 )
 
 type pdfDoc struct {
@@ -441,7 +441,7 @@ func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 		n++
 		status := StatusLabel(b.Status)
 		if b.Simulated {
-			status += " (mô phỏng)"
+			status += "\n(mô phỏng)"
 		}
 		item := b.Topic
 		for _, t := range r.ByTopic {
@@ -461,8 +461,8 @@ func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 		d.para(fmt.Sprintf("Dưới đây là %s lượt phát đầu tiên trong tổng số %s lượt. %s", Thousands(int64(n)), Thousands(r.Items), more))
 		d.Ln(1)
 	}
-	d.tableSized([]pdfCol{{"STT", 10, "R"}, {"Ngày", 19, "C"}, {"Giờ", 15, "C"}, {"Chương trình", 30, "L"}, {"Tên bài", 48, "L"},
-		{"Chủ đề (mục)", 14, "C"}, {"Số giây", 13, "R"}, {"Trạng thái", 16, "L"}}, rows, 8)
+	d.tableSized([]pdfCol{{"STT", 10, "R"}, {"Ngày", 19, "C"}, {"Giờ", 15, "C"}, {"Chương trình", 30, "L"}, {"Tên bài", 42, "L"},
+		{"Chủ đề", 13, "C"}, {"Số giây", 13, "R"}, {"Trạng thái", 23, "L"}}, rows, 8)
 	if int64(n) < r.Items {
 		d.para(fmt.Sprintf("(Còn %s lượt phát không in trong báo cáo này. %s)", Thousands(r.Items-int64(n)), more))
 	}

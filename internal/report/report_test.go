@@ -70,6 +70,9 @@ func TestText(t *testing.T) {
 		{Thousands(1234567), "1.234.567"},
 		{Thousands(999), "999"},
 		{Decimal(43.61666), "43,6"},
+		{Decimal(138930.46), "138.930,5"},
+		{Decimal(0.04), "0,0"},
+		{Decimal(-1234.56), "-1.234,6"},
 		{MonthLabel("2023-06"), "Tháng 06/2023"},
 	}
 	for i, tt := range tests {

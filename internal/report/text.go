@@ -109,9 +109,15 @@ func Thousands(n int64) string {
 	return b.String()
 }
 
-// Decimal writes x with one decimal and a comma, as Vietnamese does.
+// Decimal writes x with one decimal, a decimal comma and dots between
+// thousands, as Vietnamese does: 138930.46 → "138.930,5".
 func Decimal(x float64) string {
-	return strings.Replace(fmt.Sprintf("%.1f", x), ".", ",", 1)
+	tenths := int64(math.Round(math.Abs(x) * 10))
+	s := Thousands(tenths/10) + "," + fmt.Sprint(tenths%10)
+	if x < 0 && tenths != 0 {
+		return "-" + s
+	}
+	return s
 }
 
 // StatusLabel is the Vietnamese word for a broadcast's status.

@@ -272,9 +272,13 @@ func (r *Report) xlsxDetail(ctx context.Context, f *excelize.File, st xlsxStyles
 		if b.ScriptID != 0 {
 			sid = b.ScriptID
 		}
-		sim := ""
+		var sim any // nil cells cost nothing to write
 		if b.Simulated {
 			sim = "MÔ PHỎNG"
+		}
+		var area any
+		if b.Area != "" {
+			area = labelOr(taxonomy.AreaLabel(b.Area), b.Area)
 		}
 		vals[0] = n
 		vals[1] = excelize.Cell{StyleID: st.datetime, Value: excelTime(b.Started)}
@@ -283,7 +287,7 @@ func (r *Report) xlsxDetail(ctx context.Context, f *excelize.File, st xlsxStyles
 		vals[4] = sid
 		vals[5] = b.Topic
 		vals[6] = labelOr(taxonomy.TopicLabel(b.Topic), b.Topic)
-		vals[7] = labelOr(taxonomy.AreaLabel(b.Area), b.Area)
+		vals[7] = area
 		vals[8] = labelOr(taxonomy.AudienceLabel(b.Audience), b.Audience)
 		vals[9] = excelize.Cell{StyleID: st.seconds, Value: roundMS(b.Seconds)}
 		vals[10] = excelize.Cell{StyleID: st.duration, Value: days(roundMS(b.Seconds))}
