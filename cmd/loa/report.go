@@ -86,6 +86,7 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer r.Close()
 	for _, w := range r.Warnings {
 		e.Logger.Warn("report", "warning", w)
 	}

@@ -168,6 +168,7 @@ func benchFormat(b *testing.B, name string, render func(context.Context, *Report
 				if err := render(ctx, r, io.Discard); err != nil {
 					b.Fatal(err)
 				}
+				r.Close()
 			}
 		})
 	}

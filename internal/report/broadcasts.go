@@ -36,7 +36,7 @@ func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}
-	rows, err := r.db.QueryContext(ctx, q, database.FormatTime(r.period.Start), database.FormatTime(r.period.End))
+	rows, err := r.conn.QueryContext(ctx, q, database.FormatTime(r.period.Start), database.FormatTime(r.period.End))
 	if err != nil {
 		return fmt.Errorf("list broadcasts: %w", err)
 	}

@@ -117,5 +117,6 @@ func build(t testing.TB, db *sql.DB, cfg *config.Config, spec string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { r.Close() })
 	return r
 }

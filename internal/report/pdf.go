@@ -162,10 +162,7 @@ func (r *Report) pdfHead(d pdfDoc) {
 
 // pdfWarnings boxes the warnings in red, above everything else.
 func (r *Report) pdfWarnings(d pdfDoc) {
-	var ws []string
-	for _, w := range r.Warnings {
-		ws = append(ws, w)
-	}
+	ws := r.Warnings
 	if len(ws) == 0 {
 		return
 	}
@@ -201,54 +198,40 @@ func (d pdfDoc) table(cols []pdfCol, rows []pdfRow) { d.tableSized(cols, rows, t
 func (d pdfDoc) tableSized(cols []pdfCol, rows []pdfRow, size float64) {
 	line := tableLine * size / tableSize
 	d.SetLineWidth(0.2)
-	drawRow := func(cells []string, head, bold, mark bool) {
+	d.ensure(3 * (line + 2*tablePad)) // never a header alone at a page foot
+	d.tableHeader(cols, size)
+	for _, r := range rows {
 		style := ""
-		if head || bold {
+		if r.bold || r.mark {
 			style = "B"
 		}
 		d.font(style, size)
 		lines := make([][]string, len(cols))
 		n := 1
 		for i, c := range cols {
-			lines[i] = d.SplitText(cells[i], c.w)
+			lines[i] = d.SplitText(r.cells[i], c.w)
 			n = max(n, len(lines[i]))
 		}
 		h := float64(n)*line + 2*tablePad
 		if d.GetY()+h > bottomLimit {
 			d.AddPage()
-			if !head {
-				d.tableHeader(cols, size)
-				d.font(style, size)
-			}
+			d.tableHeader(cols, size)
+			d.font(style, size)
 		}
 		y, x := d.GetY(), marginL
-		if mark {
+		if r.mark || r.red {
 			d.SetTextColor(192, 0, 0)
 		}
 		for i, c := range cols {
-			if head {
-				d.SetFillColor(225, 230, 240)
-				d.Rect(x, y, c.w, h, "FD")
-			} else {
-				d.Rect(x, y, c.w, h, "D")
-			}
+			d.Rect(x, y, c.w, h, "D")
 			for j, l := range lines[i] {
 				d.SetXY(x, y+tablePad+float64(j)*line)
-				align := c.align
-				if head {
-					align = "C"
-				}
-				d.CellFormat(c.w, line, l, "", 0, align, false, 0, "")
+				d.CellFormat(c.w, line, l, "", 0, c.align, false, 0, "")
 			}
 			x += c.w
 		}
 		d.SetTextColor(0, 0, 0)
 		d.SetXY(marginL, y+h)
-	}
-	d.ensure(3 * (line + 2*tablePad))
-	d.tableHeader(cols, size)
-	for _, r := range rows {
-		drawRow(r.cells, false, r.bold || r.mark, r.mark || r.red)
 	}
 	d.Ln(2)
 }

@@ -114,7 +114,7 @@ type Report struct {
 	now       time.Time
 	period    Period
 	cfg       *config.Config
-	db        *sql.DB
+	conn      *sql.Conn // holds one read snapshot from Build to Close
 }
 
 // NoArea is the code of broadcasts whose script named no reform area.
@@ -122,16 +122,36 @@ const NoArea = ""
 
 // Build computes the report for period p from the airtime log in db. now is
 // the date written on the report (injectable for tests).
-func Build(ctx context.Context, db *sql.DB, cfg *config.Config, p Period, now time.Time) (*Report, error) {
+//
+// Every figure and the list of broadcasts are read from one snapshot of the
+// database (a deferred read transaction on one connection, which never
+// blocks the daemon's writes), so that the totals, the breakdowns and the
+// list agree even while the station is on air. Call Close when done.
+func Build(ctx context.Context, db *sql.DB, cfg *config.Config, p Period, now time.Time) (_ *Report, err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", p.Spec, err)
+	}
+	// A plain BEGIN is deferred: the snapshot starts at the first read.
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("report %s: begin read: %w", p.Spec, err)
+	}
 	r := &Report{
 		Station: cfg.Station.Name, Commune: cfg.Station.Commune,
 		Period: p.Spec, Title: Title(p), From: p.From, To: p.To,
 		TimeZone: cfg.Location().String(),
 		Date:     now.In(cfg.Location()).Format(database.DateFormat),
 		Signer:   Signer{Name: cfg.Report.SignerName, Title: cfg.Report.SignerTitle},
-		now:      now, period: p, cfg: cfg, db: db,
+		now:      now, period: p, cfg: cfg,
 		UncoveredTopics: []string{}, Warnings: []string{},
+		conn: conn,
 	}
+	defer func() {
+		if err != nil {
+			r.Close()
+		}
+	}()
 	for _, e := range taxonomy.Topics() {
 		r.ByTopic = append(r.ByTopic, Bucket{Code: e.Code, Label: e.Label, Item: e.Item})
 	}
@@ -150,6 +170,22 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, p Period, now ti
 	}
 	r.finish()
 	return r, nil
+}
+
+// Close ends the report's read snapshot and releases its connection.
+func (r *Report) Close() error {
+	if r.conn == nil {
+		return nil
+	}
+	_, err := r.conn.ExecContext(context.Background(), "ROLLBACK")
+	if cerr := r.conn.Close(); err == nil {
+		err = cerr
+	}
+	r.conn = nil
+	if err != nil {
+		return fmt.Errorf("report %s: end read: %w", r.Period, err)
+	}
+	return nil
 }
 
 // Now is the date the report is dated.
@@ -189,7 +225,7 @@ func (r *Report) aggregateItems(ctx context.Context) error {
 	areas := index(r.ByArea)
 	auds := index(r.ByAudience)
 	from, to := database.FormatTime(r.period.Start), database.FormatTime(r.period.End)
-	rows, err := r.db.QueryContext(ctx, groupQuery, from, to)
+	rows, err := r.conn.QueryContext(ctx, groupQuery, from, to)
 	if err != nil {
 		return fmt.Errorf("aggregate airtime: %w", err)
 	}
@@ -242,13 +278,13 @@ func (r *Report) aggregateItems(ctx context.Context) error {
 	rows.Close()
 	for _, m := range r.period.months() {
 		mb := MonthBucket{Month: m.Key}
-		err := r.db.QueryRowContext(ctx, monthQuery, database.FormatTime(m.Start), database.FormatTime(m.End)).Scan(&mb.Items, &mb.ms)
+		err := r.conn.QueryRowContext(ctx, monthQuery, database.FormatTime(m.Start), database.FormatTime(m.End)).Scan(&mb.Items, &mb.ms)
 		if err != nil {
 			return fmt.Errorf("aggregate airtime of %s: %w", m.Key, err)
 		}
 		r.ByMonth = append(r.ByMonth, mb)
 	}
-	if err := r.db.QueryRowContext(ctx, scriptsQuery, from, to).Scan(&r.Scripts); err != nil {
+	if err := r.conn.QueryRowContext(ctx, scriptsQuery, from, to).Scan(&r.Scripts); err != nil {
 		return fmt.Errorf("count distinct scripts: %w", err)
 	}
 	return nil
@@ -260,7 +296,7 @@ WHERE scheduled_at >= ? AND scheduled_at < ?
 GROUP BY status, simulated`
 
 func (r *Report) aggregateRuns(ctx context.Context) error {
-	rows, err := r.db.QueryContext(ctx, runsQuery, database.FormatTime(r.period.Start), database.FormatTime(r.period.End))
+	rows, err := r.conn.QueryContext(ctx, runsQuery, database.FormatTime(r.period.Start), database.FormatTime(r.period.End))
 	if err != nil {
 		return fmt.Errorf("count programme runs: %w", err)
 	}

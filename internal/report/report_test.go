@@ -6,6 +6,7 @@ import (
 
 	"loa/internal/config"
 	"loa/internal/database"
+	"loa/internal/report/reporttest"
 )
 
 func TestParsePeriod(t *testing.T) {
@@ -183,6 +184,7 @@ func TestFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		r.Close()
 		if r.Items != tt.items || r.AirtimeS != tt.airtime {
 			t.Errorf("%s..%s: %d items %.3f s, want %d %.3f", tt.from, tt.to, r.Items, r.AirtimeS, tt.items, tt.airtime)
 		}
@@ -224,5 +226,49 @@ func TestParseStamp(t *testing.T) {
 	}
 	if _, err := parseStamp("2023-02-30T00:00:00.000Z"); err == nil {
 		t.Error("30 February accepted")
+	}
+}
+
+// TestSnapshot checks that the list of broadcasts comes from the same
+// snapshot as the figures, though the daemon logs more in between.
+func TestSnapshot(t *testing.T) {
+	db := fixture(t)
+	r := build(t, db, config.Default(), "2023-H1")
+	if _, err := reporttest.AddRun(t.Context(), db, reporttest.Run{Programme: "late", Scheduled: local(t, "2023-02-01 17:00:00"), Status: "completed"},
+		item(t, s1, "2023-02-01 17:00:00", 10, "aired")); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := r.EachBroadcast(t.Context(), 0, func(Broadcast) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if int64(n) != r.Items || n != 7 {
+		t.Errorf("list has %d broadcasts, figures %d: not one snapshot", n, r.Items)
+	}
+	if r2 := build(t, db, config.Default(), "2023-H1"); r2.Items != 8 {
+		t.Errorf("a new report sees %d broadcasts, want 8", r2.Items)
+	}
+}
+
+// TestUnknownCodes checks that rows with codes outside the taxonomy (an old
+// or hand-made log) still add up, under labels that say so.
+func TestUnknownCodes(t *testing.T) {
+	db := fixture(t)
+	odd := reporttest.Item{Kind: "script", Title: "Bài cũ", Topic: "cu", Area: "khac", Audience: "",
+		Started: local(t, "2023-02-01 17:00:00"), Seconds: 10, Status: "aired"}
+	if _, err := reporttest.AddRun(t.Context(), db, reporttest.Run{Programme: "cu", Scheduled: local(t, "2023-02-01 17:00:00"), Status: "completed"}, odd); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, db, config.Default(), "2023-H1")
+	checkSums(t, "unknown codes", r)
+	last := func(bs []Bucket) Bucket { return bs[len(bs)-1] }
+	if len(r.ByTopic) != 8 || last(r.ByTopic).Label != "Chủ đề khác (cu)" || last(r.ByArea).Label != "Khác (khac)" ||
+		last(r.ByAudience).Label != "Không xác định" || r.Items != 8 || r.Scripts != 4 {
+		t.Errorf("topics %+v\nareas %+v\naudiences %+v", r.ByTopic, r.ByArea, r.ByAudience)
+	}
+	for _, c := range r.UncoveredTopics {
+		if c == "cu" {
+			t.Error("unknown topic listed as a gap of the plan")
+		}
 	}
 }
