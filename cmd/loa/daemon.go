@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -52,6 +53,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		if err != nil {
 			return nil, err
 		}
+		alsaSpecs := map[string]bool{}
 		for _, p := range progs {
 			spec := p.Output
 			if *out != "" {
@@ -60,6 +62,17 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 			if _, err := output.Parse(playout.PacedSpec(spec)); err != nil {
 				return nil, inputerr.New("invalid schedule: %s: output: %v", p.File, err)
 			}
+			for _, part := range strings.Split(spec, "+") {
+				if strings.TrimSpace(part) == "alsa" {
+					alsaSpecs[spec] = true
+				}
+			}
+		}
+		if len(alsaSpecs) > 1 {
+			// Each spec opens its own sound device context, and ALSA
+			// through oto allows one per process: only the first works.
+			e.Logger.Warn("programmes use the sound card through different output specs; only one can open it — give them the same output",
+				"specs", fmt.Sprint(mapKeys(alsaSpecs)))
 		}
 		return progs, nil
 	}
@@ -148,4 +161,13 @@ func hasProgramme(progs []*schedule.Programme, name string) bool {
 		}
 	}
 	return false
+}
+
+func mapKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

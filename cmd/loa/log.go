@@ -20,7 +20,10 @@ import (
 const logTimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 func (e *Env) runLog(ctx context.Context, args []string) error {
-	fs := e.newFlagSet("log", "loa log [--from DATE] [--to DATE] [--programme NAME] [--runs] [--json]")
+	fs := e.newFlagSet("log", "loa log [--from DATE] [--to DATE] [--programme NAME] [--runs] [--json]\n\n"+
+		"Prints the airtime log: items (by start) or, with --runs, programme runs (by scheduled time).\n"+
+		"Dates are local to the station zone; --to is inclusive. JSON times are RFC 3339 in the\n"+
+		"station zone with milliseconds (2026-11-24T17:00:00.012+07:00); null when not set.")
 	from := fs.String("from", "", "first local date (YYYY-MM-DD), inclusive")
 	to := fs.String("to", "", "last local date (YYYY-MM-DD), inclusive")
 	prog := fs.String("programme", "", "only this programme (its name)")
