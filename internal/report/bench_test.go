@@ -23,7 +23,16 @@ import (
 var bigDB struct {
 	once sync.Once
 	path string
+	tmp  string // removed by TestMain
 	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bigDB.tmp != "" {
+		os.RemoveAll(bigDB.tmp)
+	}
+	os.Exit(code)
 }
 
 const bigRows = 1_000_000
@@ -38,6 +47,7 @@ func bigDatabase(b *testing.B) (*sql.DB, *config.Config) {
 				bigDB.err = err
 				return
 			}
+			bigDB.tmp = dir
 			path = filepath.Join(dir, "loa.db")
 		}
 		bigDB.path = path
