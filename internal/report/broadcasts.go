@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"loa/internal/database"
 )
 
@@ -61,6 +63,7 @@ func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast
 		if b.Programme == "" {
 			b.Programme = prog
 		}
+		b.Programme, b.Title = nfc(b.Programme), nfc(b.Title)
 		if err := fn(b); err != nil {
 			return err
 		}
@@ -97,4 +100,12 @@ func parseStamp(s string) (time.Time, error) {
 		return database.ParseTime(s)
 	}
 	return t, nil
+}
+
+// nfc returns s in NFC, checking first: log text normally is already.
+func nfc(s string) string {
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
 }

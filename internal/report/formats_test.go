@@ -338,6 +338,10 @@ func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 func TestPDF(t *testing.T) {
 	db := fixture(t)
 	r := build(t, db, config.Default(), "2023-H1")
+	pdf := render(t, r, "pdf")
+	if !bytes.Contains(pdf, []byte("/FontFile2")) || bytes.Contains(pdf, []byte("/Helvetica")) || bytes.Contains(pdf, []byte("/Times")) {
+		t.Error("PDF does not embed its TrueType font only (core fonts must not be used)")
+	}
 	text, pages := pdfText(t, r)
 	all := squash(text)
 	for _, want := range []string{
@@ -473,5 +477,33 @@ func TestXLSXCut(t *testing.T) {
 	if len(rows) != 6 || rows[3][0] != "3" || !strings.Contains(rows[5][0], "3 lượt phát đầu tiên trong tổng số 7 lượt") ||
 		!strings.Contains(rows[5][0], "loa report --period 2023-H1 --format csv") {
 		t.Errorf("cut detail sheet: %q", rows)
+	}
+}
+
+// TestPDFNoList checks report.pdf_max_rows = 0: no list, only where it is.
+func TestPDFNoList(t *testing.T) {
+	cfg := config.Default()
+	cfg.Report.PDFMaxRows = 0
+	r := build(t, fixture(t), cfg, "2023-H1")
+	text, _ := pdfText(t, r)
+	all := squash(text)
+	if strings.Contains(all, "Tên bài") || !strings.Contains(all, "Danh sách đầy đủ 7 lượt phát có trong các tệp XLSX và CSV") {
+		t.Errorf("PDF without list:\n%s", all)
+	}
+}
+
+// TestNFC checks that titles logged in decomposed form come out NFC.
+func TestNFC(t *testing.T) {
+	db := fixture(t)
+	decomposed := norm.NFD.String("Bài G: Tiếp dân")
+	it := item(t, s6, "2023-02-01 17:00:00", 10, "aired")
+	it.Title = decomposed
+	if _, err := reporttest.AddRun(t.Context(), db, reporttest.Run{Programme: "nfd", Scheduled: local(t, "2023-02-01 17:00:00"), Status: "completed"}, it); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, db, config.Default(), "2023-H1")
+	out := render(t, r, "csv")
+	if !norm.NFC.IsNormal(out) || !strings.Contains(string(out), "Bài G: Tiếp dân") {
+		t.Error("CSV list is not NFC")
 	}
 }
