@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	mp3 "github.com/hajimehoshi/go-mp3"
+	mp3 "loa/internal/audio/internal/mp3dec"
 )
 
 // mpegHeader is a parsed MPEG audio frame header.
@@ -143,7 +143,7 @@ type mp3Decoder struct {
 	tagFrames int64 // MPEG frames announced by the Xing/VBRI header, 0 if unknown
 	spf       int
 	raw       int64 // frames produced by go-mp3 so far
-	buf       []byte
+	buf       []float32
 	err       error
 }
 
@@ -331,8 +331,8 @@ func (d *mp3Decoder) Format() string  { return "mp3" }
 func (d *mp3Decoder) SampleRate() int { return d.rate }
 func (d *mp3Decoder) Channels() int   { return d.channels }
 
-// readRaw fills d.buf with up to n stereo int16 frames from go-mp3.
-func (d *mp3Decoder) readRaw(p []byte) (n int, err error) {
+// readRaw fills p with stereo float32 samples from the decoder.
+func (d *mp3Decoder) readRaw(p []float32) (n int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: mp3 decoder panic: %v", ErrCorrupt, r)
@@ -368,18 +368,18 @@ func (d *mp3Decoder) Read(dst []float32) (int, error) {
 		if d.skip > 0 && int64(want) < d.skip {
 			want = int(min(d.skip, 8192))
 		}
-		if cap(d.buf) < want*4 {
-			d.buf = make([]byte, want*4)
+		if cap(d.buf) < want*2 {
+			d.buf = make([]float32, want*2)
 		}
-		buf := d.buf[:want*4]
+		buf := d.buf[:want*2]
 		n, err := d.readRaw(buf)
-		got := n / 4
+		got := n / 2
 		d.raw += int64(got)
-		buf = buf[:got*4]
+		buf = buf[:got*2]
 		if d.skip > 0 {
 			s := int(min(d.skip, int64(got)))
 			d.skip -= int64(s)
-			buf = buf[s*4:]
+			buf = buf[s*2:]
 			got -= s
 		}
 		if got > frames {
@@ -387,12 +387,10 @@ func (d *mp3Decoder) Read(dst []float32) (int, error) {
 		}
 		if d.channels == 1 {
 			for i := 0; i < got; i++ {
-				dst[i] = float32(int16(binary.LittleEndian.Uint16(buf[i*4:]))) / 32768
+				dst[i] = buf[2*i]
 			}
 		} else {
-			for i := 0; i < got*2; i++ {
-				dst[i] = float32(int16(binary.LittleEndian.Uint16(buf[i*2:]))) / 32768
-			}
+			copy(dst, buf[:got*2])
 		}
 		if d.remain > 0 {
 			d.remain -= int64(got)
