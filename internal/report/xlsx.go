@@ -26,7 +26,7 @@ const (
 // rows would take Excel (and loa) far too long and is near Excel's
 // 1,048,576-row limit; the CSV export always has the full list, and the
 // sheet says so when it is cut.
-const XLSXMaxDetail = 100_000
+const XLSXMaxDetail = 50_000
 
 type xlsxStyles struct {
 	header, warn, seconds, duration, datetime, percent, uncovered int
