@@ -21,7 +21,7 @@
 //     short spin) and starts the output; the first sample's wall-clock time
 //     minus the scheduled time is the start error, logged and stored in
 //     air_runs.start_error_ms;
-//  6. while playing, every 500 ms maps the frames that went out to items:
+//  6. while playing, every 500 ms (and at each item start) maps the frames that went out to items:
 //     an item row is inserted when its first sample goes out, its progress
 //     updated, and it is closed with the seconds actually played (from the
 //     renderer's output frame offsets, not from the clock).

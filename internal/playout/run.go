@@ -148,7 +148,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 	go func() { done <- prog.Play(ctx) }()
 	tr := &tracker{d: d, log: log, ctx: dbctx, runID: runID, at: at, plan: plan, rows: make([]int64, len(plan.Items)),
 		closed: make([]bool, len(plan.Items))}
-	t := time.NewTicker(tick)
+	t := time.NewTimer(10 * time.Millisecond)
 	var playErr error
 loop:
 	for {
@@ -156,7 +156,9 @@ loop:
 		case playErr = <-done:
 			break loop
 		case <-t.C:
-			tr.update(prog.Snapshot(), false, nil)
+			snap := prog.Snapshot()
+			tr.update(snap, false, nil)
+			t.Reset(tr.nextWake(snap))
 		}
 	}
 	t.Stop()
@@ -317,6 +319,27 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 			}
 		}
 	}
+}
+
+// nextWake is when to look again: at the next tick, or just after the next
+// item's first sample if that is sooner, so its row starts on time.
+func (tr *tracker) nextWake(s Snapshot) time.Duration {
+	wake := tick
+	if s.Started.IsZero() {
+		return 10 * time.Millisecond // the first sample is due any moment
+	}
+	for i, pos := range s.Items {
+		if i < len(tr.rows) && tr.rows[i] == 0 && !tr.closed[i] {
+			if pos.StartS < 0 {
+				break // not rendered yet: nothing later is known either
+			}
+			if d := time.Until(s.Started.Add(secDur(pos.StartS))) + 5*time.Millisecond; d < wake {
+				wake = max(d, 5*time.Millisecond)
+			}
+			break
+		}
+	}
+	return wake
 }
 
 // sleepUntil waits until t (a timer to just before it, then a short spin
