@@ -52,8 +52,8 @@ type Frame struct {
 	powOK          bool
 	re             [consts.SamplesPerGr]float32
 	imdctOut       [36]float32
-	u_vec          [512]float32
 	s_vec          [32]float32
+	vOff           [2]int // ring origin in v_vec
 }
 
 // pow2 returns 2^idx, reusing the last result when idx repeats.
@@ -670,55 +670,44 @@ var synthDtbl = [512]float32{
 }
 
 func (f *Frame) subbandSynthesis(gr int, ch int, out []float32) {
-	u_vec := &f.u_vec
 	s_vec := &f.s_vec
 
 	nch := f.header.NumberOfChannels()
 	d := &f.mainData.Is[gr][ch]
 	v := &f.v_vec[ch]
-	// Setup the n_win windowing vector and the v_vec intermediate vector
 	for ss := 0; ss < 18; ss++ { // Loop through 18 samples in 32 subbands
-		copy(v[64:1024], v[0:1024-64])
-		top := 0
+		// v is a ring: instead of shifting 960 values down by 64, move the
+		// origin back by 64. Logical v[x] is v[(o+x)&1023].
+		o := (f.vOff[ch] - 64) & 1023
+		f.vOff[ch] = o
 		for i := 0; i < 32; i++ { // Copy next 32 time samples to a temp vector
 			s_vec[i] = d[i*18+ss]
-			if s_vec[i] != 0 {
-				top = i + 1
-			}
 		}
-		// Matrix multiply input with n_win[][] matrix; subbands above top
-		// are silent (encoder low-pass) and contribute nothing.
-		// Rows of synthNWin are cos((16+i)(2j+1)π/64): row 16 is zero,
-		// row 32-i = -row i, row 32 = -row 0 and row 96-i = row i, so only
-		// rows 0..15 and 33..48 need computing.
-		sv := s_vec[:top]
-		for _, i := range synthRows {
-			row := synthNWin[i][:top]
-			sum := float32(0)
-			for j, x := range sv {
-				sum += row[j] * x
-			}
-			v[i] = sum
+		// Matrixing v[i] = Σj cos((16+i)(2j+1)π/64)·s[j] is a DCT-II of s
+		// read at k = 16+i: computed with a fast DCT, then unfolded by the
+		// cosine symmetries (k = 64-k' negates, k = 32 is zero).
+		var X [32]float32
+		dct32(s_vec[:], X[:])
+		nv := v[o : o+64] // o is a multiple of 64: contiguous
+		for i := 0; i < 16; i++ {
+			nv[i] = X[16+i]
 		}
-		v[16] = 0
+		nv[16] = 0
 		for i := 1; i < 16; i++ {
-			v[32-i] = -v[i]
+			nv[32-i] = -nv[i]
 		}
-		v[32] = -v[0]
+		nv[32] = -nv[0]
+		for i := 33; i <= 48; i++ {
+			nv[i] = -X[48-i]
+		}
 		for i := 49; i < 64; i++ {
-			v[i] = v[96-i]
+			nv[i] = nv[96-i]
 		}
-		for i := 0; i < 512; i += 64 { // Build the U vector
-			copy(u_vec[i:i+32], v[(i<<1):(i<<1)+32])
-			copy(u_vec[i+32:i+64], v[(i<<1)+96:(i<<1)+128])
-		}
-		for i := 0; i < 512; i++ { // Window by u_vec[i] with synthDtbl[i]
-			u_vec[i] *= synthDtbl[i]
-		}
-		for i := 0; i < 32; i++ { // Calc 32 samples,store in outdata vector
+		// Window: sample i = Σk v[128k+i]·D[64k+i] + v[128k+96+i]·D[64k+32+i].
+		for i := 0; i < 32; i++ {
 			sum := float32(0)
-			for j := 0; j < 512; j += 32 {
-				sum += u_vec[j+i]
+			for k := 0; k < 8; k++ {
+				sum += v[(o+128*k+i)&1023]*synthDtbl[64*k+i] + v[(o+128*k+96+i)&1023]*synthDtbl[64*k+32+i]
 			}
 			idx := 2 * (32*ss + i)
 			if nch == 1 {

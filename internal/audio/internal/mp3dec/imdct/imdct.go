@@ -123,16 +123,52 @@ func WinInto(out *[36]float32, in []float32, blockType int) {
 		}
 		return
 	}
-	const N = 36
 	iwd := &imdctWinData[blockType]
 	in = in[:18]
-	for p := 0; p < N; p++ {
+	// Only 18 of the 36 IMDCT outputs are distinct (the others are the same
+	// sums, possibly negated).
+	var u [36]float32
+	for _, p := range imdctUniq {
 		col := &cosN36T[p]
 		sum := float32(0.0)
 		for m, x := range in {
 			sum += x * col[m]
 		}
-		out[p] = sum * iwd[p]
+		u[p] = sum
+	}
+	for p := 0; p < 36; p++ {
+		out[p] = u[imdctSrc[p]] * imdctSign[p] * iwd[p]
+	}
+}
+
+// imdctSrc[p] is the distinct output that output p equals, times imdctSign[p].
+var (
+	imdctUniq []int
+	imdctSrc  [36]int
+	imdctSign [36]float32
+)
+
+func initUniq() {
+	for p := 0; p < 36; p++ {
+		imdctSrc[p], imdctSign[p] = p, 1
+		for _, q := range imdctUniq {
+			same, neg := true, true
+			for m := 0; m < 18; m++ {
+				a, b := float64(cosN36T[p][m]), float64(cosN36T[q][m])
+				same = same && math.Abs(a-b) < 1e-6
+				neg = neg && math.Abs(a+b) < 1e-6
+			}
+			if same || neg {
+				imdctSrc[p] = q
+				if neg {
+					imdctSign[p] = -1
+				}
+				break
+			}
+		}
+		if imdctSrc[p] == p {
+			imdctUniq = append(imdctUniq, p)
+		}
 	}
 }
 
@@ -145,4 +181,5 @@ func init() { // after cosN36's init above
 			cosN36T[p][m] = cosN36[m][p]
 		}
 	}
+	initUniq()
 }
