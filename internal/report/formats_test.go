@@ -480,15 +480,26 @@ func TestXLSXCut(t *testing.T) {
 	}
 }
 
-// TestPDFNoList checks report.pdf_max_rows = 0: no list, only where it is.
+// TestPDFNoList checks report.pdf_max_rows = 0 (no list, only where it
+// is), a vice-chairman signing for the chairman, and a ward's heading.
 func TestPDFNoList(t *testing.T) {
 	cfg := config.Default()
 	cfg.Report.PDFMaxRows = 0
-	r := build(t, fixture(t), cfg, "2023-H1")
+	cfg.Report.SignerTitle = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+	cfg.Report.SignerName = "Trần Thị Bình"
+	cfg.Station.Commune = "phường Đống Đa"
+	cfg.Station.Place = "Đống Đa"
+	r := build(t, fixture(t), cfg, "2023-Q2")
 	text, _ := pdfText(t, r)
 	all := squash(text)
-	if strings.Contains(all, "Tên bài") || !strings.Contains(all, "Danh sách đầy đủ 7 lượt phát có trong các tệp XLSX và CSV") {
+	if strings.Contains(all, "Tên bài") || !strings.Contains(all, "Danh sách đầy đủ 4 lượt phát có trong các tệp XLSX và CSV") {
 		t.Errorf("PDF without list:\n%s", all)
+	}
+	for _, want := range []string{"PHƯỜNG ĐỐNG ĐA", "Đống Đa, ngày 26 tháng 11 năm 2026", "quý II năm 2023",
+		"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Thị Bình"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("PDF lacks %q", want)
+		}
 	}
 }
 

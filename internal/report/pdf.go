@@ -462,7 +462,7 @@ func (r *Report) pdfSignature(d pdfDoc) {
 	d.SetXY(marginL, y)
 	d.CellFormat(70, 5, "Nơi nhận:", "", 1, "L", false, 0, "")
 	d.font("", 8.5)
-	for _, s := range []string{"- Văn phòng UBND xã;", "- Phòng Văn hóa và Thông tin huyện;", "- Phòng Nội vụ huyện;", "- Lưu: VT."} {
+	for _, s := range []string{"- Văn phòng UBND;", "- Phòng Văn hóa và Thông tin huyện;", "- Phòng Nội vụ huyện;", "- Lưu: VT."} {
 		d.SetX(marginL)
 		d.CellFormat(70, 4.2, s, "", 1, "L", false, 0, "")
 	}
