@@ -44,6 +44,7 @@ func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast
 	}
 	defer rows.Close()
 	loc := r.cfg.Location()
+	texts := nfcCache{}
 	var (
 		started        string
 		prog, runTitle string
@@ -63,7 +64,7 @@ func (r *Report) EachBroadcast(ctx context.Context, limit int, fn func(Broadcast
 		if b.Programme == "" {
 			b.Programme = prog
 		}
-		b.Programme, b.Title = nfc(b.Programme), nfc(b.Title)
+		b.Programme, b.Title = texts.nfc(b.Programme), texts.nfc(b.Title)
 		if err := fn(b); err != nil {
 			return err
 		}
@@ -102,10 +103,20 @@ func parseStamp(s string) (time.Time, error) {
 	return t, nil
 }
 
-// nfc returns s in NFC, checking first: log text normally is already.
-func nfc(s string) string {
-	if norm.NFC.IsNormalString(s) {
-		return s
+// nfcCache returns text in NFC. Titles and programme names repeat through a
+// long list, so each distinct one is checked once.
+type nfcCache map[string]string
+
+func (c nfcCache) nfc(s string) string {
+	if v, ok := c[s]; ok {
+		return v
 	}
-	return norm.NFC.String(s)
+	v := s
+	if !norm.NFC.IsNormalString(s) {
+		v = norm.NFC.String(s)
+	}
+	if len(c) < 100_000 {
+		c[s] = v
+	}
+	return v
 }

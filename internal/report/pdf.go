@@ -156,7 +156,8 @@ func (r *Report) pdfHead(d pdfDoc) {
 	// The heading and the period on their own lines, never broken mid-phrase.
 	d.centered(marginL, contentW, 6, Heading, "B", 12)
 	d.centered(marginL, contentW, 6, PeriodWords(r.period), "B", 12)
-	d.Line(pageW/2-15-(marginR-marginL)/2, d.GetY()+1, pageW/2+15-(marginR-marginL)/2, d.GetY()+1)
+	mid := marginL + contentW/2
+	d.Line(mid-15, d.GetY()+1, mid+15, d.GetY()+1)
 	d.Ln(6)
 }
 
