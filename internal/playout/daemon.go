@@ -223,6 +223,10 @@ func (d *Daemon) install(ctx context.Context, progs []*schedule.Programme, now t
 			}
 		}
 		times := p.Runs(lb.Add(time.Nanosecond), now.Add(d.opt.Lead).Add(time.Nanosecond), maxCatchUp)
+		if len(times) == maxCatchUp {
+			d.log.Warn("too many runs passed while loa was down: only the first ones are logged missed",
+				"programme", p.Name, "since", lb, "logged", maxCatchUp)
+		}
 		late := time.Time{}
 		for _, t := range times {
 			if !t.After(now) && now.Sub(t) <= d.opt.Grace {
