@@ -51,17 +51,45 @@ func analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
 	}
 	info = Info{Format: d.Format(), SampleRate: d.SampleRate(), Channels: d.Channels()}
 	m := NewMeter(info.SampleRate, info.Channels)
-	buf := make([]float32, 8192*info.Channels)
+	// True peak (the costlier half) runs on a second goroutine, fed the
+	// same buffers in order; the results are those of a sequential Write.
+	const nbuf = 4
+	free := make(chan []float32, nbuf)
+	work := make(chan []float32, nbuf)
+	peakDone := make(chan any)
+	for i := 0; i < nbuf; i++ {
+		free <- make([]float32, 8192*info.Channels)
+	}
+	go func() {
+		var perr any
+		for b := range work {
+			if perr == nil {
+				perr = peakSafely(m, b)
+			}
+			free <- b[:cap(b)]
+		}
+		peakDone <- perr
+	}()
+	finish := func() {
+		close(work)
+		if p := <-peakDone; p != nil {
+			panic(p)
+		}
+	}
 	for {
 		if err := ctx.Err(); err != nil {
+			finish()
 			return Info{}, err
 		}
+		buf := <-free
 		n, rerr := d.Read(buf)
 		if n > 0 {
-			m.Write(buf[:n])
+			m.writeLoudness(buf[:n])
 			info.Frames += int64(n / info.Channels)
 		}
+		work <- buf[:n]
 		if rerr != nil {
+			finish()
 			if errors.Is(rerr, io.EOF) {
 				break
 			}
@@ -73,4 +101,10 @@ func analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
 	info.IntegratedLUFS = m.Integrated()
 	info.TruePeakDBTP = m.TruePeak()
 	return info, nil
+}
+
+func peakSafely(m *Meter, b []float32) (p any) {
+	defer func() { p = recover() }()
+	m.writePeak(b)
+	return nil
 }

@@ -58,6 +58,14 @@ func NewMeter(sampleRate, channels int) *Meter {
 // Write feeds interleaved samples (a whole number of frames).
 func (m *Meter) Write(x []float32) {
 	m.tp.write(x)
+	m.writeLoudness(x)
+}
+
+// writePeak and writeLoudness are the two independent halves of Write;
+// Analyze runs them on two goroutines.
+func (m *Meter) writePeak(x []float32) { m.tp.write(x) }
+
+func (m *Meter) writeLoudness(x []float32) {
 	ch := m.ch
 	for len(x) >= ch {
 		frames := len(x) / ch
@@ -223,6 +231,9 @@ type truePeak struct {
 	buf    [2][]float64 // per channel: tpTaps-1 history samples, then the chunk
 	peak   float64      // linear
 	sample float64      // linear sample peak
+	// prevMax: largest |x| of the last block scanned (its tail is the
+	// history of the next window).
+	prevMax [2]float64
 }
 
 func (t *truePeak) init(ch int) {
@@ -247,7 +258,7 @@ func (t *truePeak) write(x []float32) {
 			for i := range h {
 				h[i] = float64(x[i*t.ch+c])
 			}
-			t.scan(b)
+			t.scan(b, c)
 			copy(b, b[n:])
 		}
 		x = x[n*t.ch:]
@@ -255,35 +266,57 @@ func (t *truePeak) write(x []float32) {
 }
 
 // scan examines b (tpTaps-1 history samples followed by new ones).
-func (t *truePeak) scan(b []float64) {
-	const sub = 64
+// Blocks whose bound cannot beat the peak so far are skipped; the
+// interpolation is unrolled (phases 2 and 3 are phases 1 and 0 reversed).
+func (t *truePeak) scan(b []float64, c int) {
+	const sub = 16 // >= tpTaps-1: a window spans this block and the last
+	peak, sample := t.peak, t.sample
+	thr := peak / tpBound
+	prev := t.prevMax[c]
 	for s := tpTaps - 1; s < len(b); s += sub {
 		e := min(s+sub, len(b))
 		var mx float64
-		for _, v := range b[s-(tpTaps-1) : e] {
-			mx = math.Max(mx, math.Abs(v))
-		}
 		for _, v := range b[s:e] {
-			t.sample = math.Max(t.sample, math.Abs(v))
+			if a := math.Abs(v); a > mx {
+				mx = a
+			}
 		}
-		if mx*tpBound <= t.peak {
+		if mx > sample {
+			sample = mx
+		}
+		m2 := max(mx, prev)
+		prev = mx
+		if m2 <= thr {
 			continue
 		}
 		for i := s; i < e; i++ {
-			w := b[i-(tpTaps-1) : i+1]
-			for p := range tpPhases {
-				h := &tpPhases[p]
-				var y float64
-				for k := 0; k < tpTaps; k++ {
-					y += h[k] * w[tpTaps-1-k]
-				}
-				if y < 0 {
-					y = -y
-				}
-				if y > t.peak {
-					t.peak = y
-				}
+			w := (*[tpTaps]float64)(b[i-(tpTaps-1) : i+1])
+			y0 := 0.001708984375*w[11] + 0.010986328125*w[10] + -0.0196533203125*w[9] + 0.033203125*w[8] + -0.0594482421875*w[7] + 0.1373291015625*w[6] + 0.97216796875*w[5] + -0.102294921875*w[4] + 0.047607421875*w[3] + -0.026611328125*w[2] + 0.014892578125*w[1] + -0.00830078125*w[0]
+			y1 := -0.0291748046875*w[11] + 0.029296875*w[10] + -0.0517578125*w[9] + 0.089111328125*w[8] + -0.16650390625*w[7] + 0.465087890625*w[6] + 0.77978515625*w[5] + -0.2003173828125*w[4] + 0.1015625*w[3] + -0.0582275390625*w[2] + 0.0330810546875*w[1] + -0.0189208984375*w[0]
+			y2 := -0.0291748046875*w[0] + 0.029296875*w[1] + -0.0517578125*w[2] + 0.089111328125*w[3] + -0.16650390625*w[4] + 0.465087890625*w[5] + 0.77978515625*w[6] + -0.2003173828125*w[7] + 0.1015625*w[8] + -0.0582275390625*w[9] + 0.0330810546875*w[10] + -0.0189208984375*w[11]
+			y3 := 0.001708984375*w[0] + 0.010986328125*w[1] + -0.0196533203125*w[2] + 0.033203125*w[3] + -0.0594482421875*w[4] + 0.1373291015625*w[5] + 0.97216796875*w[6] + -0.102294921875*w[7] + 0.047607421875*w[8] + -0.026611328125*w[9] + 0.014892578125*w[10] + -0.00830078125*w[11]
+			y0, y1, y2, y3 = abs(y0), abs(y1), abs(y2), abs(y3)
+			if y1 > y0 {
+				y0 = y1
+			}
+			if y3 > y2 {
+				y2 = y3
+			}
+			if y2 > y0 {
+				y0 = y2
+			}
+			if y0 > peak {
+				peak = y0
+				thr = peak / tpBound
 			}
 		}
 	}
+	t.peak, t.sample, t.prevMax[c] = peak, sample, prev
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
