@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -494,4 +495,41 @@ func procCPU(t *testing.T, pid int) float64 {
 	fmt.Sscan(f[11], &ut)  // utime, field 14
 	fmt.Sscan(f[12], &st)  // stime, field 15
 	return (ut + st) / 100 // USER_HZ
+}
+
+// TestDaemonOnceAlteredAudio: a chosen script whose stored file no longer
+// matches its approved hash is found before air, logged, and replaced; with
+// nothing left, the run is logged empty instead of silence.
+func TestDaemonOnceAlteredAudio(t *testing.T) {
+	s := newStation(t, "0 0 1 1 *", "1m", 3, 2)
+	alter := func(id int) {
+		var sc struct {
+			SHA string `json:"sha256"`
+		}
+		if err := json.Unmarshal([]byte(s.cli("script", "show", fmt.Sprint(id), "--json")), &sc); err != nil || sc.SHA == "" {
+			t.Fatalf("script %d: %v", id, err)
+		}
+		path := filepath.Join(s.data, StoreDir, sc.SHA)
+		os.Chmod(path, 0o644)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte("tampered"))
+		f.Close()
+	}
+	alter(1)
+	out := s.cli("daemon", "--schedules", s.sched, "--output", "null:instant", "--once", "thu")
+	if !strings.Contains(out, "assembly problem") || !strings.Contains(out, "status=completed") {
+		t.Fatalf("once with one altered file:\n%s", out)
+	}
+	items := s.cli("log", "--json")
+	if strings.Contains(items, `"script_id":1,`) || !strings.Contains(items, `"script_id":2,`) {
+		t.Fatalf("aired items:\n%s", items)
+	}
+	alter(2)
+	out = s.cli("daemon", "--schedules", s.sched, "--output", "null:instant", "--once", "thu")
+	if !strings.Contains(out, "status=empty") {
+		t.Fatalf("once with every file altered:\n%s", out)
+	}
 }
