@@ -243,6 +243,12 @@ func (d *Daemon) install(ctx context.Context, progs []*schedule.Programme, now t
 				d.missed(ctx, p, t, ReasonDown)
 			}
 		}
+		if next := p.Schedule.Next(now); !next.IsZero() {
+			d.log.Info("programme scheduled", "programme", p.Name, "output", d.outputFor(p),
+				"next", next.In(d.opt.Location).Format(time.RFC3339))
+		} else {
+			d.log.Info("programme has no further runs", "programme", p.Name)
+		}
 		d.mu.Lock()
 		if _, ok := d.swept[p.Name]; !ok || last != nil {
 			d.swept[p.Name] = now
