@@ -24,7 +24,9 @@ type limiter struct {
 	D    int
 	lat  int // D + tpTaps - 1
 
-	ring  []float32 // delayed input, lat+1 frames
+	ring  []float32 // delayed input, ringN frames (a power of two ≥ lat+1)
+	ringN int
+	bi    int // next slot in box
 	hist  [2][]float64
 	rbuf  []float64
 	inbuf []float32
@@ -69,8 +71,15 @@ func newLimiter(src func([]float32) (int, error), rate, ch int, ceilingDBTP floa
 	for i := range l.box {
 		l.box[i] = 1
 	}
-	l.ring = make([]float32, (l.lat+1)*ch)
-	w := D + tpTaps + 1
+	l.ringN = 1
+	for l.ringN < l.lat+1 {
+		l.ringN *= 2
+	}
+	l.ring = make([]float32, l.ringN*ch)
+	w := 1
+	for w < D+tpTaps+1 {
+		w *= 2
+	}
 	l.dqIdx = make([]int64, w)
 	l.dqVal = make([]float64, w)
 	for c := 0; c < ch; c++ {
@@ -128,29 +137,51 @@ func (l *limiter) step(n int) error {
 	}
 	x = x[:got*ch]
 	r := l.rbuf[:got]
-	l.peaks(x, r)
+	reduce := l.peaks(x, r)
 	l.pending = l.pending[:0]
 	l.pOff = 0
-	ringN := l.lat + 1
+	rmask := int64(l.ringN - 1)
+	dmask := len(l.dqIdx) - 1
 	W := int64(l.D + tpTaps)
+	nbox := len(l.box)
+	lat := int64(l.lat)
+	if !reduce && l.dqN == 0 && l.rel == 1 && l.ones > nbox {
+		// Idle: no gain reduction pending or arriving; the output is the
+		// input delayed, at unity gain (box stays all ones).
+		for i := 0; i < got; i++ {
+			idx := l.in
+			slot := int(idx&rmask) * ch
+			copy(l.ring[slot:slot+ch], x[i*ch:i*ch+ch])
+			l.in++
+			o := idx - lat
+			if o < 0 || (l.total >= 0 && o >= l.total) {
+				continue
+			}
+			os := int(o&rmask) * ch
+			l.pending = append(l.pending, l.ring[os:os+ch]...)
+			l.out++
+		}
+		l.ones += got
+		return nil
+	}
 	for i := 0; i < got; i++ {
 		idx := l.in
-		slot := int(idx%int64(ringN)) * ch
+		slot := int(idx&rmask) * ch
 		copy(l.ring[slot:slot+ch], x[i*ch:i*ch+ch])
 		// Sliding minimum of r over the last W frames (only r<1 stored).
 		for l.dqN > 0 && l.dqIdx[l.dqH] <= idx-W {
-			l.dqH = (l.dqH + 1) % len(l.dqIdx)
+			l.dqH = (l.dqH + 1) & dmask
 			l.dqN--
 		}
 		if ri := r[i]; ri < 1 {
 			for l.dqN > 0 {
-				b := (l.dqH + l.dqN - 1) % len(l.dqIdx)
+				b := (l.dqH + l.dqN - 1) & dmask
 				if l.dqVal[b] < ri {
 					break
 				}
 				l.dqN--
 			}
-			b := (l.dqH + l.dqN) % len(l.dqIdx)
+			b := (l.dqH + l.dqN) & dmask
 			l.dqIdx[b], l.dqVal[b] = idx, ri
 			l.dqN++
 		}
@@ -163,30 +194,32 @@ func (l *limiter) step(n int) error {
 			rel = h
 		}
 		l.rel = rel
-		bi := int(idx % int64(len(l.box)))
-		l.boxSum += rel - l.box[bi]
-		l.box[bi] = rel
+		l.boxSum += rel - l.box[l.bi]
+		l.box[l.bi] = rel
+		if l.bi++; l.bi == nbox {
+			l.bi = 0
+		}
 		if rel == 1 {
 			l.ones++
-			if l.ones > len(l.box) {
-				l.boxSum = float64(len(l.box))
+			if l.ones > nbox {
+				l.boxSum = float64(nbox)
 			}
 		} else {
 			l.ones = 0
 		}
 		l.in++
-		o := idx - int64(l.lat)
+		o := idx - lat
 		if o < 0 || (l.total >= 0 && o >= l.total) {
 			continue
 		}
-		g := l.boxSum / float64(len(l.box))
+		g := l.boxSum / float64(nbox)
 		if g > 1 {
 			g = 1
 		}
 		if g < l.minGain {
 			l.minGain = g
 		}
-		os := int(o%int64(ringN)) * ch
+		os := int(o&rmask) * ch
 		gf := float32(g)
 		for c := 0; c < ch; c++ {
 			l.pending = append(l.pending, l.ring[os+c]*gf)
@@ -196,12 +229,15 @@ func (l *limiter) step(n int) error {
 	return nil
 }
 
-// peaks sets r[i] = min(1, ceil/truepeak(i)) for each frame of x.
-func (l *limiter) peaks(x []float32, r []float64) {
+// peaks sets r[i] = min(1, ceil/truepeak(i)) for each frame of x and
+// reports whether any is below 1.
+func (l *limiter) peaks(x []float32, r []float64) bool {
 	for i := range r {
 		r[i] = 1
 	}
+	any := false
 	n := len(r)
+	thr := l.ceil / tpBound
 	for c := 0; c < l.ch; c++ {
 		b := l.hist[c][:tpTaps-1+n]
 		h := b[tpTaps-1:]
@@ -213,9 +249,11 @@ func (l *limiter) peaks(x []float32, r []float64) {
 			e := min(s+sub, n)
 			var mx float64
 			for _, v := range b[s : e+tpTaps-1] {
-				mx = math.Max(mx, math.Abs(v))
+				if a := math.Abs(v); a > mx {
+					mx = a
+				}
 			}
-			if mx*tpBound <= l.ceil {
+			if mx <= thr {
 				continue
 			}
 			for i := s; i < e; i++ {
@@ -231,9 +269,11 @@ func (l *limiter) peaks(x []float32, r []float64) {
 				}
 				if pk > l.ceil {
 					r[i] = math.Min(r[i], l.ceil/pk)
+					any = true
 				}
 			}
 		}
 		copy(l.hist[c], b[n:])
 	}
+	return any
 }

@@ -67,7 +67,7 @@ type Renderer struct {
 	// assembly state (Read goroutine only)
 	cur      int
 	ir       *itemReader
-	closer   io.Closer
+	fetch    map[int]*prefetch // started decoders, by item index
 	gapLeft  int64
 	pos      int64
 	anyAudio bool
@@ -200,14 +200,40 @@ func (r *Renderer) ItemAt(f int64) int {
 	return -1
 }
 
-// Close releases the file of the item being rendered.
+// Close stops background decoding and releases open files. Call it when
+// done with the renderer (finished or not).
 func (r *Renderer) Close() error {
-	if r.closer != nil {
-		err := r.closer.Close()
-		r.closer = nil
-		return err
+	for i, p := range r.fetch {
+		p.stop()
+		delete(r.fetch, i)
 	}
 	return nil
+}
+
+// prefetchItem starts decoding item i in the background if it is a file.
+func (r *Renderer) prefetchItem(i int) *prefetch {
+	if i >= len(r.items) {
+		return nil
+	}
+	if p, ok := r.fetch[i]; ok {
+		return p
+	}
+	it := &r.items[i]
+	if it.Path == "" && it.Open == nil {
+		return nil
+	}
+	r.mu.Lock()
+	failed := r.results[i].Err != nil
+	r.mu.Unlock()
+	if failed {
+		return nil
+	}
+	if r.fetch == nil {
+		r.fetch = map[int]*prefetch{}
+	}
+	p := startPrefetch(func() (io.ReadSeekCloser, error) { return r.open(it) }, it.Path, r.opt.SampleRate, r.opt.Channels, r.opt.ResampleQuality)
+	r.fetch[i] = p
+	return p
 }
 
 // startItem opens item r.cur; it returns false if the item yields nothing.
@@ -219,26 +245,16 @@ func (r *Renderer) startItem() {
 	ch := r.opt.Channels
 	fadeN := r.opt.frames(r.opt.Fade)
 	var src frameSource
-	var err error = res.Err
+	err := res.Err
 	if err == nil {
 		if it.Path == "" && it.Open == nil {
 			src = &zeroSource{left: r.opt.frames(it.Silence), ch: ch}
 		} else {
-			var f io.ReadSeekCloser
-			f, err = r.open(it)
-			if err == nil {
-				var dec Decoder
-				dec, err = openRecover(f)
-				if err != nil {
-					f.Close()
-					err = fmt.Errorf("open %s: %w", it.Path, err)
-				} else {
-					r.closer = f
-					src = newConverter(dec, r.opt.SampleRate, ch, r.opt.ResampleQuality)
-				}
-			}
+			src = r.prefetchItem(r.cur)
 		}
 	}
+	// Decode the next item while this one plays.
+	r.prefetchItem(r.cur + 1)
 	if err != nil {
 		r.finishItem(r.pos, r.pos, err)
 		return
@@ -253,7 +269,7 @@ func (r *Renderer) startItem() {
 	if capN <= 0 {
 		capN = r.opt.frames(20 * time.Second)
 	}
-	r.ir = newItemReader(&safeSource{src}, ch, gain, thr, trim, fadeN, capN)
+	r.ir = newItemReader(src, ch, gain, thr, trim, fadeN, capN)
 	// Prime: learn whether the item has any audio before placing a gap.
 	for r.ir.ready() == 0 && !r.ir.eof {
 		r.ir.fill()
@@ -285,9 +301,9 @@ func (r *Renderer) finishItem(start, end int64, err error) {
 	}
 	r.mu.Unlock()
 	r.ir = nil
-	if r.closer != nil {
-		r.closer.Close()
-		r.closer = nil
+	if p, ok := r.fetch[r.cur]; ok {
+		p.stop()
+		delete(r.fetch, r.cur)
 	}
 	r.cur++
 	r.current.Store(int64(r.cur))
