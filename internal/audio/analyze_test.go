@@ -125,7 +125,9 @@ func TestAnalyzeErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := fixture{material: "tone", rate: 44100, ch: 1, lufs: -20, codec: "mp3", seconds: 3}.make(t, dir)
 	goodWav := fixture{material: "tone", rate: 44100, ch: 2, lufs: -20, codec: "wav16", seconds: 3}.make(t, dir)
+	noTag := fixture{material: "tone", rate: 48000, ch: 2, lufs: -20, codec: "mp3-notag", seconds: 3}.make(t, dir)
 	mp3, _ := os.ReadFile(good)
+	mp3NoTag, _ := os.ReadFile(noTag)
 	wav, _ := os.ReadFile(goodWav)
 	conv := func(name string, args ...string) string {
 		p := filepath.Join(dir, name)
@@ -147,6 +149,7 @@ func TestAnalyzeErrors(t *testing.T) {
 		{"alaw-wav", conv("alaw.wav", "-c:a", "pcm_alaw"), ErrUnsupported},
 		{"6ch-wav", conv("six.wav", "-ac", "6"), ErrUnsupported},
 		{"truncated-mp3", writeFile(t, filepath.Join(dir, "trunc.mp3"), mp3[:len(mp3)/2]), ErrCorrupt},
+		{"truncated-mp3-without-xing", writeFile(t, filepath.Join(dir, "trunc-notag.mp3"), mp3NoTag[:len(mp3NoTag)/2+7]), ErrCorrupt},
 		{"truncated-wav", writeFile(t, filepath.Join(dir, "trunc.wav"), wav[:len(wav)/2]), ErrCorrupt},
 		{"wav-header-only", writeFile(t, filepath.Join(dir, "hdr.wav"), wav[:30]), ErrCorrupt},
 		{"id3-only", writeFile(t, filepath.Join(dir, "id3.mp3"), []byte("ID3\x03\x00\x00\x00\x00\x00\x05hello")), ErrCorrupt},

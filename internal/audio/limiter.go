@@ -12,10 +12,10 @@ import (
 // is the largest 4×-oversampled value (BS.1770 filter) whose filter window
 // ends at i. The gain for output frame o must stay below r over the window
 // [o, o+11] that frame feeds, and it must reach that value smoothly. So:
-// hold h = min of r over the last D+12 frames, release it slowly (100 ms),
-// and average it over D+1 frames; every term of that average is ≤ the
-// needed gain, so the average is too, and the gain ramps down over D frames
-// (the attack) before the peak arrives. Latency D+11 frames is compensated:
+// hold h = min of r over the last D+12 frames, release it with a 50 ms time
+// constant, and average it over D+1 frames (D = 3 ms); every term of that
+// average is ≤ the needed gain, so the average is too, and the gain ramps
+// down over D frames (the attack) before the peak arrives. Latency D+11 frames is compensated:
 // output frame n is input frame n.
 type limiter struct {
 	src  func([]float32) (int, error)
@@ -62,7 +62,7 @@ func newLimiter(src func([]float32) (int, error), rate, ch int, ceilingDBTP floa
 		D:       D,
 		lat:     D + tpTaps - 1,
 		rel:     1,
-		relK:    1 - math.Exp(-1/(0.1*float64(rate))),
+		relK:    1 - math.Exp(-1/(0.05*float64(rate))),
 		box:     make([]float64, D+1),
 		boxSum:  float64(D + 1),
 		total:   -1,

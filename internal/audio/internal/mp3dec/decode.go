@@ -17,11 +17,16 @@
 package mp3dec
 
 import (
+	"errors"
 	"io"
+	"strings"
 
 	"loa/internal/audio/internal/mp3dec/consts"
 	"loa/internal/audio/internal/mp3dec/frame"
 )
+
+// ErrTruncated: the stream ends inside a frame.
+var ErrTruncated = errors.New("mp3: stream ends inside a frame (truncated)")
 
 // A Decoder is a MP3-decoded stream.
 type Decoder struct {
@@ -39,8 +44,13 @@ func (d *Decoder) readFrame() error {
 		if err == io.EOF {
 			return io.EOF
 		}
-		if _, ok := err.(*consts.UnexpectedEOF); ok {
-			return io.EOF
+		if e, ok := err.(*consts.UnexpectedEOF); ok {
+			// Running out while looking for the next header is the end
+			// (or trailing junk); running out inside a frame is a cut file.
+			if strings.HasPrefix(e.At, "readHeader") {
+				return io.EOF
+			}
+			return ErrTruncated
 		}
 		return err
 	}
