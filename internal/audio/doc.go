@@ -5,14 +5,26 @@
 // # Decoding
 //
 // Open returns a Decoder (interleaved float32, source rate and channels).
-// MP3 goes through hajimehoshi/go-mp3 and is made gapless: with a LAME
+// MP3 goes through internal/mp3dec, a copy of hajimehoshi/go-mp3 v0.3.4
+// (Apache-2.0) whose hot paths were rewritten (fast DCT synthesis, no
+// per-frame allocation, float output: about 2.7× go-mp3's speed; results
+// checked against ffmpeg to > 55 dB SNR). It is made gapless: with a LAME
 // (or Lavf/Lavc) Xing/Info tag the encoder delay plus the 529-sample decoder
 // delay are dropped at the start and the encoder padding at the end, so the
 // length equals ffmpeg's to the sample. Without such a tag (lame -t, some
 // old encoders, VBRI) nothing says how long the padding is, so every decoded
 // sample is kept, again as ffmpeg does. A mono MP3 stays mono (go-mp3's
 // duplicated right channel is discarded): Channels reports 1 and levels are
-// unchanged. WAV: PCM 8/16/24/32-bit and float 32/64-bit, 1 or 2 channels.
+// unchanged. A file that ends inside a frame, or has fewer frames than its
+// Xing header announces, is ErrCorrupt. WAV: PCM 8/16/24/32-bit and float
+// 32/64-bit, 1 or 2 channels.
+//
+// Loudness: Meter implements BS.1770-4 (K-weighting biquads derived for
+// the actual sample rate, 400 ms blocks every 100 ms, −70 LUFS and −10 LU
+// gates, exact block energies rather than a histogram) and true peak with
+// the BS.1770 4× polyphase filter; blocks that provably cannot beat the
+// peak found so far are skipped. Analyze computes true peak on a second
+// goroutine. Digital silence reports SilenceLUFS (−70) and FloorDBTP.
 //
 // Analyze(ctx, r) decodes a whole file once and returns Info: format, rate,
 // source channels, exact frames, integrated loudness and true peak. The
@@ -53,7 +65,12 @@
 // with ceiling Options.CeilingDBTP: peaks that the gain would push over are
 // held down by a smooth gain envelope (3 ms attack look-ahead, 100 ms
 // release) instead of clipping or turning the whole item down. The limiter
-// delay is compensated: output frame n is programme frame n.
+// delay is compensated: output frame n is programme frame n. Material whose
+// peak-to-loudness ratio exceeds target−ceiling (15 dB by default: peaky
+// synthetic speech) comes out somewhat under the target, as any limiter
+// leaves it. The gain comes from the loudness of the whole file as stored
+// at ingest; trimming its silences changes the measured value only by the
+// few 400 ms blocks that straddled them (< 0.3 LU even for short items).
 //
 // Item results: Start and End are output frame offsets [Start, End) of the
 // item's audio (gaps excluded), known as soon as the item has been rendered
@@ -71,7 +88,14 @@
 // output.Progress for what actually went out and ItemAt(frame) to map it to
 // an item.
 //
-// Memory: everything streams; a renderer holds a few hundred KB plus the
-// trailing-silence buffer (at most MaxTrailingTrim of audio), whatever the
-// programme length.
+// Each file item is decoded on its own goroutine (two when it needs
+// resampling, so decoding and resampling overlap), and the next item starts
+// decoding while the current one plays, ~1.5 s ahead: an item boundary never
+// waits for a file to open, and offline rendering uses both cores. Call
+// Close when done with a renderer, finished or not: it stops those
+// goroutines and closes the files.
+//
+// Memory: everything streams; a renderer holds about a megabyte of buffers
+// plus the trailing-silence buffer (at most MaxTrailingTrim of audio),
+// whatever the programme length (11 MB max RSS for a whole 2-hour render).
 package audio

@@ -12,10 +12,12 @@
 // card was sent.
 //
 // Played reports Frames that went out, Started (wall clock of the first
-// sample going out; for alsa the moment oto started pulling audio, minus
-// nothing we cannot see: the device's own buffer is at most ~50 ms) and, when
-// the stream is an *audio.Renderer (anything with ItemAt), Items: frames
-// of each item that went out, so partial airtime can be logged after a stop.
+// sample going out; for alsa: when oto first pulled audio plus the 50 ms
+// device buffer we ask ALSA for) and, when the stream is an *audio.Renderer
+// (anything with Results), Items: frames of each item that went out, so
+// partial airtime can be logged after a stop. For alsa, "went out" is what
+// oto has taken from its player buffer (at most 50 ms of audio may still be
+// in the device buffer).
 // Progress.Frames() and Progress.Started() give the same figures while
 // playing.
 //
@@ -28,7 +30,10 @@
 //     is suspended between programmes.
 //   - wav:DIR: one 16-bit WAV per Play in DIR, named by UTC start time
 //     (20261126T053000Z.wav, with -2, -3 ... if taken); the header is
-//     patched on close so a file cut short by a crash is still readable.
+//     patched every 5 s of audio and on close, so a crash leaves a readable
+//     file. Alone (or with null:instant) it is not paced: it writes as
+//     fast as the stream renders; with alsa or null it records in real
+//     time, and after a stop it is cut to exactly the frames that went out.
 //   - null: discards in real time (paced by the wall clock); null:instant
 //     discards as fast as it can (tests, simulation).
 package output
