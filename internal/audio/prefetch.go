@@ -2,6 +2,7 @@ package audio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -25,6 +26,8 @@ type pchunk struct {
 	buf []float32
 	err error // set on the last chunk: io.EOF or the item's error
 }
+
+var errStopped = errors.New("audio: renderer closed")
 
 const (
 	prefetchChunks = 16
@@ -109,7 +112,18 @@ func (p *prefetch) Read(dst []float32) (int, error) {
 			p.free <- p.cur[:cap(p.cur)]
 			p.cur = nil
 		}
-		c := <-p.out
+		var c pchunk
+		select {
+		case c = <-p.out:
+		case <-p.done:
+			// The goroutine has exited; take what it sent, else it was
+			// stopped (Close) under a reader.
+			select {
+			case c = <-p.out:
+			default:
+				c.err = errStopped
+			}
+		}
 		if c.err != nil {
 			p.err = c.err
 			continue

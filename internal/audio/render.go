@@ -67,6 +67,7 @@ type Renderer struct {
 	// assembly state (Read goroutine only)
 	cur      int
 	ir       *itemReader
+	fetchMu  sync.Mutex
 	fetch    map[int]*prefetch // started decoders, by item index
 	gapLeft  int64
 	pos      int64
@@ -191,9 +192,6 @@ func (r *Renderer) ItemAt(f int64) int {
 	for i := range r.results {
 		it := &r.results[i]
 		if it.Start >= 0 && f >= it.Start && (it.End < 0 || f < it.End) {
-			if it.End < 0 && it.Start == it.End {
-				continue
-			}
 			return i
 		}
 	}
@@ -201,8 +199,11 @@ func (r *Renderer) ItemAt(f int64) int {
 }
 
 // Close stops background decoding and releases open files. Call it when
-// done with the renderer (finished or not).
+// done with the renderer (finished or not), after the last Read has
+// returned.
 func (r *Renderer) Close() error {
+	r.fetchMu.Lock()
+	defer r.fetchMu.Unlock()
 	for i, p := range r.fetch {
 		p.stop()
 		delete(r.fetch, i)
@@ -215,6 +216,8 @@ func (r *Renderer) prefetchItem(i int) *prefetch {
 	if i >= len(r.items) {
 		return nil
 	}
+	r.fetchMu.Lock()
+	defer r.fetchMu.Unlock()
 	if p, ok := r.fetch[i]; ok {
 		return p
 	}
@@ -301,10 +304,12 @@ func (r *Renderer) finishItem(start, end int64, err error) {
 	}
 	r.mu.Unlock()
 	r.ir = nil
+	r.fetchMu.Lock()
 	if p, ok := r.fetch[r.cur]; ok {
 		p.stop()
 		delete(r.fetch, r.cur)
 	}
+	r.fetchMu.Unlock()
 	r.cur++
 	r.current.Store(int64(r.cur))
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -374,5 +375,30 @@ func TestWAVWriterRoundTrip(t *testing.T) {
 		if out[i] != want[i] {
 			t.Fatalf("sample %d: %v want %v", i, out[i], want[i])
 		}
+	}
+}
+
+func TestRenderCloseEarlyStopsDecoders(t *testing.T) {
+	dir := t.TempDir()
+	p := toneWAV(t, filepath.Join(dir, "a.wav"), 22050, 2, 440, 0.2, 0, 5, 0) // needs resampling
+	before := runtime.NumGoroutine()
+	r, err := NewRenderer(context.Background(), []Item{{Path: p}, {Path: p}, {Path: p}}, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]float32, 1000)
+	if _, err := r.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	for i := 0; i < 200 && runtime.NumGoroutine() > before; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines left running after Close (%d before)", n, before)
+	}
+	res := r.Results()
+	if res[0].Start != 0 || res[0].End != -1 {
+		t.Errorf("item 0 after early close: %+v", res[0])
 	}
 }
