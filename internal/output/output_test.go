@@ -8,8 +8,8 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
