@@ -39,6 +39,7 @@ func FuzzAnalyze(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer r.Close()
 		buf := make([]float32, 4096)
 		for {
 			if _, err := r.Read(buf); err != nil {
