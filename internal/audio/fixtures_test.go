@@ -98,13 +98,21 @@ func (f fixture) make(t testing.TB, dir string) string {
 	vol := fmt.Sprintf("volume=%.2fdB", f.lufs-ref.i)
 	wav := filepath.Join(dir, f.String()+".wav")
 	codec := map[string]string{"wav16": "pcm_s16le", "wav24": "pcm_s24le", "wav8": "pcm_u8", "float": "pcm_f32le",
-		"mp3": "pcm_s16le", "mp3-notag": "pcm_s16le"}[f.codec]
+		"mp3": "pcm_s16le", "mp3-notag": "pcm_s16le", "mp3-vbr": "pcm_s16le", "mp3-ffmpeg": "pcm_s16le"}[f.codec]
 	run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-af", vol, "-c:a", codec, wav)
 	if !strings.HasPrefix(f.codec, "mp3") {
 		return wav
 	}
 	mp3 := filepath.Join(dir, f.String()+".mp3")
+	if f.codec == "mp3-ffmpeg" {
+		// ffmpeg's own encoder writes a Lavc Info tag and an ID3v2 title.
+		run(t, "ffmpeg", "-v", "error", "-y", "-i", wav, "-c:a", "libmp3lame", "-q:a", "4", "-metadata", "title=Bản tin sáng", mp3)
+		return mp3
+	}
 	args := []string{"--quiet", "-b", "128"}
+	if f.codec == "mp3-vbr" {
+		args = []string{"--quiet", "-V", "5"}
+	}
 	if f.ch == 1 {
 		args = append(args, "-m", "m")
 	}
