@@ -92,22 +92,11 @@ func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, error)
 		return Script{}, inputerr.New("script needs --audio FILE or --text FILE")
 	}
 	s := Script{Audience: taxonomy.DefaultAudience, Priority: "normal", Status: Submitted}
-	if err := applyMeta(&s, f); err != nil {
-		return Script{}, err
-	}
-	text, err := readText(f.TextPath)
-	if err != nil {
-		return Script{}, err
-	}
-	if text != nil {
-		s.Body, s.TextSHA256 = text.body, text.sum
-	}
-	ing, err := q.ingest(ctx, f.AudioPath)
+	ing, err := q.apply(ctx, &s, f)
 	if err != nil {
 		return Script{}, err
 	}
 	defer ing.discard()
-	ing.apply(&s)
 
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
@@ -144,22 +133,11 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 		return Script{}, inputerr.New("script %d is retired and cannot be edited", id)
 	}
 	s := cur
-	if err := applyMeta(&s, f); err != nil {
-		return Script{}, err
-	}
-	text, err := readText(f.TextPath)
-	if err != nil {
-		return Script{}, err
-	}
-	if text != nil {
-		s.Body, s.TextSHA256 = text.body, text.sum
-	}
-	ing, err := q.ingest(ctx, f.AudioPath)
+	ing, err := q.apply(ctx, &s, f)
 	if err != nil {
 		return Script{}, err
 	}
 	defer ing.discard()
-	ing.apply(&s)
 
 	changed := diff(cur, s)
 	if len(changed) == 0 {
@@ -282,6 +260,27 @@ func addEvent(ctx context.Context, tx *sql.Tx, id int64, at time.Time, actor, fr
 	_, err := tx.ExecContext(ctx, `INSERT INTO script_events (script_id, at, actor, from_status, to_status, note) VALUES (?,?,?,?,?,?)`,
 		id, database.FormatTime(at), nfc(actor), from, to, nfc(note))
 	return err
+}
+
+// apply validates f and applies it to s: metadata, text, and audio staged
+// in the store (the caller keeps or discards it with the database write).
+func (q *Queue) apply(ctx context.Context, s *Script, f Fields) (*ingested, error) {
+	if err := applyMeta(s, f); err != nil {
+		return nil, err
+	}
+	text, err := readText(f.TextPath)
+	if err != nil {
+		return nil, err
+	}
+	if text != nil {
+		s.Body, s.TextSHA256 = text.body, text.sum
+	}
+	ing, err := q.ingest(ctx, f.AudioPath)
+	if err != nil {
+		return nil, err
+	}
+	ing.apply(s)
+	return ing, nil
 }
 
 // applyMeta validates and applies the metadata fields of f to s.
