@@ -256,3 +256,45 @@ func writeTone(t *testing.T, path string, rate, ch int, secs float64) string {
 	}
 	return path
 }
+
+// TestStopMidItem: cancelling a real-time programme mid-item stops within
+// 100 ms and reports the frames of each item that went out.
+func TestStopMidItem(t *testing.T) {
+	dir := t.TempDir()
+	a := writeTone(t, filepath.Join(dir, "a.wav"), 44100, 1, 0.2)
+	b := writeTone(t, filepath.Join(dir, "b.wav"), 44100, 1, 2)
+	opt := audio.DefaultOptions()
+	opt.Gap = 100 * time.Millisecond
+	r, err := audio.NewRenderer(context.Background(), []audio.Item{{Path: a}, {Path: b}, {Path: a}}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	out, _ := Parse("null+wav:" + dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	var prog Progress
+	go func() {
+		for prog.Frames() < 44100*6/10 { // 0.6 s: inside item 1
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	pl, err := out.Play(ctx, r, &prog)
+	stopped := time.Now()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	res := r.Results()
+	if len(pl.Items) != 3 || pl.Items[0] != res[0].Frames() || pl.Items[1] <= 0 || pl.Items[1] >= 2*44100 || pl.Items[2] != 0 {
+		t.Fatalf("items out %v, results %+v", pl.Items, res)
+	}
+	if got := pl.Items[0] + 4410 + pl.Items[1]; got != pl.Frames {
+		t.Errorf("item frames %v + gap != %d frames out", pl.Items, pl.Frames)
+	}
+	if lag := stopped.Sub(pl.Started) - time.Duration(float64(pl.Frames)/44100*float64(time.Second)); lag > 100*time.Millisecond {
+		t.Errorf("stopped %v after the last frame went out", lag)
+	}
+	if r.ItemAt(prog.Frames()-1) != 1 {
+		t.Errorf("last frame out is not in item 1")
+	}
+}
