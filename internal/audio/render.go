@@ -77,7 +77,8 @@ type Renderer struct {
 // NewRenderer prepares a programme. Items without Info are measured now
 // (a full decode each); an item that cannot be measured is not fatal: it is
 // skipped at play time with its error in the results. Only ctx cancellation
-// and invalid options fail.
+// and invalid options fail. The first item starts decoding in the
+// background at once: Close the renderer even if it is never read.
 func NewRenderer(ctx context.Context, items []Item, opt Options) (*Renderer, error) {
 	if opt.SampleRate < 8000 || opt.SampleRate > 192000 {
 		return nil, fmt.Errorf("render: sample rate %d", opt.SampleRate)
@@ -111,6 +112,9 @@ func NewRenderer(ctx context.Context, items []Item, opt Options) (*Renderer, err
 		r.results[i].GainDB = r.gainFor(*it.Info)
 	}
 	r.lim = newLimiter(r.assemble, opt.SampleRate, opt.Channels, opt.CeilingDBTP)
+	// Start decoding the first item now, so the first sample is ready the
+	// moment the output asks (the daemon prepares ahead of air time).
+	r.prefetchItem(0)
 	return r, nil
 }
 
