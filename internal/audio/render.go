@@ -243,7 +243,8 @@ func (r *Renderer) prefetchItem(i int) *prefetch {
 	return p
 }
 
-// startItem opens item r.cur; it returns false if the item yields nothing.
+// startItem opens item r.cur and primes it; an item that yields nothing is
+// finished at once (no gap is placed for it).
 func (r *Renderer) startItem() {
 	it := &r.items[r.cur]
 	r.mu.Lock()
