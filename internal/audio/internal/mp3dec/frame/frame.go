@@ -45,7 +45,7 @@ type Frame struct {
 
 	mainDataBits *bits.Bits
 	store        [2][32][18]float32
-	v_vec        [2][1024]float32
+	v_vec        [2][2048]float32 // ring of 1024, mirrored: v[o+x] valid for x < 1024
 
 	// pow2 memo: the exponent is constant over a scalefactor band.
 	powIdx, powVal float64
@@ -677,7 +677,8 @@ func (f *Frame) subbandSynthesis(gr int, ch int, out []float32) {
 	v := &f.v_vec[ch]
 	for ss := 0; ss < 18; ss++ { // Loop through 18 samples in 32 subbands
 		// v is a ring: instead of shifting 960 values down by 64, move the
-		// origin back by 64. Logical v[x] is v[(o+x)&1023].
+		// origin back by 64. Logical v[x] is v[o+x] (the upper half mirrors
+		// the lower, so x up to 1023 needs no wrap-around).
 		o := (f.vOff[ch] - 64) & 1023
 		f.vOff[ch] = o
 		for i := 0; i < 32; i++ { // Copy next 32 time samples to a temp vector
@@ -704,11 +705,18 @@ func (f *Frame) subbandSynthesis(gr int, ch int, out []float32) {
 			nv[i] = nv[96-i]
 		}
 		// Window: sample i = Σk v[128k+i]·D[64k+i] + v[128k+96+i]·D[64k+32+i].
-		for i := 0; i < 32; i++ {
-			sum := float32(0)
-			for k := 0; k < 8; k++ {
-				sum += v[(o+128*k+i)&1023]*synthDtbl[64*k+i] + v[(o+128*k+96+i)&1023]*synthDtbl[64*k+32+i]
+		copy(v[o+1024:o+1088], nv) // mirror, so reads need no wrap-around
+		var acc [32]float32
+		for k := 0; k < 8; k++ {
+			v1 := (*[32]float32)(v[o+128*k : o+128*k+32])
+			v2 := (*[32]float32)(v[o+128*k+96 : o+128*k+128])
+			d1 := (*[32]float32)(synthDtbl[64*k : 64*k+32])
+			d2 := (*[32]float32)(synthDtbl[64*k+32 : 64*k+64])
+			for i := range acc {
+				acc[i] += v1[i]*d1[i] + v2[i]*d2[i]
 			}
+		}
+		for i, sum := range acc {
 			idx := 2 * (32*ss + i)
 			if nch == 1 {
 				out[idx] = sum
