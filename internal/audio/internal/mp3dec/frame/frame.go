@@ -270,14 +270,33 @@ func (f *Frame) requantize(gr int, ch int) {
 			}
 		}
 	} else { // Only long blocks
-		sfb := 0
-		next_sfb := sfBandIndicesLong[sfb+1]
-		for i := 0; i < int(f.sideInfo.Count1[gr][ch]); i++ {
-			if i == next_sfb {
-				sfb++
-				next_sfb = sfBandIndicesLong[sfb+1]
+		// Same arithmetic as requantizeProcessLong, one scalefactor band
+		// at a time: the band's 2^idx is computed once.
+		sf_mult := 0.5
+		if f.sideInfo.ScalefacScale[gr][ch] != 0 {
+			sf_mult = 1.0
+		}
+		preflag := float64(f.sideInfo.Preflag[gr][ch])
+		gain := 0.25 * (float64(f.sideInfo.GlobalGain[gr][ch]) - 210)
+		is := &f.mainData.Is[gr][ch]
+		count := int(f.sideInfo.Count1[gr][ch])
+		for sfb, start := 0, 0; start < count; sfb++ {
+			end := min(sfBandIndicesLong[sfb+1], count)
+			pf_x_pt := preflag * pretab[sfb]
+			idx := -(sf_mult * (float64(f.mainData.ScalefacL[gr][ch][sfb]) + pf_x_pt)) + gain
+			tmp1 := math.Pow(2.0, idx)
+			for i := start; i < end; i++ {
+				v := is[i]
+				if v == 0 {
+					continue
+				}
+				if v < 0 {
+					is[i] = float32(tmp1 * -powtab34[int(-v)])
+				} else {
+					is[i] = float32(tmp1 * powtab34[int(v)])
+				}
 			}
-			f.requantizeProcessLong(gr, ch, i, sfb)
+			start = end
 		}
 	}
 }
