@@ -127,9 +127,15 @@ func WinInto(out *[36]float32, in []float32, blockType int) {
 	in = in[:18]
 	// Only 18 of the 36 IMDCT outputs are distinct (the others are the same
 	// sums, possibly negated).
+	// Trailing zero lines (common at the top of the coded band) add nothing.
+	top := 18
+	for top > 0 && in[top-1] == 0 {
+		top--
+	}
+	in = in[:top]
 	var u [36]float32
 	for _, p := range imdctUniq {
-		col := &cosN36T[p]
+		col := cosN36T[p][:top]
 		sum := float32(0.0)
 		for m, x := range in {
 			sum += x * col[m]
