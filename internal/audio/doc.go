@@ -56,7 +56,8 @@
 // Info measured at ingest if known (nil: measured now, by decoding the file
 // an extra time before it plays). Per item, in order: decode, convert to
 // the station format, trim leading and trailing silence below
-// Options.SilenceDBFS (non-destructive, playout only; trailing silence is
+// Options.SilenceDBFS (sample peak, judged after the item's gain;
+// non-destructive, playout only; trailing silence is
 // trimmed up to MaxTrailingTrim, longer quiet tails are kept in part),
 // gain to Options.TargetLUFS (clamped to ±MaxGainDB), fade in and out over
 // Options.Fade. Items are joined with Options.Gap of digital silence (no gap

@@ -277,7 +277,9 @@ func (r *Renderer) startItem() {
 	if capN <= 0 {
 		capN = r.opt.frames(20 * time.Second)
 	}
-	r.ir = newItemReader(src, ch, gain, thr, trim, fadeN, capN)
+	// The threshold applies to the item as it will sound (after its gain),
+	// so a very quiet recording that is turned up is not trimmed away.
+	r.ir = newItemReader(src, ch, gain, thr/gain, trim, fadeN, capN)
 	// Prime: learn whether the item has any audio before placing a gap.
 	for r.ir.ready() == 0 && !r.ir.eof {
 		r.ir.fill()

@@ -402,3 +402,20 @@ func TestRenderCloseEarlyStopsDecoders(t *testing.T) {
 		t.Errorf("item 0 after early close: %+v", res[0])
 	}
 }
+
+func TestRenderGainClampAndSilentItem(t *testing.T) {
+	dir := t.TempDir()
+	quiet := toneWAV(t, filepath.Join(dir, "quiet.wav"), 44100, 1, 440, 0.001, 0, 2, 0) // about -63 LUFS
+	silent := toneWAV(t, filepath.Join(dir, "silent.wav"), 44100, 1, 440, 0, 0, 2, 0)
+	out, res := renderAll(t, []Item{{Path: quiet}, {Path: silent}, {Path: quiet}}, DefaultOptions())
+	if res[0].GainDB != 20 {
+		t.Errorf("quiet item gain %.2f dB, want the +20 dB clamp", res[0].GainDB)
+	}
+	if res[1].GainDB != 0 || res[1].Frames() != 0 || res[1].Err != nil {
+		t.Errorf("silent item: %+v (want no audio, no gain)", res[1])
+	}
+	// No double gap around the silent item.
+	if res[2].Start != res[0].End+44100 || int64(len(out)) != res[2].End {
+		t.Errorf("offsets %+v", res)
+	}
+}
