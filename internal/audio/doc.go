@@ -45,7 +45,7 @@
 //
 // # Programme rendering (the contract the daemon relies on)
 //
-//	r, err := audio.NewRenderer(items, opts) // items: []audio.Item, in air order
+//	r, err := audio.NewRenderer(ctx, items, opts) // items: []audio.Item, in air order
 //	defer r.Close()
 //	// r is a Stream: SampleRate(), Channels(), Read([]float32)
 //	played, err := out.Play(ctx, r, progress) // see package output
@@ -57,14 +57,14 @@
 // an extra time before it plays). Per item, in order: decode, convert to
 // the station format, trim leading and trailing silence below
 // Options.SilenceDBFS (sample peak, judged after the item's gain;
-// non-destructive, playout only; trailing silence is
-// trimmed up to MaxTrailingTrim, longer quiet tails are kept in part),
-// gain to Options.TargetLUFS (clamped to ±MaxGainDB), fade in and out over
-// Options.Fade. Items are joined with Options.Gap of digital silence (no gap
+// non-destructive, playout only; trailing silence is trimmed up to
+// MaxTrailingTrim, longer quiet tails are kept in part), gain to
+// Options.TargetLUFS (clamped to ±MaxGainDB; digital silence gets 0 dB and,
+// being all trimmed, no airtime), fade in and out over Options.Fade. Items are joined with Options.Gap of digital silence (no gap
 // before the first or after the last item, none around items that produce
 // no audio). The whole stream then passes a look-ahead true-peak limiter
 // with ceiling Options.CeilingDBTP: peaks that the gain would push over are
-// held down by a smooth gain envelope (3 ms attack look-ahead, 100 ms
+// held down by a smooth gain envelope (3 ms attack look-ahead, 50 ms
 // release) instead of clipping or turning the whole item down. The limiter
 // delay is compensated: output frame n is programme frame n. Material whose
 // peak-to-loudness ratio exceeds target−ceiling (15 dB by default: peaky
