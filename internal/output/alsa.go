@@ -11,30 +11,40 @@ import (
 	"github.com/ebitengine/oto/v3"
 )
 
-// alsaSink plays through the default ALSA device with oto v3. oto allows
-// one context per process with a fixed format, created on first use and
-// suspended between programmes.
-type alsaSink struct {
+// alsaSink plays through the default ALSA device with oto v3.
+type alsaSink struct{}
+
+// device is the process's one oto context. oto refuses a second context in
+// a process, so every alsa output (say "alsa" and "alsa+wav:DIR" used by
+// different programmes) must share it: this is the one piece of package
+// state, mirroring oto's own.
+var device struct {
 	mu      sync.Mutex
 	ctx     *oto.Context
 	openErr error
 	rate    int
 	ch      int
-	latency time.Duration // device buffer, added to the start estimate
+	busy    bool
 }
 
 const deviceBuffer = 50 * time.Millisecond
 
+// open returns the shared context, creating it on first use with the
+// stream's format; it is marked busy until release.
 func (a *alsaSink) open(rate, ch int) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.openErr != nil {
-		return a.openErr
+	device.mu.Lock()
+	defer device.mu.Unlock()
+	if device.openErr != nil {
+		return device.openErr
 	}
-	if a.ctx != nil {
-		if rate != a.rate || ch != a.ch {
-			return fmt.Errorf("output alsa: device opened at %d Hz %d ch, stream is %d Hz %d ch", a.rate, a.ch, rate, ch)
+	if device.ctx != nil {
+		if rate != device.rate || ch != device.ch {
+			return fmt.Errorf("output alsa: device opened at %d Hz %d ch, stream is %d Hz %d ch", device.rate, device.ch, rate, ch)
 		}
+		if device.busy {
+			return fmt.Errorf("output alsa: the sound card is already playing another programme")
+		}
+		device.busy = true
 		return nil
 	}
 	c, ready, err := oto.NewContext(&oto.NewContextOptions{
@@ -44,22 +54,28 @@ func (a *alsaSink) open(rate, ch int) error {
 		BufferSize:   deviceBuffer,
 	})
 	if err != nil {
-		a.openErr = fmt.Errorf("output alsa: %w", err)
-		return a.openErr
+		device.openErr = fmt.Errorf("output alsa: %w", err)
+		return device.openErr
 	}
 	<-ready
 	if err := c.Err(); err != nil {
-		a.openErr = fmt.Errorf("output alsa: no usable sound device: %w", err)
-		return a.openErr
+		device.openErr = fmt.Errorf("output alsa: no usable sound device: %w", err)
+		return device.openErr
 	}
-	a.ctx, a.rate, a.ch, a.latency = c, rate, ch, deviceBuffer
 	// Idle until a programme plays: an idle context would feed the card
 	// silence forever (and spin on unpaced devices).
 	if err := c.Suspend(); err != nil {
-		a.openErr = fmt.Errorf("output alsa: %w", err)
-		return a.openErr
+		device.openErr = fmt.Errorf("output alsa: %w", err)
+		return device.openErr
 	}
+	device.ctx, device.rate, device.ch, device.busy = c, rate, ch, true
 	return nil
+}
+
+func (a *alsaSink) release() {
+	device.mu.Lock()
+	device.busy = false
+	device.mu.Unlock()
 }
 
 // otoReader is pulled by oto's mixer goroutine. It must not block: oto
@@ -105,14 +121,16 @@ func (r *otoReader) Read(p []byte) (int, error) {
 }
 
 func (a *alsaSink) play(ctx context.Context, pu *pump, prog *Progress) (int64, time.Time) {
+	defer a.release()
+	octx := device.ctx // set before open returned; never changes after
 	rd := &otoReader{pu: pu}
 	fb := 2 * pu.ch
-	if err := a.ctx.Resume(); err != nil {
+	if err := octx.Resume(); err != nil {
 		pu.err = fmt.Errorf("output alsa: %w", err)
 		return 0, time.Time{}
 	}
-	defer a.ctx.Suspend()
-	pl := a.ctx.NewPlayer(rd)
+	defer octx.Suspend()
+	pl := octx.NewPlayer(rd)
 	defer pl.Close()
 	// A small player buffer keeps "went out" close to "handed over".
 	pl.SetBufferSize(pu.s.SampleRate() / 20 * fb)
@@ -121,7 +139,7 @@ func (a *alsaSink) play(ctx context.Context, pu *pump, prog *Progress) (int64, t
 	defer tick.Stop()
 	started := func() time.Time {
 		if n := rd.first.Load(); n != 0 {
-			return time.Unix(0, n).Add(a.latency)
+			return time.Unix(0, n).Add(deviceBuffer)
 		}
 		return time.Time{}
 	}
@@ -145,13 +163,13 @@ func (a *alsaSink) play(ctx context.Context, pu *pump, prog *Progress) (int64, t
 			pu.err = fmt.Errorf("output alsa: %w", err)
 			return out(), started()
 		}
-		if err := a.ctx.Err(); err != nil {
+		if err := octx.Err(); err != nil {
 			pu.err = fmt.Errorf("output alsa: %w", err)
 			return out(), started()
 		}
 		if rd.done.Load() && !pl.IsPlaying() {
 			// Let the device buffer drain before the context is suspended.
-			time.Sleep(a.latency)
+			time.Sleep(deviceBuffer)
 			n := rd.delivered.Load()
 			prog.set(n)
 			return n, started()

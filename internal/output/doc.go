@@ -25,9 +25,10 @@
 //   - alsa: the default ALSA device through ebitengine/oto v3 (not beep's
 //     speaker, which silently never plays when no device opens). Opening
 //     fails with a clear error naming the device problem. oto allows one
-//     audio context per process and fixes its sample format: the first Play
-//     decides it, and a later Play with another format fails. The context
-//     is suspended between programmes.
+//     audio context per process and fixes its sample format: all alsa
+//     outputs share it, the first Play decides the format, a later Play with
+//     another format fails, and so does a second Play while one is running.
+//     The context is suspended between programmes.
 //   - wav:DIR: one 16-bit WAV per Play in DIR, named by UTC start time
 //     (20261126T053000Z.wav, with -2, -3 ... if taken); the header is
 //     patched every 5 s of audio and on close, so a crash leaves a readable

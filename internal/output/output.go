@@ -184,6 +184,9 @@ func (m *multi) Play(ctx context.Context, s audio.Stream, prog *Progress) (pl Pl
 			for _, r := range pu.recs {
 				r.close(-1)
 			}
+			if m.alsa != nil {
+				m.alsa.release()
+			}
 			return pl, err
 		}
 		pu.recs = append(pu.recs, r)

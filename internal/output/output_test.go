@@ -198,8 +198,14 @@ func TestALSAHeadless(t *testing.T) {
 			t.Fatalf("non-zero sample %d: captured %d, programme %d", i, heard[i], sent[i])
 		}
 	}
-	// The device stays open for the process; a second programme plays too.
+	// The device stays open for the process; a second programme plays too,
+	// also through another alsa output (oto allows one context per process:
+	// outputs share it).
 	if _, err := out.Play(context.Background(), &sine{rate: 44100, ch: 1, left: 100}, nil); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := Parse("alsa")
+	if _, err := other.Play(context.Background(), &sine{rate: 44100, ch: 1, left: 100}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := out.Play(context.Background(), &sine{rate: 48000, ch: 1, left: 100}, nil); err == nil {
