@@ -88,9 +88,15 @@ demo: build
 run: build
 	$(BIN) daemon --schedules schedules
 
-# Benchmarks, and loa against ffmpeg on the same generated input.
+# Benchmarks, and loa against ffmpeg on the same generated input (decode,
+# loudness: the ratio is printed), then the daemon's start-time error and
+# idle cost measured on the real binary (about a minute each part).
 bench: build deps-test
-	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchmem ./...
+	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 1x ./internal/audio/...
+	$(GO) run $(GOFLAGS_) ./internal/audio/benchcmp
+	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchmem ./internal/queue ./internal/simulate
+	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 2x ./internal/report
+	LOA_MEASURE=1 $(GO) test $(GOFLAGS_) -count=1 -run DaemonMeasure -v ./cmd/loa | grep -E 'start error|idle|PASS|FAIL'
 
 # A short fuzzing pass over every fuzz target (the corpus lives in testdata/fuzz).
 FUZZTIME ?= 20s
