@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/binary"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,52 +12,11 @@ import (
 	"loa/internal/database"
 )
 
-var updateSchedule = flag.Bool("update-schedule", false, "rewrite the schedule/simulate golden files")
-
-// loa runs the command line in-process and returns exit code, stdout, stderr.
-func loa(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-func goldenFile(t *testing.T, path, got string) {
-	t.Helper()
-	if *updateSchedule {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update-schedule to accept):\n--- got\n%s--- want\n%s", path, got, want)
-	}
-}
-
-// writeWAV writes secs seconds of silence as 16-bit mono 8 kHz PCM: a
-// stand-in jingle whose exact length the audio engine reads back.
+// writeWAV writes a stand-in jingle of secs seconds whose exact length
+// the audio engine reads back.
 func writeWAV(t *testing.T, path string, secs float64) {
 	t.Helper()
-	n := int(secs * 8000)
-	var b bytes.Buffer
-	le := binary.LittleEndian
-	b.WriteString("RIFF")
-	binary.Write(&b, le, uint32(36+2*n))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(8000), uint32(16000), uint16(2), uint16(16)} {
-		binary.Write(&b, le, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, le, uint32(2*n))
-	b.Write(make([]byte, 2*n))
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, wavBytes(secs), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -84,7 +40,7 @@ func TestScheduleCheckShipped(t *testing.T) {
 	}
 	data := t.TempDir()
 	t.Chdir("../..")
-	code, out, errs := loa(t, "--data", data, "schedule", "check")
+	code, out, errs := runLoa(t, "--data", data, "schedule", "check")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
@@ -125,7 +81,7 @@ func TestScheduleCheckProblems(t *testing.T) {
 		files[tc.file] = tc.body
 	}
 	writeFiles(t, dir, files)
-	code, out, errs := loa(t, "--data", t.TempDir(), "schedule", "check", "--schedules", dir)
+	code, out, errs := runLoa(t, "--data", t.TempDir(), "schedule", "check", "--schedules", dir)
 	if code != 2 {
 		t.Fatalf("exit %d, want 2\n%s%s", code, out, errs)
 	}
@@ -217,17 +173,17 @@ func TestScheduleNext(t *testing.T) {
 			if tc.name == "json" {
 				args = append(args, "--json")
 			}
-			code, out, errs := loa(t, args...)
+			code, out, errs := runLoa(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
-			goldenFile(t, filepath.Join("testdata", "schedule", tc.golden), out)
+			golden(t, "schedule/"+tc.golden, out)
 		})
 	}
-	if code, _, errs := loa(t, "--data", data, "schedule", "next", "--schedules", sched, "--count", "0"); code != 2 {
+	if code, _, errs := runLoa(t, "--data", data, "schedule", "next", "--schedules", sched, "--count", "0"); code != 2 {
 		t.Errorf("--count 0: exit %d %s", code, errs)
 	}
-	if code, _, errs := loa(t, "--data", data, "schedule", "frobnicate"); code != 2 {
+	if code, _, errs := runLoa(t, "--data", data, "schedule", "frobnicate"); code != 2 {
 		t.Errorf("unknown subcommand: exit %d %s", code, errs)
 	}
 }
@@ -237,23 +193,23 @@ func TestSimulate(t *testing.T) {
 	seedScripts(t, data, 20)
 	sched := testSchedules(t)
 	args := []string{"--data", data, "simulate", "--schedules", sched, "--from", "2027-01-01", "--to", "2027-07-31"}
-	code, out, errs := loa(t, args...)
+	code, out, errs := runLoa(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	goldenFile(t, filepath.Join("testdata", "simulate", "text.golden"), out)
-	code, out, errs = loa(t, append(args, "--json", "--record")...)
+	golden(t, "simulate/text.golden", out)
+	code, out, errs = runLoa(t, append(args, "--json", "--record")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	goldenFile(t, filepath.Join("testdata", "simulate", "json.golden"), out)
+	golden(t, "simulate/json.golden", out)
 
 	// recorded: the log shows the simulated runs; a second recording is refused
-	code, logOut, errs := loa(t, "--data", data, "log", "--runs", "--json", "--from", "2027-01-01", "--to", "2027-01-31")
+	code, logOut, errs := runLoa(t, "--data", data, "log", "--runs", "--json", "--from", "2027-01-01", "--to", "2027-01-31")
 	if code != 0 || strings.Count(logOut, `"simulated":true`) != 10 {
 		t.Errorf("log after --record: exit %d %s\n%s", code, errs, logOut)
 	}
-	if code, _, errs := loa(t, append(args, "--record")...); code != 2 || !strings.Contains(errs, "already holds") {
+	if code, _, errs := runLoa(t, append(args, "--record")...); code != 2 || !strings.Contains(errs, "already holds") {
 		t.Errorf("second --record: exit %d %s", code, errs)
 	}
 
@@ -262,7 +218,7 @@ func TestSimulate(t *testing.T) {
 		{"--from", "2027-02-01", "--to", "2027-01-01"},
 		{"--from", "01/01/2027", "--to", "2027-01-31"},
 	} {
-		if code, _, errs := loa(t, append([]string{"--data", data, "simulate", "--schedules", sched}, bad...)...); code != 2 {
+		if code, _, errs := runLoa(t, append([]string{"--data", data, "simulate", "--schedules", sched}, bad...)...); code != 2 {
 			t.Errorf("%v: exit %d %s", bad, code, errs)
 		}
 	}
