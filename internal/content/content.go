@@ -78,15 +78,21 @@ func (s *Store) Stage(ctx context.Context, r io.Reader) (*Staged, error) {
 
 // Commit moves the staged file to its content name. It reports whether the
 // content is new; when the same bytes were already stored the copy is dropped.
+// A stored copy that no longer hashes to its name is replaced by the staged
+// one: ingesting the original again is how a damaged file is repaired.
 func (st *Staged) Commit() (created bool, err error) {
 	if st.done {
 		return false, errors.New("staged content already committed or discarded")
 	}
 	st.done = true
 	final := st.store.Path(st.SHA256)
+	existed := false
 	if _, err := os.Stat(final); err == nil {
-		os.Remove(st.Path)
-		return false, nil
+		if st.store.Verify(context.Background(), st.SHA256) == nil {
+			os.Remove(st.Path)
+			return false, nil
+		}
+		existed = true
 	}
 	if err := os.Chmod(st.Path, 0o444); err != nil {
 		os.Remove(st.Path)
@@ -101,7 +107,7 @@ func (st *Staged) Commit() (created bool, err error) {
 		d.Sync()
 		d.Close()
 	}
-	return true, nil
+	return !existed, nil
 }
 
 // Discard removes the staged file. It is safe to call after Commit.

@@ -91,3 +91,35 @@ func TestStageCancelled(t *testing.T) {
 		t.Fatalf("store not empty after failed stage: %v", got)
 	}
 }
+
+// TestCommitRepairsAlteredCopy: ingesting the original bytes again is how an
+// operator repairs a damaged stored file; the good staged copy must replace
+// it rather than be dropped as a duplicate of the damaged one.
+func TestCommitRepairsAlteredCopy(t *testing.T) {
+	ctx := context.Background()
+	s, _ := Open(t.TempDir())
+	body := "bài phát thanh gốc"
+	st, err := s.Stage(ctx, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(s.Path(st.SHA256), 0o644)
+	os.WriteFile(s.Path(st.SHA256), []byte("bài phát thanh hỏng"), 0o644)
+
+	st2, err := s.Stage(ctx, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st2.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(ctx, st.SHA256); err != nil {
+		t.Fatalf("stored copy not repaired by re-ingest: %v", err)
+	}
+	if got := entries(t, s.Dir()); len(got) != 1 {
+		t.Fatalf("store holds %v, want one file", got)
+	}
+}
