@@ -157,15 +157,18 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE scripts SET title=?, topic=?, area=?, audience=?, author=?, body=?, text_sha256=?,
 			audio_sha256=?, audio_format=?, sample_rate=?, channels=?, frames=?, duration_s=?, loudness_lufs=?, true_peak_dbtp=?,
-			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=? WHERE id=? AND status=?`,
+			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=?
+			WHERE id=? AND status=? AND audio_sha256=? AND text_sha256=?`,
 			s.Title, s.Topic, s.Area, s.Audience, s.Author, s.Body, s.TextSHA256,
 			s.AudioSHA256, s.AudioFormat, s.SampleRate, s.Channels, s.Frames, s.DurationS, s.LoudnessLUFS, s.TruePeakDBTP,
-			s.Priority, s.From, s.Until, s.MaxPlays, to, database.FormatTime(now), id, cur.Status)
+			s.Priority, s.From, s.Until, s.MaxPlays, to, database.FormatTime(now), id, cur.Status, cur.AudioSHA256, cur.TextSHA256)
 		if err != nil {
 			return err
 		}
+		// Bound to the content read above too: writing back stale audio
+		// over a concurrent replacement would lose it (and any approval of it).
 		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("script %d changed status meanwhile; try again", id)
+			return fmt.Errorf("script %d changed meanwhile; try again", id)
 		}
 		return addEvent(ctx, tx, id, now, actor, cur.Status, to, note)
 	})

@@ -347,3 +347,44 @@ func TestEligibility(t *testing.T) {
 		t.Fatalf("altered audio: %v", err)
 	}
 }
+
+// TestEditDoesNotUndoAConcurrentContentChange: an edit of metadata must not
+// write back the audio it read if, meanwhile, someone replaced the audio and
+// the chairman approved the new one (a lost update that would leave an
+// "approved" script whose audio is not what was approved).
+func TestEditDoesNotUndoAConcurrentContentChange(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	s := f.add(t, "Bài gốc", "ke-hoach", 2, 440)
+	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", ""); err != nil {
+		t.Fatal(err)
+	}
+	newAudio := writeWAV(t, filepath.Join(t.TempDir(), "moi.wav"), 2, 22050, 1, 880)
+	armed := true
+	// The slow editor's clock is read between its read of the script and its
+	// write: the concurrent change happens exactly there.
+	slow := New(f.q.db, f.store, f.q.cfg, analyze, WithClock(func() time.Time {
+		if armed {
+			armed = false
+			if _, err := f.q.Edit(ctx, s.ID, Fields{AudioPath: &newAudio}, "op2"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "bản mới"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return f.now
+	}))
+	_, err := slow.Edit(ctx, s.ID, Fields{Topic: ptr("ket-qua")}, "op1")
+	if err == nil {
+		t.Fatal("stale edit succeeded over a concurrent content change")
+	}
+	got, err := f.q.Get(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AudioSHA256 == s.AudioSHA256 || !got.ApprovalHolds() {
+		t.Fatalf("after concurrent edits: audio %s (old %s), status %s, approval holds %v",
+			got.AudioSHA256[:8], s.AudioSHA256[:8], got.Status, got.ApprovalHolds())
+	}
+}
