@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -296,6 +297,9 @@ func applyMeta(s *Script, f Fields) error {
 		if !utf8.ValidString(t) {
 			return inputerr.New("title: not valid UTF-8")
 		}
+		if err := oneLine("title", t); err != nil {
+			return err
+		}
 		s.Title = t
 	}
 	check := func(field string, v *string, list []taxonomy.Entry, allowEmpty bool, dst *string) error {
@@ -326,7 +330,11 @@ func applyMeta(s *Script, f Fields) error {
 		return err
 	}
 	if f.Author != nil {
-		s.Author = nfc(*f.Author)
+		a := nfc(*f.Author)
+		if err := oneLine("author", a); err != nil {
+			return err
+		}
+		s.Author = a
 	}
 	for _, d := range []struct {
 		field string
@@ -362,6 +370,15 @@ func applyMeta(s *Script, f Fields) error {
 }
 
 func nfc(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
+
+// oneLine refuses control characters: titles and authors are copied into
+// tables, the airtime log and report rows, where a newline or tab breaks them.
+func oneLine(field, v string) error {
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		return inputerr.New("%s: must be one line of text (no newlines, tabs or control characters)", field)
+	}
+	return nil
+}
 
 type text struct{ body, sum string }
 

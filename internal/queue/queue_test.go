@@ -175,6 +175,8 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 		{"unknown audience", Fields{Audience: ptr("tre-em"), AudioPath: &good}, `audience: unknown code "tre-em"`},
 		{"unknown priority", Fields{Priority: ptr("urgent"), AudioPath: &good}, `priority: unknown code "urgent"`},
 		{"empty title", Fields{Title: ptr("   "), AudioPath: &good}, "title: must not be empty"},
+		{"multi-line title", Fields{Title: ptr("Bài một\nBài hai"), AudioPath: &good}, "title: must be one line"},
+		{"tab in author", Fields{Author: ptr("Tư pháp\tHộ tịch"), AudioPath: &good}, "author: must be one line"},
 		{"until before from", Fields{From: ptr("2023-05-01"), Until: ptr("2023-04-30"), AudioPath: &good}, "until: 2023-04-30 is before from 2023-05-01"},
 		{"bad date", Fields{From: ptr("2023-02-30"), AudioPath: &good}, "from: \"2023-02-30\" is not a date"},
 		{"negative max plays", Fields{MaxPlays: ptr(-1), AudioPath: &good}, "max-plays"},
