@@ -56,6 +56,9 @@ func (e *Env) runRender(ctx context.Context, args []string) error {
 	case *gap < 0 || *gap > time.Hour:
 		return inputerr.New("render: --gap %s is outside 0..1h", *gap)
 	}
+	if fi, err := os.Stat(*out); err == nil && fi.IsDir() {
+		return inputerr.New("render: --out %s is a directory", *out)
+	}
 	cfg, err := e.Config()
 	if err != nil {
 		return err
@@ -68,7 +71,7 @@ func (e *Env) runRender(ctx context.Context, args []string) error {
 	defer r.Close()
 
 	// Write beside the target and rename: nothing half-written.
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".render-*.wav")
+	tmp, err := createBeside(*out)
 	if err != nil {
 		return inputerr.New("render: --out %s: %w", *out, err)
 	}
@@ -143,4 +146,19 @@ func newRenderer(ctx context.Context, files []string, opt audio.Options) (*audio
 		items[i] = audio.Item{Path: f, Kind: "file", Info: &info}
 	}
 	return audio.NewRenderer(ctx, items, opt)
+}
+
+// createBeside creates a new temporary file in target's directory with the
+// permissions of an ordinary new file (0666 less the umask; os.CreateTemp
+// would make the finished programme 0600, unreadable to other accounts).
+func createBeside(target string) (*os.File, error) {
+	dir, base := filepath.Split(target)
+	for i := 0; ; i++ {
+		name := filepath.Join(dir, fmt.Sprintf(".render-%d-%d-%s", os.Getpid(), time.Now().UnixNano(), base))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, os.ErrExist) && i < 100 {
+			continue
+		}
+		return f, err
+	}
 }

@@ -57,6 +57,17 @@ func TestRenderCommand(t *testing.T) {
 	if info.Frames != got.Frames || info.SampleRate != 44100 || info.Channels != 1 {
 		t.Errorf("written WAV %+v, reported %d frames", info, got.Frames)
 	}
+	// Permissions as for any file the user creates (umask), not a temp file's 0600.
+	ref, err := os.Create(filepath.Join(dir, "ref"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref.Close()
+	fi, _ := os.Stat(out)
+	rfi, _ := os.Stat(ref.Name())
+	if fi.Mode().Perm() != rfi.Mode().Perm() {
+		t.Errorf("programme file mode %v, want %v", fi.Mode().Perm(), rfi.Mode().Perm())
+	}
 	code, stdout, _ = runLoa(t, "--data", dir, "render", "--item", a, "--out", out)
 	if code != 0 || !strings.Contains(stdout, "a.wav") {
 		t.Errorf("text output (exit %d): %s", code, stdout)
@@ -75,6 +86,7 @@ func TestRenderBadInput(t *testing.T) {
 		{"render", "--out", out},
 		{"render", "--item", a, "--gap", "-1s", "--out", out},
 		{"render", "--item", filepath.Join(dir, "missing.wav"), "--out", out},
+		{"render", "--item", a, "--out", dir},
 	} {
 		code, _, errs := runLoa(t, append([]string{"--data", dir}, args...)...)
 		if code != 2 || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
