@@ -12,6 +12,7 @@ import (
 	"loa/internal/assembly"
 	"loa/internal/audio"
 	"loa/internal/inputerr"
+	"loa/internal/output"
 	"loa/internal/schedule"
 )
 
@@ -49,7 +50,10 @@ func (e *Env) scheduleOptions() (schedule.Options, error) {
 	if err != nil {
 		return schedule.Options{}, err
 	}
-	return schedule.OptionsFrom(cfg, measureClip), nil
+	opt := schedule.OptionsFrom(cfg, measureClip)
+	// The daemon refuses a spec output.Parse rejects: check must too.
+	opt.CheckOutput = func(spec string) error { _, err := output.Parse(spec); return err }
+	return opt, nil
 }
 
 // LoadSchedules loads and checks dir ("" = playout.schedules) the way the

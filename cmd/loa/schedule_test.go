@@ -70,6 +70,9 @@ func TestScheduleCheckProblems(t *testing.T) {
 		{"neither.toml", "name = \"e\"\n" + ok, []string{"neither.toml: cron: missing"}},
 		{"unknown.toml", "name = \"f\"\ncron = \"0 8 * * 1\"\nlenght = \"5m\"\n" + ok, []string{"unknown.toml: lenght: unknown key"}},
 		{"monthly.toml", "name = \"g\"\nmonthly = \"last sunday 25:00\"\n" + ok, []string{"monthly.toml: monthly: \"last sunday 25:00\""}},
+		// an output spec the daemon would refuse to start on
+		{"output.toml", "name = \"h\"\ncron = \"0 9 * * 1\"\noutput = \"alsa+loa-ngoai-troi\"\n" + ok,
+			[]string{"output.toml: output: ", "unknown part \"loa-ngoai-troi\""}},
 		// overlaps: daily 17:00–17:15 against Tuesday 17:10 on the default output
 		{"x-daily.toml", "name = \"x\"\ncron = \"0 17 * * *\"\n" + ok, nil},
 		{"y-tue.toml", "name = \"y\"\ncron = \"10 17 * * 2\"\n" + ok, []string{"y-tue.toml: cron: run at ", "overlaps \"x\""}},

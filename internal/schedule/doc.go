@@ -90,6 +90,9 @@ type Options struct {
 	Output   string         // station default output (config playout.output)
 	BaseDir  string         // relative clip paths resolve here; "" = working directory
 	Measure  Measure        // nil: clip lengths are not measured (Seconds 0)
+	// CheckOutput validates a file's output spec (output.Parse), so that
+	// check refuses what the daemon would; nil: specs are not checked.
+	CheckOutput func(spec string) error
 }
 
 // Problem is one thing wrong with a programme file.

@@ -311,6 +311,10 @@ func (l *loader) parse() {
 	if s, ok := l.str("output"); ok {
 		if s == "" {
 			l.add("output", "empty (leave it out for the station default)")
+		} else if l.opt.CheckOutput != nil {
+			if err := l.opt.CheckOutput(s); err != nil {
+				l.add("output", "%v", err)
+			}
 		}
 		p.Output = s
 	}
