@@ -199,6 +199,7 @@ func Record(ctx context.Context, log *airlog.Log, res *Result) error {
 		return inputerr.New("simulate --record: the log already holds %d simulated run(s) in this period (first: %s at %s)",
 			len(prev), prev[0].Programme, prev[0].ScheduledAt.Format(time.RFC3339))
 	}
+	recs := make([]airlog.RunRecord, 0, len(res.Runs))
 	for _, r := range res.Runs {
 		p := r.Plan
 		rec := airlog.RunRecord{
@@ -225,13 +226,15 @@ func Record(ctx context.Context, log *airlog.Log, res *Result) error {
 				Status:  airlog.ItemAired,
 			})
 		}
-		if _, err := log.RecordRun(ctx, rec); err != nil {
-			if errors.Is(err, airlog.ErrDuplicate) {
-				return inputerr.New("simulate --record: %s at %s is already in the log (recorded by an earlier simulation)",
-					p.Programme, p.At.Format(time.RFC3339))
-			}
-			return err
+		recs = append(recs, rec)
+	}
+	// One transaction: a failure half-way writes nothing, rather than
+	// leaving part of the period that a new recording would then refuse.
+	if _, err := log.RecordRuns(ctx, recs); err != nil {
+		if errors.Is(err, airlog.ErrDuplicate) {
+			return inputerr.New("simulate --record: %v (already recorded by an earlier simulation)", err)
 		}
+		return fmt.Errorf("simulate --record: %w", err)
 	}
 	return nil
 }

@@ -384,3 +384,25 @@ func parse(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+// TestRecordAllOrNothing: a recording that fails half-way writes nothing,
+// so the operator can fix the cause and record the period again (a second
+// recording of a period with some runs in it is refused).
+func TestRecordAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := newStation(t)
+	res := s.simulateYear(t, 2027)
+	if len(res.Runs) < 10 || len(res.Runs[5].Plan.Items) == 0 {
+		t.Fatalf("want a year of runs with items, got %d runs", len(res.Runs))
+	}
+	res.Runs[5].Plan.Items[0].Kind = "bogus" // the database write of the 6th run fails
+	if err := Record(ctx, airlog.New(s.db), res); err == nil {
+		t.Fatal("Record succeeded with a bad item")
+	}
+	var runs, items int
+	s.db.QueryRow(`SELECT COUNT(*) FROM air_runs`).Scan(&runs)
+	s.db.QueryRow(`SELECT COUNT(*) FROM air_items`).Scan(&items)
+	if runs != 0 || items != 0 {
+		t.Errorf("failed recording left %d runs and %d items in the log", runs, items)
+	}
+}
