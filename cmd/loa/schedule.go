@@ -138,21 +138,6 @@ func fmtDur(s float64) string {
 	return fmt.Sprintf("%d:%02d", n/60, n%60)
 }
 
-// problemVI says a plan problem to the operator.
-func problemVI(p assembly.Problem) string {
-	switch p.Code {
-	case assembly.NoCandidates:
-		return "không có bài đã duyệt nào được phát trong chương trình này"
-	case assembly.NothingFits:
-		return "có bài được phát nhưng không bài nào vừa thời lượng"
-	case assembly.SlotTooShort:
-		return "nhạc hiệu mở đầu và kết thúc dài hơn thời lượng chương trình"
-	case assembly.AudioFailed:
-		return fmt.Sprintf("tệp âm thanh của bài %d bị thiếu hoặc đã thay đổi: %s", p.ScriptID, p.Msg)
-	}
-	return p.Msg
-}
-
 // parseInstant reads RFC 3339 or a local "YYYY-MM-DD HH:MM" / "YYYY-MM-DD".
 func parseInstant(s string, loc *time.Location) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -240,7 +225,7 @@ func writePlan(w io.Writer, p assembly.Plan, withItems bool) {
 		}
 	}
 	for _, pr := range p.Problems {
-		fmt.Fprintf(w, "    ! %s\n", problemVI(pr))
+		fmt.Fprintf(w, "    ! %s\n", pr.Vietnamese())
 	}
 }
 

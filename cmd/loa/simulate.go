@@ -286,7 +286,7 @@ func writeSimRun(w io.Writer, p assembly.Plan) {
 		line += ": " + strings.Join(ids, " ")
 	}
 	for _, pr := range p.Problems {
-		line += "  ! " + problemVI(pr)
+		line += "  ! " + pr.Vietnamese()
 	}
 	fmt.Fprintln(w, line)
 }

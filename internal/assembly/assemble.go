@@ -241,6 +241,22 @@ func improveFill(cands []*Script, taken []bool, chosen []*Script, used, length f
 	return used
 }
 
+// Vietnamese says the problem to people: run reasons in the airtime log
+// and listings. Msg stays the English detail for logs.
+func (p Problem) Vietnamese() string {
+	switch p.Code {
+	case NoCandidates:
+		return "không có bài đã duyệt nào được phát trong chương trình này"
+	case NothingFits:
+		return "có bài được phát nhưng không bài nào vừa thời lượng"
+	case SlotTooShort:
+		return "nhạc hiệu mở đầu và kết thúc dài hơn thời lượng chương trình"
+	case AudioFailed:
+		return fmt.Sprintf("tệp âm thanh của bài %d bị thiếu hoặc đã thay đổi: %s", p.ScriptID, p.Msg)
+	}
+	return p.Msg
+}
+
 // better reports whether a goes before b: emergency, priority, least-aired
 // topic, fewest plays, oldest approval, lowest id.
 func better(a, b *Script, airtime map[string]float64) bool {

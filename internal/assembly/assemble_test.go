@@ -260,3 +260,22 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs (go test -update to accept):\n--- got\n%s--- want\n%s", name, got, want)
 	}
 }
+
+// TestProblemVietnamese: every problem code has Vietnamese words for the
+// airtime log and listings.
+func TestProblemVietnamese(t *testing.T) {
+	for _, tc := range []struct {
+		p    Problem
+		want string
+	}{
+		{Problem{Code: NoCandidates, Msg: "no approved script may air in this programme now"}, "không có bài đã duyệt nào được phát trong chương trình này"},
+		{Problem{Code: NothingFits, Msg: "3 eligible script(s), none fits the slot"}, "có bài được phát nhưng không bài nào vừa thời lượng"},
+		{Problem{Code: SlotTooShort, Msg: "intro and outro (17.0s) exceed the slot (15s)"}, "nhạc hiệu mở đầu và kết thúc dài hơn thời lượng chương trình"},
+		{Problem{Code: AudioFailed, ScriptID: 7, Msg: "sha256 differs"}, "tệp âm thanh của bài 7 bị thiếu hoặc đã thay đổi: sha256 differs"},
+		{Problem{Code: "other", Msg: "something"}, "something"},
+	} {
+		if got := tc.p.Vietnamese(); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.p.Code, got, tc.want)
+		}
+	}
+}

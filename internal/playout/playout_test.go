@@ -69,23 +69,24 @@ func jingle(secs float64) assembly.Item {
 
 func TestPlayOutcomes(t *testing.T) {
 	tests := []struct {
-		name      string
-		planner   *fakePlanner
-		stopAfter time.Duration // cancel ctx this long after air; 0: never
-		wantRun   string
-		wantItems []string // item statuses in order
+		name       string
+		planner    *fakePlanner
+		stopAfter  time.Duration // cancel ctx this long after air; 0: never
+		wantRun    string
+		wantItems  []string // item statuses in order
+		wantReason string   // the run's reason (read by people: Vietnamese); "": not checked
 	}{
 		{"completed", &fakePlanner{items: []assembly.Item{jingle(0.2), script(1, 0.3, "a"), script(2, 0.25, "b")}},
-			0, airlog.RunCompleted, []string{"aired", "aired", "aired"}},
+			0, airlog.RunCompleted, []string{"aired", "aired", "aired"}, ""},
 		{"stopped mid-item", &fakePlanner{items: []assembly.Item{jingle(0.2), script(1, 2, "a"), script(2, 1, "b")}},
-			700 * time.Millisecond, airlog.RunPartial, []string{"aired", "partial"}},
+			700 * time.Millisecond, airlog.RunPartial, []string{"aired", "partial"}, ""},
 		{"broken file", &fakePlanner{items: []assembly.Item{script(1, 0.4, "broken"), script(2, 0.2, "b")}},
-			0, airlog.RunPartial, []string{"partial", "aired"}},
+			0, airlog.RunPartial, []string{"partial", "aired"}, ""},
 		{"nothing to air", &fakePlanner{problems: []assembly.Problem{{Code: assembly.NoCandidates, Msg: "no eligible script"}}},
-			0, airlog.RunEmpty, nil},
+			0, airlog.RunEmpty, nil, "không có bài để phát: không có bài đã duyệt nào được phát trong chương trình này"},
 		{"ident only", &fakePlanner{items: []assembly.Item{{Kind: assembly.KindFiller, Title: assembly.TitleFiller, Seconds: 0.2}}},
-			0, airlog.RunEmpty, []string{"aired"}},
-		{"planner fails", &fakePlanner{err: errors.New("database is locked")}, 0, airlog.RunMissed, nil},
+			0, airlog.RunEmpty, []string{"aired"}, ""},
+		{"planner fails", &fakePlanner{err: errors.New("database is locked")}, 0, airlog.RunMissed, nil, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,6 +114,9 @@ func TestPlayOutcomes(t *testing.T) {
 			runs, _ := l.Runs(context.Background(), airlog.Filter{})
 			if len(runs) != 1 || runs[0].Status != tc.wantRun {
 				t.Fatalf("runs %+v", runs)
+			}
+			if tc.wantReason != "" && runs[0].Reason != tc.wantReason {
+				t.Errorf("run reason %q, want %q", runs[0].Reason, tc.wantReason)
 			}
 			if len(air.starts) == 1 {
 				if e := air.starts[0].Sub(at); e < 0 || e > 20*time.Millisecond {

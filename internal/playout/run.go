@@ -367,7 +367,7 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 func problemText(ps []assembly.Problem) string {
 	var out []string
 	for _, p := range ps {
-		out = append(out, p.Msg)
+		out = append(out, p.Vietnamese()) // run reasons are read by people
 	}
 	return strings.Join(out, "; ")
 }

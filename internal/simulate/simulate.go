@@ -213,7 +213,7 @@ func Record(ctx context.Context, log *airlog.Log, res *Result) error {
 		}
 		var reasons []string
 		for _, pr := range p.Problems {
-			reasons = append(reasons, pr.Msg)
+			reasons = append(reasons, pr.Vietnamese()) // read by people
 		}
 		rec.Reason = strings.Join(reasons, "; ")
 		for i, it := range p.Items {

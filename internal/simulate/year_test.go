@@ -406,3 +406,22 @@ func TestRecordAllOrNothing(t *testing.T) {
 		t.Errorf("failed recording left %d runs and %d items in the log", runs, items)
 	}
 }
+
+// TestRecordReasonVietnamese: an empty run's reason in the log is read by
+// people (loa log --runs, reports): Vietnamese, not assembly's English detail.
+func TestRecordReasonVietnamese(t *testing.T) {
+	ctx := context.Background()
+	s := newStation(t)
+	res := s.simulateYear(t, 2027)
+	p := &res.Runs[0].Plan
+	p.Items, p.FillS, p.ScriptS = nil, 0, 0
+	p.Problems = []assembly.Problem{{Code: assembly.NoCandidates, Msg: "no approved script may air in this programme now"}}
+	if err := Record(ctx, airlog.New(s.db), res); err != nil {
+		t.Fatal(err)
+	}
+	var status, reason string
+	s.db.QueryRow(`SELECT status, reason FROM air_runs ORDER BY id LIMIT 1`).Scan(&status, &reason)
+	if want := "không có bài đã duyệt nào được phát trong chương trình này"; status != airlog.RunEmpty || reason != want {
+		t.Errorf("empty run logged %s, %q; want empty, %q", status, reason, want)
+	}
+}
