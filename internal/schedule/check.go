@@ -3,6 +3,8 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"loa/internal/inputerr"
@@ -29,29 +31,45 @@ func Check(progs []*Programme, from time.Time, horizon time.Duration) []Problem 
 		}
 		byName[p.Name] = p
 	}
-	var outputs []string
-	byOutput := map[string][]*Programme{}
+	// The daemon plays one programme at a time per sink: "alsa" and
+	// "alsa+wav:DIR" share the sound card, so group by sink, not by spec.
+	var sinks []string
+	bySink := map[string][]*Programme{}
 	for _, p := range progs {
-		if _, seen := byOutput[p.Output]; !seen {
-			outputs = append(outputs, p.Output)
+		for _, s := range sinksOf(p.Output) {
+			if _, seen := bySink[s]; !seen {
+				sinks = append(sinks, s)
+			}
+			bySink[s] = append(bySink[s], p)
 		}
-		byOutput[p.Output] = append(byOutput[p.Output], p)
 	}
-	for _, out := range outputs {
-		probs = append(probs, overlaps(byOutput[out], out, from, from.Add(horizon))...)
+	reported := map[[2]*Programme]bool{} // a pair sharing two sinks is reported once
+	for _, s := range sinks {
+		probs = append(probs, overlaps(bySink[s], s, from, from.Add(horizon), reported)...)
 	}
 	return probs
 }
 
+// sinksOf splits an output spec into its sinks ("alsa+wav:DIR" → "alsa",
+// "wav:DIR"), each once.
+func sinksOf(spec string) []string {
+	var out []string
+	for _, part := range strings.Split(spec, "+") {
+		if part = strings.TrimSpace(part); !slices.Contains(out, part) {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
 // overlaps walks the runs of progs (all on one output) in time order and
 // reports each pair of programmes that overlap, once, at the first time.
-func overlaps(progs []*Programme, output string, from, to time.Time) []Problem {
+func overlaps(progs []*Programme, output string, from, to time.Time, reported map[[2]*Programme]bool) []Problem {
 	next := make([]time.Time, len(progs))
 	for i, p := range progs {
 		next[i] = p.Schedule.Next(from.Add(-time.Nanosecond))
 	}
 	var probs []Problem
-	reported := map[[2]int]bool{}
 	var busyUntil time.Time // end of the latest-ending run so far
 	busyBy := -1
 	var busyAt time.Time
@@ -68,7 +86,7 @@ func overlaps(progs []*Programme, output string, from, to time.Time) []Problem {
 		at := next[i]
 		p := progs[i]
 		if busyBy >= 0 && at.Before(busyUntil) {
-			key := [2]int{min(i, busyBy), max(i, busyBy)}
+			key := [2]*Programme{progs[min(i, busyBy)], progs[max(i, busyBy)]}
 			if !reported[key] {
 				reported[key] = true
 				probs = append(probs, overlapProblem(p, progs[busyBy], busyAt, at, output))

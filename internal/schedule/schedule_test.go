@@ -299,3 +299,37 @@ func TestCronForms(t *testing.T) {
 		t.Error("missing jingles not reported")
 	}
 }
+
+// TestCheckOverlapsSharedSink: the daemon plays one programme at a time
+// per sink, so "alsa" and "alsa+wav:DIR" overlap on the sound card; two
+// programmes sharing two sinks are reported once.
+func TestCheckOverlapsSharedSink(t *testing.T) {
+	loc := hcm(t)
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"a.toml": "name = \"a\"\ntitle = \"A\"\ncron = \"0 17 * * *\"\nlength = \"15m\"\n",
+		"b.toml": "name = \"b\"\ntitle = \"B\"\ncron = \"10 17 * * *\"\nlength = \"15m\"\noutput = \"alsa+wav:/srv/air\"\n",
+		"c.toml": "name = \"c\"\ntitle = \"C\"\ncron = \"0 6 * * *\"\nlength = \"15m\"\noutput = \"null + wav:/srv/air\"\n",
+		"d.toml": "name = \"d\"\ntitle = \"D\"\ncron = \"5 6 * * *\"\nlength = \"15m\"\noutput = \"wav:/srv/air+null\"\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	progs, probs, err := Load(context.Background(), dir, Options{Location: loc, Output: "alsa"})
+	if err != nil || len(probs) > 0 {
+		t.Fatal(err, probs)
+	}
+	probs = Check(progs, time.Date(2026, 11, 26, 12, 0, 0, 0, loc), Horizon)
+	var got []string
+	for _, p := range probs {
+		got = append(got, filepath.Base(p.File)+": "+p.Msg)
+	}
+	want := []string{
+		`b.toml: run at 2026-11-26 17:10:00 +07:00 overlaps "a" (` + filepath.Join(dir, "a.toml") + `, 15m0s from 2026-11-26 17:00:00) on output "alsa"`,
+		`d.toml: run at 2026-11-27 06:05:00 +07:00 overlaps "c" (` + filepath.Join(dir, "c.toml") + `, 15m0s from 2026-11-27 06:00:00) on output "wav:/srv/air"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
