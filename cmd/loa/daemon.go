@@ -40,7 +40,9 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		return err
 	}
 	if *out != "" {
-		if _, err := output.Parse(playout.PacedSpec(*out)); err != nil {
+		// The spec as typed: PacedSpec only adds "null+", which would show
+		// up in the message.
+		if _, err := output.Parse(*out); err != nil {
 			return inputerr.New("daemon: --output: %v", err)
 		}
 	}

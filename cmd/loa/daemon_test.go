@@ -387,7 +387,7 @@ func TestDaemonRefuses(t *testing.T) {
 		want     string
 	}{
 		{"invalid schedule", []string{"daemon", "--schedules", bad}, 2, "x.toml"},
-		{"bad output", []string{"daemon", "--schedules", s.sched, "--output", "cassette"}, 2, "--output"},
+		{"bad output", []string{"daemon", "--schedules", s.sched, "--output", "cassette"}, 2, `--output: output "cassette": unknown part`},
 		{"unknown --once", []string{"daemon", "--schedules", s.sched, "--once", "nope"}, 2, "nope"},
 	}
 	for _, tc := range tests {
