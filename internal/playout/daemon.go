@@ -335,8 +335,18 @@ func (d *Daemon) sweep(ctx context.Context, now time.Time) {
 		p  *schedule.Programme
 		at time.Time
 	}
-	var todo []due
+	var todo, ahead []due
 	for name, p := range d.progs {
+		// Cron fires a run's job Lead before air; when the previous run's
+		// job is still playing then (back-to-back runs), SkipIfStillRunning
+		// skips the firing although the runs need not overlap. Start such
+		// runs here; play waits for the output per the overlap policy, and
+		// claimRun keeps a run from playing twice.
+		for _, t := range p.Runs(now, now.Add(d.opt.Lead), maxCatchUp) {
+			if !d.claims[claim{name, t.UnixNano()}] {
+				ahead = append(ahead, due{p, t})
+			}
+		}
 		from, ok := d.swept[name]
 		if !ok || !from.Before(until) {
 			continue
@@ -354,6 +364,9 @@ func (d *Daemon) sweep(ctx context.Context, now time.Time) {
 		}
 	}
 	d.mu.Unlock()
+	for _, x := range ahead {
+		d.spawn(ctx, x.p, x.at, "")
+	}
 	for _, x := range todo {
 		d.missed(ctx, x.p, x.at, ReasonSelfOverlap)
 	}
@@ -399,7 +412,8 @@ type cronLogger struct{ l *slog.Logger }
 
 func (c cronLogger) Info(msg string, kv ...any) {
 	if msg == "skip" {
-		c.l.Warn("cron: run skipped: the previous run of the programme is still going", kv...)
+		// Not lost: sweep starts the run, and the overlap policy applies.
+		c.l.Info("cron: firing skipped while the previous run of the programme plays; the run starts from the sweep", kv...)
 		return
 	}
 	c.l.Debug("cron: "+msg, kv...)

@@ -40,10 +40,13 @@
 // the programme's last logged run) are the ones to account for. No
 // heartbeat file (first start): nothing is counted missed.
 //
-// A sweeper (every 2 s) logs as `missed` any scheduled time that passed
-// without a run claiming it (a cron entry skipped because the previous run
-// of the same programme was still on, or lead+length longer than the
-// programme's period), so every scheduled run leaves a row.
+// A sweeper (every 2 s) starts any run due within the lead that no job has
+// claimed: with back-to-back runs (lead+length longer than the period)
+// cron's firing comes while the previous run's job still plays, and
+// SkipIfStillRunning skips it although the runs need not overlap; the run
+// then takes the output per playout.overlap like any other. The sweeper
+// also logs as `missed` any scheduled time that passed without a run
+// claiming it, so every scheduled run leaves a row.
 //
 // SIGHUP (Daemon.Reload): schedules are loaded and checked again; on any
 // problem the old set stays and the error is logged. Runs in flight finish.

@@ -374,3 +374,40 @@ func TestSinks(t *testing.T) {
 		}
 	}
 }
+
+// TestBackToBackRunsNotSkipped: cron fires a run's job Lead before air, so
+// with back-to-back runs (a run longer than its period minus Lead) the
+// previous run's job is still playing then and SkipIfStillRunning skips
+// the firing. The run did not overlap anything: it must still air.
+func TestBackToBackRunsNotSkipped(t *testing.T) {
+	l, _ := testDB(t)
+	p := testProg(t, "lien", "*/3 * * * * *")
+	p.Length = 3 * time.Second
+	d := New(Options{
+		Load:    func(context.Context) ([]*schedule.Programme, error) { return []*schedule.Programme{p}, nil },
+		Planner: &fakePlanner{items: []assembly.Item{script(1, 2, "a")}},
+		Air:     &fakeAir{}, Log: l, Logger: testLogger(t), Location: time.UTC,
+		Lead: 2500 * time.Millisecond, Grace: time.Second, Overlap: OverlapDelay,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- d.Run(ctx, nil) }()
+	time.Sleep(12 * time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	runs, _ := l.Runs(context.Background(), airlog.Filter{})
+	completed := 0
+	for _, r := range runs {
+		switch {
+		case r.Status == airlog.RunCompleted:
+			completed++
+		case r.Status == airlog.RunMissed:
+			t.Errorf("run at %s missed: %s", r.ScheduledAt.Format("15:04:05"), r.Reason)
+		}
+	}
+	if completed < 3 {
+		t.Errorf("%d runs completed in 12 s, want at least 3: %+v", completed, runs)
+	}
+}
