@@ -70,6 +70,9 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return inputerr.New("report: %w", err)
 	}
+	if fi, err := os.Stat(*out); *out != "" && err == nil && fi.IsDir() {
+		return inputerr.New("report: --out %s is a directory; give a file name", *out)
+	}
 	now := time.Now()
 	if *dateFlag != "" {
 		if now, err = time.ParseInLocation(database.DateFormat, *dateFlag, loc); err != nil {

@@ -79,6 +79,7 @@ func TestReportBadInput(t *testing.T) {
 		{"report", "--period", "2023", "--format", "json", "--date", "26/11/2026"},
 		{"report", "--period", "2023", "--format", "pdf", "--summary"},
 		{"report", "--period", "2023", "--format", "json", "extra"},
+		{"report", "--period", "2023", "--format", "pdf", "--out", dir}, // a directory
 	} {
 		code, out, errOut := runLoa(t, append([]string{"--data", dir}, args...)...)
 		if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "loa: ") {
