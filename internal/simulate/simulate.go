@@ -39,7 +39,8 @@ type Run struct {
 	Plan   assembly.Plan
 }
 
-// Bucket is airtime in one month ("2027-01") or half-year ("2027-H1").
+// Bucket is airtime in one month ("2027-01") or half-year ("2027-H1"),
+// local: runs count where they are scheduled, scripts where they start.
 type Bucket struct {
 	Key       string
 	From, To  time.Time
@@ -75,12 +76,7 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 	res := &Result{From: opt.From, To: opt.To}
 	months := map[string]*Bucket{}
 	halves := map[string]*Bucket{}
-	for _, run := range schedule.Upcoming(opt.Programmes, opt.From, opt.To, 0) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, at := run.Prog, run.At
-		local := at.In(opt.Location)
+	halfOf := func(local time.Time) *Bucket {
 		half := bucket(halves, &res.Halves, halfKey(local), local, opt.Location)
 		if half.ByTopic == nil {
 			half.ByTopic = map[string]float64{}
@@ -90,7 +86,19 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 				}
 			}
 		}
-		month := bucket(months, &res.Months, local.Format("2006-01"), local, opt.Location)
+		return half
+	}
+	monthOf := func(local time.Time) *Bucket {
+		return bucket(months, &res.Months, local.Format("2006-01"), local, opt.Location)
+	}
+	for _, run := range schedule.Upcoming(opt.Programmes, opt.From, opt.To, 0) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, at := run.Prog, run.At
+		local := at.In(opt.Location)
+		half := halfOf(local)
+		month := monthOf(local)
 		plan := assembly.Assemble(p, assembly.Input{At: at, Candidates: scripts, TopicAirtime: half.ByTopic})
 		res.Runs = append(res.Runs, Run{Output: p.Output, Plan: plan})
 
@@ -105,7 +113,11 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 			if it.Kind != assembly.KindScript {
 				continue
 			}
-			for _, b := range []*Bucket{month, half} {
+			// A script counts in the month and half-year it starts in (a run
+			// may cross midnight into the next), as the report counts the
+			// airtime log and the daemon balances topics.
+			start := at.Add(time.Duration(it.OffsetS * float64(time.Second)))
+			for _, b := range []*Bucket{monthOf(start.In(opt.Location)), halfOf(start.In(opt.Location))} {
 				b.Scripts++
 				b.Seconds += it.Seconds
 				b.ByTopic[it.Topic] += it.Seconds
@@ -114,7 +126,7 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 			}
 			s := findScript(scripts, it.ScriptID)
 			s.Plays++
-			s.LastPlayed = queue.JSONTime{Time: at.Add(time.Duration(it.OffsetS * float64(time.Second)))}
+			s.LastPlayed = queue.JSONTime{Time: start}
 		}
 	}
 	// The half-year's seed airtime was only for assembly's balance: the

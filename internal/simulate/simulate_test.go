@@ -53,3 +53,42 @@ func TestSeedAirtime(t *testing.T) {
 		t.Error("to before from: no error")
 	}
 }
+
+// TestItemsBucketedByStart: a run crossing midnight into a new half-year
+// counts each script in the month and half-year it starts in, as the
+// report (and the daemon's topic balance) count the airtime log.
+func TestItemsBucketedByStart(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	path := filepath.Join(t.TempDir(), "p.toml")
+	if err := os.WriteFile(path, []byte("name = \"p\"\ntitle = \"P\"\ncron = \"59 23 30 6 *\"\nlength = \"5m\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, probs := schedule.LoadFile(context.Background(), path, schedule.Options{Location: loc})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	var scripts []queue.Script
+	for i, topic := range []string{"ke-hoach", "mo-hinh", "ket-qua"} {
+		scripts = append(scripts, queue.Script{ID: int64(i + 1), Title: topic, Topic: topic, Status: queue.Approved,
+			Priority: "normal", AudioSHA256: "x", SampleRate: 8000, Frames: 40 * 8000})
+	}
+	res, err := Simulate(context.Background(), Options{Programmes: []*schedule.Programme{p}, Scripts: scripts, Location: loc,
+		From: time.Date(2027, 6, 30, 0, 0, 0, 0, loc), To: time.Date(2027, 7, 2, 0, 0, 0, 0, loc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 40 s scripts from 23:59:00: two start on 30 June, the third at 00:00:20.
+	got := map[string][2]float64{}
+	for _, b := range append(res.Months, res.Halves...) {
+		got[b.Key] = [2]float64{float64(b.Scripts), b.Seconds}
+	}
+	want := map[string][2]float64{"2027-06": {2, 80}, "2027-07": {1, 40}, "2027-H1": {2, 80}, "2027-H2": {1, 40}}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %v scripts/seconds, want %v (all: %v)", k, got[k], w, got)
+		}
+	}
+	if res.Halves[0].Runs != 1 || res.Halves[0].Key != "2027-H1" {
+		t.Errorf("the run counts in the half-year it was scheduled in: %+v", res.Halves[0])
+	}
+}
