@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -268,7 +267,6 @@ func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, list
 				periodLabel(h.Key), h.Distinct, h.Scripts)
 			continue
 		}
-		sort.Strings(missing)
 		fmt.Fprintf(w, "%s: CHƯA CÓ thời lượng cho %d chủ đề: %s\n", periodLabel(h.Key), len(missing), strings.Join(missing, "; "))
 	}
 	return nil

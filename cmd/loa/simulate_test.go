@@ -1,0 +1,36 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"loa/internal/simulate"
+)
+
+// TestSimulateMissingTopicsInPlanOrder: the topics a half-year lacks are
+// listed in the plan's order (a, b, c, d, đ, e, g), not byte order, which
+// puts "đ" after "e".
+func TestSimulateMissingTopicsInPlanOrder(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	from := time.Date(2027, 1, 1, 0, 0, 0, 0, loc)
+	h := &simulate.Bucket{Key: "2027-H1", From: from, To: from.AddDate(0, 6, 0), Runs: 1, Scripts: 2, Seconds: 120,
+		ByTopic: map[string]float64{"chu-truong": 60, "ke-hoach": 30, "ket-qua": 30}}
+	m := &simulate.Bucket{Key: "2027-01", From: from, To: from.AddDate(0, 1, 0), Runs: 1, Scripts: 2, Seconds: 120,
+		ByTopic: h.ByTopic}
+	var b strings.Builder
+	if err := writeSimulation(&b, &simulate.Result{From: from, To: from.AddDate(0, 1, 0), Months: []*simulate.Bucket{m},
+		Halves: []*simulate.Bucket{h}}, loc, false); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	i := strings.Index(out, "CHƯA CÓ")
+	if i < 0 {
+		t.Fatalf("no missing topics line:\n%s", out)
+	}
+	line := out[i:]
+	d, dd, e := strings.Index(line, "d. Mô hình"), strings.Index(line, "đ. Quan hệ"), strings.Index(line, "e. Quy chế")
+	if d < 0 || dd < 0 || e < 0 || !(d < dd && dd < e) {
+		t.Errorf("missing topics not in plan order (d, đ, e):\n%s", line)
+	}
+}
