@@ -239,7 +239,7 @@ func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, list
 			fmt.Fprint(w, padLeft(minutes(b.Seconds), colW))
 		}
 		fmt.Fprintln(w, padLeft(minutes(total), 9))
-		fmt.Fprint(w, pad("Số lượt phát (không có bài)", labelW))
+		fmt.Fprint(w, pad("Số chương trình (không có bài)", labelW))
 		for _, b := range buckets {
 			fmt.Fprint(w, padLeft(fmt.Sprintf("%d (%d)", b.Runs, b.NoScripts), colW))
 		}

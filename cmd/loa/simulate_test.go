@@ -34,3 +34,22 @@ func TestSimulateMissingTopicsInPlanOrder(t *testing.T) {
 		t.Errorf("missing topics not in plan order (d, đ, e):\n%s", line)
 	}
 }
+
+// TestSimulateRunsRowLabel: the row counting programme runs says
+// "chương trình", not "lượt phát", which the report uses for script
+// broadcasts: "10 lượt phát" here against "63 lượt phát" in the report of
+// the same month would read as a contradiction.
+func TestSimulateRunsRowLabel(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	from := time.Date(2027, 1, 1, 0, 0, 0, 0, loc)
+	b := &simulate.Bucket{Key: "2027-01", From: from, To: from.AddDate(0, 1, 0), Runs: 10, NoScripts: 1, Scripts: 63, ByTopic: map[string]float64{}}
+	h := &simulate.Bucket{Key: "2027-H1", From: from, To: from.AddDate(0, 6, 0), Runs: 10, NoScripts: 1, Scripts: 63, ByTopic: map[string]float64{}}
+	var w strings.Builder
+	if err := writeSimulation(&w, &simulate.Result{From: from, To: from.AddDate(0, 1, 0), Months: []*simulate.Bucket{b},
+		Halves: []*simulate.Bucket{h}}, loc, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(w.String(), "Số lượt phát (") || !strings.Contains(w.String(), "Số chương trình (không có bài)") {
+		t.Errorf("runs row label:\n%s", w.String())
+	}
+}
