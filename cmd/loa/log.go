@@ -209,7 +209,7 @@ func statusLabel(code string) string {
 	case "empty":
 		return "không có bài"
 	case "":
-		return "đang mở"
+		return "chưa kết thúc"
 	}
 	return code
 }

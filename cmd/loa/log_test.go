@@ -133,3 +133,12 @@ func TestLogBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestLogOpenRowLabel: a row still open (on air, or left by a crash and
+// not yet recovered) reads as the report words it, "chưa kết thúc"; "đang
+// mở" (a literal "open") means nothing to an operator.
+func TestLogOpenRowLabel(t *testing.T) {
+	if got := statusLabel(""); got != "chưa kết thúc" {
+		t.Errorf("open row: %q", got)
+	}
+}
