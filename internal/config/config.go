@@ -157,8 +157,14 @@ func oneLine(err error) string {
 }
 
 func (c *Config) validate() error {
+	// "Local" (and "") would follow the host's zone, which is exactly what
+	// this setting exists to pin down: a server on UTC would air at 12:30
+	// what the schedule says for 05:30.
+	if tz := c.Station.Timezone; tz == "" || tz == "Local" {
+		return fmt.Errorf("station.timezone: %q is not an IANA zone name (e.g. Asia/Ho_Chi_Minh)", tz)
+	}
 	loc, err := time.LoadLocation(c.Station.Timezone)
-	if err != nil || c.Station.Timezone == "" {
+	if err != nil {
 		return fmt.Errorf("station.timezone: unknown time zone %q", c.Station.Timezone)
 	}
 	c.location = loc

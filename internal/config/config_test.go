@@ -51,6 +51,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"[station]\ncolour = 1\n", "unknown key station.colour"},
 		{"bogus = true\n", "unknown key bogus"},
 		{"[station]\ntimezone = \"Mars/Olympus\"\n", "station.timezone"},
+		{"[station]\ntimezone = \"Local\"\n", "station.timezone"},
 		{"[scripts]\nmax_length = \"forever\"\n", "forever"},
 		{"[scripts]\nmax_length = \"0s\"\n", "scripts.max_length"},
 		{"[audio]\nchannels = 6\n", "audio.channels"},
