@@ -123,7 +123,9 @@ func (i *ingested) discard() {
 }
 
 // progressReader reports progress of a long read; it seeks through for the
-// decoder.
+// decoder. Progress counts bytes read, not the position: decoders look for
+// tags at the end of the file first, and the bar must not jump to 100 %
+// and back.
 type progressReader struct {
 	r      io.Reader
 	total  int64
@@ -135,8 +137,8 @@ type progressReader struct {
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.done += int64(n)
-	if p.report != nil {
-		p.report(p.phase, p.done, p.total)
+	if p.report != nil && (n > 0 || err == io.EOF) {
+		p.report(p.phase, min(p.done, p.total), p.total)
 	}
 	return n, err
 }
@@ -146,9 +148,5 @@ func (p *progressReader) Seek(off int64, whence int) (int64, error) {
 	if !ok {
 		return 0, errors.New("not seekable")
 	}
-	n, err := s.Seek(off, whence)
-	if err == nil {
-		p.done = n
-	}
-	return n, err
+	return s.Seek(off, whence)
 }
