@@ -390,3 +390,24 @@ func TestEditDoesNotUndoAConcurrentContentChange(t *testing.T) {
 			got.AudioSHA256[:8], s.AudioSHA256[:8], got.Status, got.ApprovalHolds())
 	}
 }
+
+// TestAuditTrailIsAppendOnly: the database itself refuses to rewrite or
+// delete a script's history, whoever opens it.
+func TestAuditTrailIsAppendOnly(t *testing.T) {
+	f := newFixture(t)
+	s := f.add(t, "Bài", "ke-hoach", 2, 440)
+	if _, err := f.q.Approve(context.Background(), s.ID, "Chủ tịch", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE script_events SET actor = 'ai đó' WHERE script_id = ?`,
+		`DELETE FROM script_events WHERE script_id = ?`,
+	} {
+		if _, err := f.q.db.Exec(q, s.ID); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	if h, err := f.q.History(context.Background(), s.ID); err != nil || len(h) != 2 || h[1].Actor != "Chủ tịch" {
+		t.Fatalf("history %+v, %v", h, err)
+	}
+}
