@@ -193,3 +193,19 @@ func TestScriptWorkflow(t *testing.T) {
 		t.Fatalf("retired list %q", out)
 	}
 }
+
+// TestHelpOnEveryQueueAndAudioCommand: --help prints the command's usage
+// and succeeds, for every command of the queue and the audio engine.
+func TestHelpOnEveryQueueAndAudioCommand(t *testing.T) {
+	for _, cmd := range [][]string{
+		{"script"}, {"script", "add"}, {"script", "list"}, {"script", "show"}, {"script", "approve"},
+		{"script", "reject"}, {"script", "edit"}, {"script", "retire"}, {"script", "history"},
+		{"config"}, {"loudness"}, {"render"}, {"play"},
+	} {
+		code, stdout, stderr := runLoa(t, append(append([]string{"--data", t.TempDir()}, cmd...), "--help")...)
+		want := "Usage: loa " + strings.Join(cmd, " ")
+		if code != 0 || !strings.HasPrefix(stderr, want) || stdout != "" {
+			t.Errorf("loa %v --help: exit %d, stderr %q; want 0 and usage starting %q", cmd, code, stderr, want)
+		}
+	}
+}
