@@ -65,6 +65,7 @@ func TestScriptBadInputThroughTheBinary(t *testing.T) {
 		{"zero bytes", []string{"--audio", write("empty.mp3", nil)}, "empty (0 bytes)"},
 		{"not audio", []string{"--audio", write("letter.mp3", []byte("Kính gửi UBND xã"))}, "not an audio file"},
 		{"truncated mp3", []string{"--audio", write("cut.mp3", mp3[:len(mp3)/2+333])}, "truncated"},
+		{"corrupt mp3", []string{"--audio", write("hong.mp3", zeroed(mp3, len(mp3)/2, 3000))}, "corrupt"},
 		{"unsupported", []string{"--audio", write("song.ogg", append([]byte("OggS\x00\x02"), make([]byte, 400)...))}, "unsupported"},
 		{"too short", []string{"--audio", short}, "too short"},
 		{"too long", []string{"--audio", long, "--config-file", cfg}, "too long"},
@@ -105,6 +106,14 @@ func TestScriptBadInputThroughTheBinary(t *testing.T) {
 			}
 		})
 	}
+}
+
+// zeroed is a copy of b with n bytes from off wiped, as a bad disk sector
+// or a broken transfer leaves a file: its length is intact, its middle is not.
+func zeroed(b []byte, off, n int) []byte {
+	c := append([]byte(nil), b...)
+	clear(c[off : off+n])
+	return c
 }
 
 // wavBytes is a 16-bit mono 8 kHz tone of the given length.
