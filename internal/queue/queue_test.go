@@ -411,3 +411,38 @@ func TestAuditTrailIsAppendOnly(t *testing.T) {
 		t.Fatalf("history %+v, %v", h, err)
 	}
 }
+
+// TestEditRejectsBadInputLeavingNothing: a refused edit changes neither the
+// script (nor its approval) nor the store.
+func TestEditRejectsBadInputLeavingNothing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	s := f.add(t, "Bài", "ke-hoach", 2, 440)
+	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", ""); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	short := writeWAV(t, filepath.Join(dir, "short.wav"), 0.5, 22050, 1, 440)
+	notAudio := filepath.Join(dir, "x.mp3")
+	os.WriteFile(notAudio, []byte("không phải âm thanh"), 0o644)
+	good := writeWAV(t, filepath.Join(dir, "good.wav"), 2, 22050, 1, 880)
+	before, _ := f.q.Get(ctx, s.ID)
+	rows0, events0, files0 := f.counts(t)
+	for _, fl := range []Fields{
+		{AudioPath: &short},
+		{AudioPath: &notAudio},
+		{AudioPath: &good, Topic: ptr("khong-co")},
+		{AudioPath: &good, Until: ptr("2020-01-01"), From: ptr("2021-01-01")},
+		{Title: ptr(" ")},
+	} {
+		if _, err := f.q.Edit(ctx, s.ID, fl, "op"); !inputerr.Is(err) {
+			t.Fatalf("edit %+v: %v", fl, err)
+		}
+		after, _ := f.q.Get(ctx, s.ID)
+		rows, events, files := f.counts(t)
+		if after.AudioSHA256 != before.AudioSHA256 || after.Status != Approved || !after.ApprovalHolds() ||
+			after.Topic != before.Topic || after.Title != before.Title || rows != rows0 || events != events0 || files != files0 {
+			t.Fatalf("refused edit changed something: %+v (files %d→%d)", after, files0, files)
+		}
+	}
+}
