@@ -166,12 +166,22 @@ func usageErr(err error) error {
 }
 
 // parseFlags parses args with fs, allowing flags after positional arguments
-// ("loa script show 3 --json"). It returns the positional arguments.
+// ("loa script show 3 --json"). It returns the positional arguments. A bad
+// flag is one line (exit 2); the full usage is printed only for --help.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	defer func() { fs.SetOutput(out); fs.Usage = usage }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageErr(err)
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				usage()
+				return nil, err
+			}
+			return nil, inputerr.New("%s: %v (see 'loa %s --help')", fs.Name(), err, fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -242,8 +242,8 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 	if err := wantArgs(pos, 0, "schedule next"); err != nil {
 		return err
 	}
-	if *count < 1 {
-		return inputerr.New("schedule next: --count: must be at least 1")
+	if *count < 1 || *count > 1000 {
+		return inputerr.New("schedule next: --count: %d is outside 1..1000", *count)
 	}
 	cfg, err := e.Config()
 	if err != nil {

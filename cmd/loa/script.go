@@ -251,7 +251,9 @@ func (e *Env) scriptShow(ctx context.Context, args []string) error {
 		row("Lĩnh vực CCHC", fmt.Sprintf("%s (%s)", taxonomy.AreaLabel(s.Area), s.Area))
 	}
 	row("Đối tượng", fmt.Sprintf("%s (%s)", taxonomy.AudienceLabel(s.Audience), s.Audience))
-	row("Tác giả", s.Author)
+	if s.Author != "" {
+		row("Tác giả", s.Author)
+	}
 	row("Mức ưu tiên", taxonomy.Label(taxonomy.Priorities(), s.Priority))
 	if s.NeedsAudio {
 		row("Âm thanh", "CHƯA CÓ — cần thu âm trước khi phát")

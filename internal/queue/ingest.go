@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"loa/internal/content"
@@ -70,7 +71,9 @@ func (q *Queue) ingest(ctx context.Context, path *string) (*ingested, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("ingest %s: %w", p, ctx.Err())
 		}
-		return nil, bad("%v", err)
+		// The audio package's errors read "audio: …"; the message already
+		// starts with "audio FILE:".
+		return nil, bad("%s", strings.TrimPrefix(err.Error(), "audio: "))
 	}
 	if m.SampleRate <= 0 || m.Frames <= 0 {
 		return nil, bad("no audio in file")
