@@ -188,6 +188,10 @@ func Assemble(prog *schedule.Programme, in Input) Plan {
 	for _, s := range chosen {
 		it := Item{Kind: KindScript, ScriptID: s.ID, Title: s.Title, Topic: s.Topic, Area: s.Area, Audience: s.Audience,
 			Priority: s.Priority, SHA256: s.AudioSHA256, Seconds: Seconds(s), LoudnessLUFS: s.LoudnessLUFS}
+		if s.LoudnessLUFS != nil && s.TruePeakDBTP != nil && s.Frames > 0 {
+			it.Media = &queue.Media{Format: s.AudioFormat, SampleRate: s.SampleRate, Channels: s.Channels, Frames: s.Frames,
+				IntegratedLUFS: *s.LoudnessLUFS, TruePeakDBTP: *s.TruePeakDBTP}
+		}
 		if in.ScriptPath != nil {
 			it.Path = in.ScriptPath(*s)
 		}

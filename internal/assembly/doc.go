@@ -20,6 +20,8 @@ package assembly
 
 import (
 	"time"
+
+	"loa/internal/queue"
 )
 
 // Item kinds, as in air_items.kind.
@@ -64,6 +66,9 @@ type Item struct {
 	Seconds                         float64 // exact planned length (frames / sample rate)
 	OffsetS                         float64 // planned start, seconds after the run's start
 	LoudnessLUFS                    *float64
+	// Media is what ingest measured of a script's audio (nil for clips):
+	// playout hands it to the renderer so nothing is decoded twice.
+	Media *queue.Media
 }
 
 // Problem codes.

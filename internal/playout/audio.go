@@ -85,7 +85,14 @@ func (a *AudioAir) Prepare(ctx context.Context, spec string, prog *schedule.Prog
 			}
 		}
 		index[i] = len(ai)
-		ai = append(ai, audio.Item{Path: it.Path, Kind: it.Kind})
+		item := audio.Item{Path: it.Path, Kind: it.Kind}
+		if m := it.Media; m != nil {
+			// Measured once at ingest (the file is verified against its
+			// approved hash before air), so the renderer need not decode it twice.
+			item.Info = &audio.Info{Format: m.Format, SampleRate: m.SampleRate, Channels: m.Channels, Frames: m.Frames,
+				IntegratedLUFS: m.IntegratedLUFS, TruePeakDBTP: m.TruePeakDBTP}
+		}
+		ai = append(ai, item)
 	}
 	opt := audio.OptionsFromConfig(a.Audio, 0)
 	r, err := audio.NewRenderer(ctx, ai, opt)

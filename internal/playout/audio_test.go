@@ -12,6 +12,7 @@ import (
 
 	"loa/internal/assembly"
 	"loa/internal/config"
+	"loa/internal/queue"
 )
 
 func sineWAV(t *testing.T, path string, seconds float64) {
@@ -76,5 +77,30 @@ func TestAudioAirPlacesItemsAtPlannedOffsets(t *testing.T) {
 	// before it counts as played.
 	if math.Abs(s.PlayedS-3.0) > 1e-4 {
 		t.Errorf("played %.4f s, want 3.0", s.PlayedS)
+	}
+}
+
+// TestAudioAirUsesIngestLoudness: a script's loudness measured at ingest is
+// what the renderer gains by (the file is not measured again before air).
+func TestAudioAirUsesIngestLoudness(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.wav")
+	sineWAV(t, a, 1)
+	// Deliberately not the file's real loudness (~ -11 LUFS): if the
+	// renderer measured again it would gain by a different amount.
+	media := &queue.Media{Format: "wav", SampleRate: 44100, Channels: 1, Frames: 44100, IntegratedLUFS: -26, TruePeakDBTP: -8}
+	air := &AudioAir{Audio: config.Default().Audio}
+	prog, err := air.Prepare(context.Background(), "null:instant", testProg(t, "p", "0 0 * * * *"),
+		[]assembly.Item{{Kind: assembly.KindScript, Path: a, Seconds: 1, Media: media}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prog.Close()
+	if err := prog.Play(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res := prog.(*audioProgram).r.Results()
+	if len(res) != 1 || res[0].SourceLUFS != -26 || math.Abs(res[0].GainDB-10) > 1e-9 {
+		t.Fatalf("results %+v: want source -26 LUFS from ingest and +10 dB gain to -16", res)
 	}
 }
