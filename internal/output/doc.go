@@ -31,7 +31,7 @@
 //     The context is suspended between programmes.
 //   - wav:DIR: one 16-bit WAV per Play in DIR, named by UTC start time
 //     (20261126T053000Z.wav, with -2, -3 ... if taken); the header is
-//     patched every 5 s of audio and on close, so a crash leaves a readable
+//     patched every second of audio and on close, so a crash leaves a readable
 //     file. Alone (or with null:instant) it is not paced: it writes as
 //     fast as the stream renders; with alsa or null it records in real
 //     time, and after a stop it is cut to exactly the frames that went out.

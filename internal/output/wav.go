@@ -52,8 +52,10 @@ func (r *wavRec) write(pcm []byte) error {
 		return fmt.Errorf("output %s: %w", r.path, err)
 	}
 	r.sinceF += int64(len(pcm) / (2 * r.ch))
-	if r.sinceF >= int64(5*r.rate) {
-		// Patch the header now and then, so a crash leaves a valid file.
+	if r.sinceF >= int64(r.rate) {
+		// Patch the header every second of audio, as often as the airtime
+		// log records progress: a crash leaves a valid file within a second
+		// of what went out.
 		r.sinceF = 0
 		if err := r.w.Flush(); err != nil {
 			return fmt.Errorf("output %s: %w", r.path, err)
