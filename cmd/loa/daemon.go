@@ -97,6 +97,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 	}
 	defer lock.Release()
 
+	e.createData = true // a new station starts with its daemon
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err

@@ -39,7 +39,8 @@ type Env struct {
 	Stderr     io.Writer
 	Logger     *slog.Logger
 
-	config *config.Config
+	config     *config.Config
+	createData bool // this command may create the data directory
 }
 
 type command struct {
@@ -151,8 +152,13 @@ func (e *Env) Config() (*config.Config, error) {
 	return c, nil
 }
 
-// OpenDB opens the station database in the data directory.
+// OpenDB opens the station database in the data directory. Only commands
+// that start a station (script add, daemon) may create the directory: a
+// mistyped --data must not quietly show an empty station.
 func (e *Env) OpenDB(ctx context.Context) (*sql.DB, error) {
+	if _, err := os.Stat(e.DataDir); errors.Is(err, os.ErrNotExist) && !e.createData {
+		return nil, inputerr.New("data directory %s does not exist (check --data or $LOA_DATA; 'loa script add' or 'loa daemon' creates it)", e.DataDir)
+	}
 	return database.Open(ctx, filepath.Join(e.DataDir, database.FileName))
 }
 

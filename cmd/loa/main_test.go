@@ -121,3 +121,22 @@ func TestConfigCommand(t *testing.T) {
 		t.Fatalf("--config ignored: %d\n%s", code, out)
 	}
 }
+
+// A mistyped --data must not show (or create) an empty station; adding the
+// first script does create it.
+func TestMissingDataDir(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tram")
+	for _, args := range [][]string{{"script", "list"}, {"log"}, {"report", "--period", "2023", "--format", "json"}} {
+		code, _, stderr := runLoa(t, append([]string{"--data", data}, args...)...)
+		if code != 2 || !strings.Contains(stderr, "does not exist") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Fatalf("data directory created by a read: %v", err)
+	}
+	code, _, stderr := runLoa(t, "--data", data, "script", "add", "--title", "Bài đầu tiên", "--topic", "ke-hoach", "--audio", demoAudio+"06-mo-hinh-tot.mp3")
+	if code != 0 {
+		t.Fatalf("first add: %d %s", code, stderr)
+	}
+}

@@ -112,6 +112,7 @@ func (e *Env) scriptAdd(ctx context.Context, args []string) error {
 	if err := wantArgs(pos, 0, "script add"); err != nil {
 		return err
 	}
+	e.createData = true
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err
