@@ -297,14 +297,17 @@ func openEnd(s string) string {
 }
 
 func (e *Env) scriptApprove(ctx context.Context, args []string) error {
-	fs := e.newFlagSet("script approve", "loa script approve ID --by NAME [--note TEXT]")
+	fs := e.newFlagSet("script approve", "loa script approve ID --by NAME [--note TEXT] [--sha256 PREFIX]")
 	by := fs.String("by", "", "approver's name (required)")
 	note := fs.String("note", "", "note recorded with the approval")
+	sum := fs.String("sha256", "", "approve only if the audio's SHA-256 starts with this (as shown by 'loa script show')")
 	id, err := e.idArg(fs, args, "script approve")
 	if err != nil {
 		return err
 	}
-	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) { return q.Approve(ctx, id, *by, *note) })
+	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) {
+		return q.ApproveContent(ctx, id, *by, *note, *sum)
+	})
 }
 
 func (e *Env) scriptReject(ctx context.Context, args []string) error {

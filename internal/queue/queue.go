@@ -182,6 +182,14 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 
 // Approve records that by approved the script's current audio and text.
 func (q *Queue) Approve(ctx context.Context, id int64, by, note string) (Script, error) {
+	return q.ApproveContent(ctx, id, by, note, "")
+}
+
+// ApproveContent approves only if the script's current audio hash starts
+// with audioPrefix (as the approver saw it in "loa script show"), so a
+// recording replaced between listening and approving is not approved
+// unheard. An empty prefix checks nothing.
+func (q *Queue) ApproveContent(ctx context.Context, id int64, by, note, audioPrefix string) (Script, error) {
 	if strings.TrimSpace(by) == "" {
 		return Script{}, inputerr.New("approve: --by NAME is required")
 	}
@@ -191,6 +199,14 @@ func (q *Queue) Approve(ctx context.Context, id int64, by, note string) (Script,
 	}
 	if cur.Status != Submitted {
 		return Script{}, inputerr.New("script %d is %s; only a submitted script can be approved", id, cur.Status)
+	}
+	if p := strings.ToLower(strings.TrimSpace(audioPrefix)); p != "" {
+		if len(p) < 8 {
+			return Script{}, inputerr.New("approve: --sha256 needs at least 8 hex digits")
+		}
+		if !strings.HasPrefix(cur.AudioSHA256, p) {
+			return Script{}, inputerr.New("script %d: its audio is now %.12s…, not the %s you checked; listen again before approving", id, cur.AudioSHA256, p)
+		}
 	}
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {

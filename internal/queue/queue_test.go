@@ -446,3 +446,27 @@ func TestEditRejectsBadInputLeavingNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestApproveChecksTheAudioTheApproverHeard(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	s := f.add(t, "Bài nghe thử", "ke-hoach", 2, 440)
+	heard := s.AudioSHA256[:12]
+	p := writeWAV(t, filepath.Join(t.TempDir(), "new.wav"), 2, 22050, 1, 880)
+	if _, err := f.q.Edit(ctx, s.ID, Fields{AudioPath: &p}, "op"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.q.ApproveContent(ctx, s.ID, "Chủ tịch", "", heard); !inputerr.Is(err) || !strings.Contains(err.Error(), "listen again") {
+		t.Fatalf("approval of replaced audio: %v", err)
+	}
+	if _, err := f.q.ApproveContent(ctx, s.ID, "Chủ tịch", "", "abc"); !inputerr.Is(err) {
+		t.Fatalf("short prefix: %v", err)
+	}
+	cur, _ := f.q.Get(ctx, s.ID)
+	if cur.Status != Submitted {
+		t.Fatalf("status %s after refused approvals", cur.Status)
+	}
+	if _, err := f.q.ApproveContent(ctx, s.ID, "Chủ tịch", "", strings.ToUpper(cur.AudioSHA256[:10])); err != nil {
+		t.Fatal(err)
+	}
+}
