@@ -106,7 +106,7 @@ func TestLogGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errb.String())
 			}
-			golden(t, filepath.Join("log", tc.name+".golden"), out.String())
+			checkGolden(t, filepath.Join("log", tc.name+".golden"), out.String())
 		})
 	}
 }

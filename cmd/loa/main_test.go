@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"loa/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +13,6 @@ import (
 	"sync"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // binDir holds the loa binary built once for the tests that spawn it.
 var (
@@ -59,25 +58,6 @@ func runLoa(t testing.TB, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), args, strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s:\n got:\n%s\nwant:\n%s", path, got, want)
-	}
 }
 
 func TestUsage(t *testing.T) {
@@ -140,3 +120,5 @@ func TestMissingDataDir(t *testing.T) {
 		t.Fatalf("first add: %d %s", code, stderr)
 	}
 }
+
+func checkGolden(t *testing.T, name, got string) { t.Helper(); golden.Check(t, name, []byte(got)) }

@@ -180,7 +180,7 @@ func TestScheduleNext(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
-			golden(t, "schedule/"+tc.golden, out)
+			checkGolden(t, "schedule/"+tc.golden, out)
 		})
 	}
 	if code, _, errs := runLoa(t, "--data", data, "schedule", "next", "--schedules", sched, "--count", "0"); code != 2 {
@@ -200,12 +200,12 @@ func TestSimulate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	golden(t, "simulate/text.golden", out)
+	checkGolden(t, "simulate/text.golden", out)
 	code, out, errs = runLoa(t, append(args, "--json", "--record")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	golden(t, "simulate/json.golden", out)
+	checkGolden(t, "simulate/json.golden", out)
 
 	// recorded: the log shows the simulated runs; a second recording is refused
 	code, logOut, errs := runLoa(t, "--data", data, "log", "--runs", "--json", "--from", "2027-01-01", "--to", "2027-01-31")

@@ -180,8 +180,8 @@ func TestScriptWorkflow(t *testing.T) {
 		t.Fatalf("reject without reason: %d %q", code, stderr)
 	}
 	run("script", "reject", "2", "--by", "Nguyễn Văn An", "--reason", "Chưa có bản ghi âm")
-	golden(t, "script/list.txt", run("script", "list"))
-	golden(t, "script/list-approved.txt", run("script", "list", "--status", "approved"))
+	checkGolden(t, "script/list.txt", run("script", "list"))
+	checkGolden(t, "script/list-approved.txt", run("script", "list", "--status", "approved"))
 
 	var shown map[string]any
 	json.Unmarshal([]byte(run("script", "show", "1", "--json")), &shown)

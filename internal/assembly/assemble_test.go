@@ -3,11 +3,9 @@ package assembly
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"loa/internal/golden"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,8 +14,6 @@ import (
 	"loa/internal/queue"
 	"loa/internal/schedule"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var loc = func() *time.Location {
 	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
@@ -193,7 +189,7 @@ func TestAssemble(t *testing.T) {
 			}
 		})
 	}
-	golden(t, "plans.golden", b.String())
+	checkGolden(t, "plans.golden", b.String())
 }
 
 func TestAssembleVerified(t *testing.T) {
@@ -244,23 +240,6 @@ func TestHalfYear(t *testing.T) {
 	}
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update to accept):\n--- got\n%s--- want\n%s", name, got, want)
-	}
-}
-
 // TestProblemVietnamese: every problem code has Vietnamese words for the
 // airtime log and listings.
 func TestProblemVietnamese(t *testing.T) {
@@ -279,3 +258,5 @@ func TestProblemVietnamese(t *testing.T) {
 		}
 	}
 }
+
+func checkGolden(t *testing.T, name, got string) { t.Helper(); golden.Check(t, name, []byte(got)) }

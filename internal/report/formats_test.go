@@ -6,9 +6,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"loa/internal/golden"
 	"math"
 	"os"
 	"os/exec"
@@ -24,8 +24,6 @@ import (
 	"loa/internal/report/reporttest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
-
 func render(t *testing.T, r *Report, format string) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -35,33 +33,13 @@ func render(t *testing.T, r *Report, format string) []byte {
 	return b.Bytes()
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (go test -update rewrites it):\n%s", name, got)
-	}
-	if !norm.NFC.IsNormal(got) {
-		t.Errorf("%s is not NFC", name)
-	}
-}
-
 func TestJSON(t *testing.T) {
 	db := fixture(t)
 	cfg := config.Default()
 	for _, spec := range []string{"2023-H1", "2023-H2"} {
 		r := build(t, db, cfg, spec)
 		out := render(t, r, "json")
-		golden(t, spec+".json", out)
+		checkGolden(t, spec+".json", out)
 
 		var got struct {
 			From, To        string
@@ -115,7 +93,7 @@ func TestCSV(t *testing.T) {
 	db := fixture(t)
 	r := build(t, db, config.Default(), "2023-H1")
 	list := render(t, r, "csv")
-	golden(t, "2023-H1.csv", list)
+	checkGolden(t, "2023-H1.csv", list)
 	rows := readCSV(t, list)
 	if strings.Join(rows[0], "|") != strings.Join(CSVHeader, "|") {
 		t.Fatalf("header %q", rows[0])
@@ -148,7 +126,7 @@ func TestCSV(t *testing.T) {
 	}
 
 	sum2 := render(t, r, "csv-summary")
-	golden(t, "2023-H1-summary.csv", sum2)
+	checkGolden(t, "2023-H1-summary.csv", sum2)
 	srows := readCSV(t, sum2)
 	fig := map[string][]string{}
 	for _, row := range srows[1:] {
@@ -518,3 +496,5 @@ func TestNFC(t *testing.T) {
 		t.Error("CSV list is not NFC")
 	}
 }
+
+func checkGolden(t *testing.T, name string, got []byte) { t.Helper(); golden.Check(t, name, got) }

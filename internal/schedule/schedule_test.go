@@ -2,7 +2,7 @@ package schedule
 
 import (
 	"context"
-	"flag"
+	"loa/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +11,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func hcm(t *testing.T) *time.Location {
 	t.Helper()
@@ -39,23 +37,6 @@ func jingles(t *testing.T) (dir string, m Measure) {
 	}
 	return dir, func(_ context.Context, path string) (float64, error) {
 		return lengths[filepath.Base(path)], nil
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update to accept):\n--- got\n%s--- want\n%s", name, got, want)
 	}
 }
 
@@ -197,7 +178,7 @@ func TestLoadProblems(t *testing.T) {
 	for _, p := range probs {
 		b.WriteString(p.Error() + "\n")
 	}
-	golden(t, "bad.golden", b.String())
+	checkGolden(t, "bad.golden", b.String())
 }
 
 func TestCheckOverlaps(t *testing.T) {
@@ -211,7 +192,7 @@ func TestCheckOverlaps(t *testing.T) {
 	for _, p := range probs {
 		b.WriteString(p.Error() + "\n")
 	}
-	golden(t, "overlap.golden", b.String())
+	checkGolden(t, "overlap.golden", b.String())
 
 	// LoadValid: one error naming the first problem and the count
 	_, err = LoadValid(context.Background(), "testdata/overlap", Options{Location: loc, Output: "alsa"}, time.Date(2026, 11, 26, 12, 0, 0, 0, loc))
@@ -333,3 +314,5 @@ func TestCheckOverlapsSharedSink(t *testing.T) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func checkGolden(t *testing.T, name, got string) { t.Helper(); golden.Check(t, name, []byte(got)) }
