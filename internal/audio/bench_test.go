@@ -14,9 +14,9 @@ import (
 	"loa/internal/output"
 )
 
-// Benchmarks (kept out of normal test runs by -run XXX):
+// Benchmarks (kept out of normal test runs by -run '^$'):
 //
-//	go test -run XXX -bench . -benchtime 1x ./internal/audio/...
+//	go test -run '^$' -bench . -benchtime 1x ./internal/audio/...
 //
 // Inputs are generated once with ffmpeg and lame into benchfix.Dir().
 // x_realtime is seconds of audio processed per second of wall time.

@@ -12,7 +12,7 @@ import (
 // panic, never a hang. The seed corpus (tiny MP3s and WAVs: mono, stereo,
 // MPEG-2, with ID3, without Xing) is in testdata/fuzz/FuzzAnalyze.
 //
-//	go test -run XXX -fuzz FuzzAnalyze -fuzztime 60s ./internal/audio/
+//	go test -run '^$' -fuzz FuzzAnalyze -fuzztime 60s ./internal/audio/
 func FuzzAnalyze(f *testing.F) {
 	var m memFile
 	w, _ := NewWAVWriter(&m, 8000, 1)

@@ -32,7 +32,10 @@ func Append(bits *Bits, buf []byte) *Bits {
 
 func (b *Bits) Bit() int {
 	if len(b.vec) <= b.bytePos {
-		// TODO: Should this return error?
+		// Past the end reads as zero bits, as in the reference decoder:
+		// callers bound their reads by the granule's part2_3_length, and a
+		// damaged frame that claims more bits decodes to near-silence for
+		// 26 ms rather than ending the whole item.
 		return 0
 	}
 	tmp := uint(b.vec[b.bytePos]) >> (7 - uint(b.bitPos))
@@ -47,8 +50,7 @@ func (b *Bits) Bits(num int) int {
 		return 0
 	}
 	if len(b.vec) <= b.bytePos {
-		// TODO: Should this return error?
-		return 0
+		return 0 // zero bits past the end: see Bit
 	}
 	bb := make([]byte, 4)
 	copy(bb, b.vec[b.bytePos:])

