@@ -305,7 +305,7 @@ func (e *Env) scriptApprove(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) {
+	return e.transition(ctx, func(q *queue.Queue) (queue.Script, error) {
 		return q.ApproveContent(ctx, id, *by, *note, *sum)
 	})
 }
@@ -318,7 +318,7 @@ func (e *Env) scriptReject(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) { return q.Reject(ctx, id, *by, *reason) })
+	return e.transition(ctx, func(q *queue.Queue) (queue.Script, error) { return q.Reject(ctx, id, *by, *reason) })
 }
 
 func (e *Env) scriptRetire(ctx context.Context, args []string) error {
@@ -329,10 +329,10 @@ func (e *Env) scriptRetire(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.transition(ctx, id, func(q *queue.Queue) (queue.Script, error) { return q.Retire(ctx, id, actor(*by), *note) })
+	return e.transition(ctx, func(q *queue.Queue) (queue.Script, error) { return q.Retire(ctx, id, actor(*by), *note) })
 }
 
-func (e *Env) transition(ctx context.Context, id int64, do func(*queue.Queue) (queue.Script, error)) error {
+func (e *Env) transition(ctx context.Context, do func(*queue.Queue) (queue.Script, error)) error {
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err
