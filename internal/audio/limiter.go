@@ -48,25 +48,21 @@ type limiter struct {
 	err     error
 	pending []float32 // processed output not yet returned
 	pOff    int
-
-	// GainReduction is the deepest gain applied so far (linear, 1 = none).
-	minGain float64
 }
 
 func newLimiter(src func([]float32) (int, error), rate, ch int, ceilingDBTP float64) *limiter {
 	D := max(1, rate*3/1000)
 	l := &limiter{
-		src:     src,
-		ch:      ch,
-		ceil:    math.Pow(10, ceilingDBTP/20),
-		D:       D,
-		lat:     D + tpTaps - 1,
-		rel:     1,
-		relK:    1 - math.Exp(-1/(0.05*float64(rate))),
-		box:     make([]float64, D+1),
-		boxSum:  float64(D + 1),
-		total:   -1,
-		minGain: 1,
+		src:    src,
+		ch:     ch,
+		ceil:   math.Pow(10, ceilingDBTP/20),
+		D:      D,
+		lat:    D + tpTaps - 1,
+		rel:    1,
+		relK:   1 - math.Exp(-1/(0.05*float64(rate))),
+		box:    make([]float64, D+1),
+		boxSum: float64(D + 1),
+		total:  -1,
 	}
 	for i := range l.box {
 		l.box[i] = 1
@@ -215,9 +211,6 @@ func (l *limiter) step(n int) error {
 		g := l.boxSum / float64(nbox)
 		if g > 1 {
 			g = 1
-		}
-		if g < l.minGain {
-			l.minGain = g
 		}
 		os := int(o&rmask) * ch
 		gf := float32(g)
