@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -52,6 +53,7 @@ type Bucket struct {
 	ByTopic   map[string]float64 // script seconds by topic code
 	Distinct  int                // distinct scripts aired
 	ids       map[int64]bool
+	balance   map[string]float64 // half-years: ByTopic plus the seed (Options.TopicAirtime), what assembly balances
 }
 
 // Result is a whole simulation.
@@ -76,20 +78,27 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 	res := &Result{From: opt.From, To: opt.To}
 	months := map[string]*Bucket{}
 	halves := map[string]*Bucket{}
+	seedHalf, _ := assembly.HalfYear(opt.From.In(opt.Location))
 	halfOf := func(local time.Time) *Bucket {
-		half := bucket(halves, &res.Halves, halfKey(local), local, opt.Location)
-		if half.ByTopic == nil {
-			half.ByTopic = map[string]float64{}
-			if hf, _ := assembly.HalfYear(opt.From.In(opt.Location)); hf.Equal(half.From) {
-				for k, v := range opt.TopicAirtime {
-					half.ByTopic[k] += v
-				}
+		from, to := assembly.HalfYear(local)
+		n := 1
+		if from.Month() != time.January {
+			n = 2
+		}
+		b := bucket(halves, &res.Halves, fmt.Sprintf("%d-H%d", from.Year(), n), from, to)
+		if b.balance == nil {
+			// Assembly balances topics over the whole half-year: what the
+			// real log already holds before From, then what this simulation airs.
+			b.balance = map[string]float64{}
+			if from.Equal(seedHalf) {
+				maps.Copy(b.balance, opt.TopicAirtime)
 			}
 		}
-		return half
+		return b
 	}
 	monthOf := func(local time.Time) *Bucket {
-		return bucket(months, &res.Months, local.Format("2006-01"), local, opt.Location)
+		from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, opt.Location)
+		return bucket(months, &res.Months, from.Format("2006-01"), from, from.AddDate(0, 1, 0))
 	}
 	for _, run := range schedule.Upcoming(opt.Programmes, opt.From, opt.To, 0) {
 		if err := ctx.Err(); err != nil {
@@ -99,7 +108,7 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 		local := at.In(opt.Location)
 		half := halfOf(local)
 		month := monthOf(local)
-		plan := assembly.Assemble(p, assembly.Input{At: at, Candidates: scripts, TopicAirtime: half.ByTopic})
+		plan := assembly.Assemble(p, assembly.Input{At: at, Candidates: scripts, TopicAirtime: half.balance})
 		res.Runs = append(res.Runs, Run{Output: p.Output, Plan: plan})
 
 		for _, b := range []*Bucket{month, half} {
@@ -116,8 +125,10 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 			// A script counts in the month and half-year it starts in (a run
 			// may cross midnight into the next), as the report counts the
 			// airtime log and the daemon balances topics.
-			start := at.Add(time.Duration(it.OffsetS * float64(time.Second)))
-			for _, b := range []*Bucket{monthOf(start.In(opt.Location)), halfOf(start.In(opt.Location))} {
+			start := at.Add(seconds(it.OffsetS))
+			itemHalf := halfOf(start.In(opt.Location))
+			itemHalf.balance[it.Topic] += it.Seconds
+			for _, b := range []*Bucket{monthOf(start.In(opt.Location)), itemHalf} {
 				b.Scripts++
 				b.Seconds += it.Seconds
 				b.ByTopic[it.Topic] += it.Seconds
@@ -129,50 +140,18 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 			s.LastPlayed = queue.JSONTime{Time: start}
 		}
 	}
-	// The half-year's seed airtime was only for assembly's balance: the
-	// buckets report what the simulation aired.
-	if len(opt.TopicAirtime) > 0 && len(res.Halves) > 0 {
-		recount(res)
-	}
 	return res, nil
 }
 
-// recount rebuilds the half-year topic totals from the runs.
-func recount(res *Result) {
-	for _, h := range res.Halves {
-		h.ByTopic = map[string]float64{}
-		for _, m := range res.Months {
-			if !m.From.Before(h.From) && m.From.Before(h.To) {
-				for k, v := range m.ByTopic {
-					h.ByTopic[k] += v
-				}
-			}
-		}
-	}
-}
-
-func bucket(m map[string]*Bucket, list *[]*Bucket, key string, local time.Time, loc *time.Location) *Bucket {
+// bucket returns the bucket of key, making it the first time.
+func bucket(m map[string]*Bucket, list *[]*Bucket, key string, from, to time.Time) *Bucket {
 	if b, ok := m[key]; ok {
 		return b
 	}
-	b := &Bucket{Key: key, ids: map[int64]bool{}}
-	if strings.Contains(key, "-H") {
-		b.From, b.To = assembly.HalfYear(local)
-	} else {
-		b.From = time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, loc)
-		b.To = b.From.AddDate(0, 1, 0)
-		b.ByTopic = map[string]float64{}
-	}
+	b := &Bucket{Key: key, From: from, To: to, ByTopic: map[string]float64{}, ids: map[int64]bool{}}
 	m[key] = b
 	*list = append(*list, b)
 	return b
-}
-
-func halfKey(local time.Time) string {
-	if local.Month() <= time.June {
-		return fmt.Sprintf("%d-H1", local.Year())
-	}
-	return fmt.Sprintf("%d-H2", local.Year())
 }
 
 func findScript(ss []queue.Script, id int64) *queue.Script {
