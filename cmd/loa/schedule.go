@@ -117,7 +117,7 @@ func (e *Env) scheduleCheck(ctx context.Context, args []string) error {
 		if !next.IsZero() {
 			when = "lượt tới " + localTime(next.In(p.Location))
 		}
-		fmt.Fprintf(e.Stdout, "ok  %-18s %s, %s, %s — %s\n", p.Name, p.When(), fmtDur(p.Length.Seconds()), when, p.Title)
+		fmt.Fprintf(e.Stdout, "ok  %-18s %s, %s, %s — %s\n", p.Name, p.When(), clock(p.Length.Seconds()), when, p.Title)
 	}
 	return nil
 }
@@ -127,15 +127,6 @@ var weekdaysVI = [...]string{"CN", "T2", "T3", "T4", "T5", "T6", "T7"}
 // localTime renders an instant for people: "T6 27/11/2026 17:00 (+07)".
 func localTime(t time.Time) string {
 	return weekdaysVI[t.Weekday()] + " " + t.Format("02/01/2006 15:04") + " (" + t.Format("-07") + ")"
-}
-
-// fmtDur renders seconds as m:ss (h:mm:ss beyond an hour).
-func fmtDur(s float64) string {
-	n := int(s + 0.5)
-	if n >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", n/3600, n/60%60, n%60)
-	}
-	return fmt.Sprintf("%d:%02d", n/60, n%60)
 }
 
 // parseInstant reads RFC 3339 or a local "YYYY-MM-DD HH:MM" / "YYYY-MM-DD".
@@ -176,14 +167,12 @@ type nextProblemJS struct {
 	Message  string `json:"message"`
 }
 
-func roundJSON(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
-
 func planJSON(p assembly.Plan, output string) nextJSON {
 	j := nextJSON{Programme: p.Programme, Title: p.Title, At: p.At.Format(time.RFC3339), Output: output,
-		LengthS: roundJSON(p.LengthS), FillS: roundJSON(p.FillS), ScriptS: roundJSON(p.ScriptS), Items: []nextItemJSON{}}
+		LengthS: dec3(p.LengthS), FillS: dec3(p.FillS), ScriptS: dec3(p.ScriptS), Items: []nextItemJSON{}}
 	for _, it := range p.Items {
 		if it.Kind == assembly.KindScript {
-			j.Items = append(j.Items, nextItemJSON{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: roundJSON(it.Seconds)})
+			j.Items = append(j.Items, nextItemJSON{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: dec3(it.Seconds)})
 		}
 	}
 	for _, pr := range p.Problems {
@@ -205,22 +194,22 @@ func writePlan(w io.Writer, p assembly.Plan, withItems bool) {
 		}
 	}
 	fmt.Fprintf(w, "%s  %s — %s\n", localTime(p.At), p.Programme, p.Title)
-	fmt.Fprintf(w, "    đầy %s / %s (%.0f%%), %d bài, %s lời\n", fmtDur(p.FillS), fmtDur(p.LengthS), pct, nScripts, fmtDur(p.ScriptS))
+	fmt.Fprintf(w, "    đầy %s / %s (%.0f%%), %d bài, %s lời\n", clock(p.FillS), clock(p.LengthS), pct, nScripts, clock(p.ScriptS))
 	if withItems {
 		for i := 0; i < len(p.Items); i++ {
 			it := p.Items[i]
 			switch it.Kind {
 			case assembly.KindScript:
-				fmt.Fprintf(w, "    %s  #%-4d %-14s %s\n", fmtDur(it.Seconds), it.ScriptID, it.Topic, it.Title)
+				fmt.Fprintf(w, "    %s  #%-4d %-14s %s\n", clock(it.Seconds), it.ScriptID, it.Topic, it.Title)
 			case assembly.KindFiller: // repeated copies on one line
 				n := 1
 				for i+1 < len(p.Items) && p.Items[i+1].Kind == assembly.KindFiller {
 					i++
 					n++
 				}
-				fmt.Fprintf(w, "    %s  %-20s %s × %d\n", fmtDur(it.Seconds*float64(n)), "", it.Title, n)
+				fmt.Fprintf(w, "    %s  %-20s %s × %d\n", clock(it.Seconds*float64(n)), "", it.Title, n)
 			default:
-				fmt.Fprintf(w, "    %s  %-20s %s\n", fmtDur(it.Seconds), "", it.Title)
+				fmt.Fprintf(w, "    %s  %-20s %s\n", clock(it.Seconds), "", it.Title)
 			}
 		}
 	}

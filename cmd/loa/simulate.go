@@ -135,10 +135,10 @@ type simBucketJSON struct {
 
 func bucketJSON(kind string, b *simulate.Bucket) simBucketJSON {
 	j := simBucketJSON{Type: kind, Period: b.Key, Label: periodLabel(b.Key), Runs: b.Runs, NoScripts: b.NoScripts, Scripts: b.Scripts,
-		Distinct: b.Distinct, Seconds: roundJSON(b.Seconds), AirS: roundJSON(b.AirS), Topics: []simTopicJSON{}, Missing: []string{}}
+		Distinct: b.Distinct, Seconds: dec3(b.Seconds), AirS: dec3(b.AirS), Topics: []simTopicJSON{}, Missing: []string{}}
 	for _, t := range taxonomy.Topics() {
 		s := b.ByTopic[t.Code]
-		j.Topics = append(j.Topics, simTopicJSON{Topic: t.Code, Label: t.Label, Seconds: roundJSON(s)})
+		j.Topics = append(j.Topics, simTopicJSON{Topic: t.Code, Label: t.Label, Seconds: dec3(s)})
 		if s == 0 {
 			j.Missing = append(j.Missing, t.Code)
 		}
@@ -279,7 +279,7 @@ func writeSimRun(w io.Writer, p assembly.Plan) {
 			ids = append(ids, fmt.Sprintf("#%d", it.ScriptID))
 		}
 	}
-	line := fmt.Sprintf("%s  %-16s %s/%s  %d bài", localTime(p.At), p.Programme, fmtDur(p.FillS), fmtDur(p.LengthS), len(ids))
+	line := fmt.Sprintf("%s  %-16s %s/%s  %d bài", localTime(p.At), p.Programme, clock(p.FillS), clock(p.LengthS), len(ids))
 	if len(ids) > 0 {
 		line += ": " + strings.Join(ids, " ")
 	}
