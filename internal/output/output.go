@@ -96,7 +96,6 @@ func Parse(spec string) (Output, error) {
 			m.pacer = pacerNull
 			if arg == "instant" {
 				m.pacer = pacerNone
-				m.instantNull = true
 			}
 		case kind == "wav" && hasArg && arg != "":
 			m.dirs = append(m.dirs, arg)
@@ -114,11 +113,10 @@ const (
 )
 
 type multi struct {
-	spec        string
-	pacer       int
-	instantNull bool
-	alsa        *alsaSink
-	dirs        []string
+	spec  string
+	pacer int
+	alsa  *alsaSink
+	dirs  []string
 }
 
 func (m *multi) String() string { return m.spec }
