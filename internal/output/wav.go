@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -71,10 +72,11 @@ func (r *wavRec) close(frames int64) error {
 	if frames >= 0 && frames < r.w.Frames() {
 		size := 44 + frames*int64(r.ch)*2
 		if err = r.f.Truncate(size); err == nil {
-			_, err = r.f.Seek(size, 0)
+			_, err = r.f.Seek(size, io.SeekStart)
 		}
 		if err == nil {
-			r.w, err = reopenWriter(r.f, r.rate, r.ch, frames)
+			// A writer that knows frames were written, for the header patch.
+			r.w = audio.ResumeWAVWriter(r.f, r.rate, r.ch, frames)
 		}
 	}
 	if err == nil {
@@ -87,10 +89,4 @@ func (r *wavRec) close(frames int64) error {
 		return fmt.Errorf("output %s: %w", r.path, err)
 	}
 	return nil
-}
-
-// reopenWriter makes a writer that believes frames were written (for the
-// header patch after truncation).
-func reopenWriter(f *os.File, rate, ch int, frames int64) (*audio.WAVWriter, error) {
-	return audio.ResumeWAVWriter(f, rate, ch, frames), nil
 }
