@@ -78,8 +78,9 @@ func (a *alsaSink) release() {
 	device.mu.Unlock()
 }
 
-// otoReader is pulled by oto's mixer goroutine. It must not block: oto
-// holds the player's lock while reading.
+// otoReader is pulled by oto's mixer goroutine and must not block (it
+// feeds the device). oto releases its player lock around Read, so mu
+// keeps rest consistent should two of its goroutines read at once.
 type otoReader struct {
 	pu        *pump
 	delivered atomic.Int64 // frames handed to oto
