@@ -264,7 +264,7 @@ func (r *Renderer) startItem() {
 	// Decode the next item while this one plays.
 	r.prefetchItem(r.cur + 1)
 	if err != nil {
-		r.finishItem(r.pos, r.pos, err)
+		r.finishItem(r.pos, err)
 		return
 	}
 	thr := math.Pow(10, r.opt.SilenceDBFS/20)
@@ -285,7 +285,7 @@ func (r *Renderer) startItem() {
 		r.ir.fill()
 	}
 	if r.ir.ready() == 0 {
-		r.finishItem(r.pos, r.pos, r.ir.err)
+		r.finishItem(r.pos, r.ir.err)
 		return
 	}
 	if r.anyAudio {
@@ -296,11 +296,13 @@ func (r *Renderer) startItem() {
 	r.mu.Unlock()
 }
 
-func (r *Renderer) finishItem(start, end int64, err error) {
+// finishItem ends item r.cur at output frame end; an item that never
+// started gets an empty span there.
+func (r *Renderer) finishItem(end int64, err error) {
 	r.mu.Lock()
 	res := &r.results[r.cur]
 	if res.Start < 0 {
-		res.Start = start
+		res.Start = end
 	}
 	res.End = end
 	if err != nil && res.Err == nil {
@@ -350,10 +352,7 @@ func (r *Renderer) assemble(dst []float32) (int, error) {
 			if !errors.Is(err, io.EOF) {
 				ierr = fmt.Errorf("%s: %w", r.items[r.cur].Path, err)
 			}
-			r.mu.Lock()
-			start := r.results[r.cur].Start
-			r.mu.Unlock()
-			r.finishItem(start, r.pos, ierr)
+			r.finishItem(r.pos, ierr)
 		}
 	}
 	if filled == 0 {
