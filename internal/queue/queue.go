@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"loa/internal/audio"
 	"loa/internal/config"
 	"loa/internal/content"
 	"loa/internal/database"
@@ -23,18 +24,10 @@ import (
 	"loa/internal/taxonomy"
 )
 
-// Media is what decoding a whole audio file tells about it.
-type Media struct {
-	Format         string // "mp3", "wav"
-	SampleRate     int
-	Channels       int
-	Frames         int64 // exact decoded length
-	IntegratedLUFS float64
-	TruePeakDBTP   float64
-}
-
-// Seconds is the exact duration.
-func (m Media) Seconds() float64 { return float64(m.Frames) / float64(m.SampleRate) }
+// Media is what decoding a whole audio file tells about it: the audio
+// engine's own description, so ingest, assembly and playout hand it on
+// without copying it field by field.
+type Media = audio.Info
 
 // Analyzer decodes a whole file, failing on anything that is not playable
 // audio. The audio engine provides it; tests may fake it.

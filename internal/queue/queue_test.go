@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,12 +18,8 @@ import (
 	"loa/internal/inputerr"
 )
 
-// analyze adapts the audio engine, as cmd/loa does.
-func analyze(ctx context.Context, r io.ReadSeeker) (Media, error) {
-	i, err := audio.Analyze(ctx, r)
-	return Media{Format: i.Format, SampleRate: i.SampleRate, Channels: i.Channels, Frames: i.Frames,
-		IntegratedLUFS: i.IntegratedLUFS, TruePeakDBTP: i.TruePeakDBTP}, err
-}
+// analyze is the audio engine itself: Media is its Info.
+var analyze Analyzer = audio.Analyze
 
 type fixture struct {
 	q     *Queue
