@@ -145,7 +145,6 @@ func (p *prefetch) stop() {
 type asyncDecoder struct {
 	Decoder // for Format, SampleRate, Channels
 	p       *prefetch
-	done    chan struct{}
 }
 
 func newAsyncDecoder(ctx context.Context, dec Decoder) *asyncDecoder {
@@ -157,7 +156,7 @@ func newAsyncDecoder(ctx context.Context, dec Decoder) *asyncDecoder {
 	for i := 0; i < 6; i++ {
 		p.free <- make([]float32, prefetchFrames*dec.Channels())
 	}
-	a := &asyncDecoder{Decoder: dec, p: p, done: p.done}
+	a := &asyncDecoder{Decoder: dec, p: p}
 	go func() {
 		defer close(p.done)
 		src := &safeSource{dec}
@@ -194,4 +193,4 @@ func (a *asyncDecoder) Read(dst []float32) (int, error) { return a.p.Read(dst) }
 
 // wait returns once the decoding goroutine has exited (after ctx ends or
 // the stream ends), so the file can be closed.
-func (a *asyncDecoder) wait() { <-a.done }
+func (a *asyncDecoder) wait() { <-a.p.done }
