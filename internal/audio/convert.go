@@ -42,7 +42,7 @@ func (c *converter) Read(dst []float32) (int, error) {
 			c.bb = make([][2]float64, frames)
 		}
 		bb := c.bb[:frames]
-		n, ok := c.rs.Stream(bb)
+		n, _ := c.rs.Stream(bb) // ok is n > 0
 		if c.dstCh == 1 {
 			for i := 0; i < n; i++ {
 				dst[i] = float32((bb[i][0] + bb[i][1]) * 0.5)
@@ -56,12 +56,10 @@ func (c *converter) Read(dst []float32) (int, error) {
 		if n > 0 {
 			return n * c.dstCh, nil
 		}
-		if !ok || n == 0 {
-			if c.bsr.err != nil {
-				return 0, c.bsr.err
-			}
-			return 0, io.EOF
+		if c.bsr.err != nil {
+			return 0, c.bsr.err
 		}
+		return 0, io.EOF
 	}
 	if c.err != nil {
 		return 0, c.err
