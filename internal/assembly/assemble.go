@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"loa/internal/queue"
@@ -259,6 +260,16 @@ func (p Problem) Vietnamese() string {
 		return fmt.Sprintf("tệp âm thanh của bài %d bị thiếu hoặc đã thay đổi: %s", p.ScriptID, p.Msg)
 	}
 	return p.Msg
+}
+
+// ProblemText is the plan's problems in Vietnamese, joined with "; ": the
+// run's reason in the airtime log, read by people.
+func (p *Plan) ProblemText() string {
+	out := make([]string, len(p.Problems))
+	for i, pr := range p.Problems {
+		out[i] = pr.Vietnamese()
+	}
+	return strings.Join(out, "; ")
 }
 
 // better reports whether a goes before b: emergency, priority, least-aired

@@ -257,6 +257,13 @@ func TestProblemVietnamese(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.p.Code, got, tc.want)
 		}
 	}
+	p := Plan{Problems: []Problem{{Code: AudioFailed, ScriptID: 7, Msg: "gone"}, {Code: NothingFits}}}
+	if got, want := p.ProblemText(), "tệp âm thanh của bài 7 bị thiếu hoặc đã thay đổi: gone; có bài được phát nhưng không bài nào vừa thời lượng"; got != want {
+		t.Errorf("ProblemText = %q, want %q", got, want)
+	}
+	if got := (&Plan{}).ProblemText(); got != "" {
+		t.Errorf("ProblemText of no problems = %q", got)
+	}
 }
 
 func checkGolden(t *testing.T, name, got string) { t.Helper(); golden.Check(t, name, []byte(got)) }

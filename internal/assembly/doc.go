@@ -97,6 +97,7 @@ func (p *Plan) HasScripts() bool { return p.ScriptS > 0 }
 //	HalfYear(t time.Time) (from, to time.Time)  // the half-year containing t, in t's zone
 //	Eligible(prog, *Script, at) (bool, why string)
 //	Seconds(*Script) float64                    // frames / sample rate
+//	(*Plan).ProblemText() string                // Problems in Vietnamese, for the run's reason
 //
 // Script is queue.Script (an alias). When fill is "end" and no script is
 // chosen, Items is empty (the run is logged empty). When fill is "filler",

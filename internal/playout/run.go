@@ -81,7 +81,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 		log.Error("assemble", "err", err)
 		return logNotAired(airlog.RunMissed, "lỗi lập chương trình: "+err.Error())
 	}
-	problems := problemText(plan.Problems)
+	problems := plan.ProblemText()
 	for _, pr := range plan.Problems {
 		log.Warn("assembly problem", "code", pr.Code, "script", pr.ScriptID, "msg", pr.Msg)
 	}
@@ -362,14 +362,6 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 		runtime.Gosched()
 	}
 	return ctx.Err() == nil
-}
-
-func problemText(ps []assembly.Problem) string {
-	var out []string
-	for _, p := range ps {
-		out = append(out, p.Vietnamese()) // run reasons are read by people
-	}
-	return strings.Join(out, "; ")
 }
 
 func joinReason(a, b string) string {

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strings"
 	"time"
 
 	"loa/internal/airlog"
@@ -202,11 +201,7 @@ func Record(ctx context.Context, log *airlog.Log, res *Result) error {
 		if len(p.Items) == 0 {
 			rec.Status, rec.StartedAt, rec.EndedAt = airlog.RunEmpty, time.Time{}, time.Time{}
 		}
-		var reasons []string
-		for _, pr := range p.Problems {
-			reasons = append(reasons, pr.Vietnamese()) // read by people
-		}
-		rec.Reason = strings.Join(reasons, "; ")
+		rec.Reason = p.ProblemText()
 		for i, it := range p.Items {
 			start := p.At.Add(seconds(it.OffsetS))
 			rec.Items = append(rec.Items, airlog.ItemRecord{
