@@ -132,8 +132,8 @@ func (h mpegHeader) sideInfoSize() int {
 //     (like ffmpeg) every decoded sample is kept: the file is about 50-80 ms
 //     longer than the audio the encoder was given.
 //
-// go-mp3 always produces 16-bit stereo; for a mono source only the left
-// channel is used, so levels are unchanged.
+// The decoder (internal/mp3dec) always produces float32 stereo; for a mono
+// source only the left channel is used, so levels are unchanged.
 type mp3Decoder struct {
 	dec       *mp3.Decoder
 	channels  int

@@ -24,7 +24,7 @@ func Quantize16(dst []byte, src []float32) []byte {
 }
 
 // WAVWriter writes 16-bit PCM WAV. The header is written first with the
-// sizes of an empty file and patched by Flush/Close.
+// sizes of an empty file and patched by Flush (the caller closes the file).
 type WAVWriter struct {
 	w        io.WriteSeeker
 	rate, ch int
