@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
 // wavDecoder reads RIFF/WAVE: PCM 8 (unsigned), 16, 24, 32 bit, IEEE float
@@ -74,12 +75,11 @@ func openWAV(r io.ReadSeeker, size int64) (*wavDecoder, error) {
 			if d.rate < 1000 || d.rate > 384000 {
 				return nil, fmt.Errorf("%w: WAV sample rate %d", ErrUnsupported, d.rate)
 			}
-			okBits := map[bool][]int{false: {8, 16, 24, 32}, true: {32, 64}}[d.float]
-			valid := false
-			for _, v := range okBits {
-				valid = valid || v == d.bits
+			okBits := []int{8, 16, 24, 32}
+			if d.float {
+				okBits = []int{32, 64}
 			}
-			if !valid {
+			if !slices.Contains(okBits, d.bits) {
 				return nil, fmt.Errorf("%w: WAV %d-bit samples", ErrUnsupported, d.bits)
 			}
 			if align != d.channels*d.bits/8 {
