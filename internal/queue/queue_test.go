@@ -465,3 +465,19 @@ func TestApproveChecksTheAudioTheApproverHeard(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestJSONTime(t *testing.T) {
+	hanoi := time.FixedZone("ICT", 7*3600)
+	for _, tc := range []struct {
+		in   time.Time
+		want string
+	}{
+		{time.Time{}, "null"},
+		{time.Date(2023, 7, 1, 0, 30, 5, 123456789, hanoi), `"2023-06-30T17:30:05.123Z"`},
+	} {
+		b, err := JSONTime{tc.in}.MarshalJSON()
+		if err != nil || string(b) != tc.want {
+			t.Errorf("MarshalJSON(%v) = %s, %v; want %s", tc.in, b, err, tc.want)
+		}
+	}
+}

@@ -15,8 +15,9 @@ import (
 // ErrNotFound is returned for an unknown script id.
 var ErrNotFound = errors.New("no such script")
 
-// playsJoin derives play counts from the airtime log: real (not simulated)
-// script broadcasts that aired whole or in part.
+// selectScripts reads scripts with their play counts derived from the
+// airtime log: real (not simulated) script broadcasts that aired whole or in
+// part.
 const selectScripts = `SELECT s.id, s.title, s.topic, s.area, s.audience, s.author, s.body, s.text_sha256,
 	s.audio_sha256, s.audio_format, s.sample_rate, s.channels, s.frames, s.duration_s, s.loudness_lufs, s.true_peak_dbtp,
 	s.priority, s.air_from, s.air_until, s.max_plays, s.status, s.approved_by, s.approved_at,
@@ -141,7 +142,7 @@ func (q *Queue) History(ctx context.Context, id int64) ([]Event, error) {
 		}
 		t, err := database.ParseTime(at)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("history of script %d: %w", id, err)
 		}
 		e.At = JSONTime{t}
 		out = append(out, e)

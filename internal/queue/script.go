@@ -7,6 +7,8 @@ package queue
 
 import (
 	"time"
+
+	"loa/internal/database"
 )
 
 // Status values of a script.
@@ -78,10 +80,10 @@ type Event struct {
 // JSONTime is an instant shown as RFC 3339 UTC in JSON, null when zero.
 type JSONTime struct{ time.Time }
 
-// MarshalJSON writes RFC 3339 with milliseconds, or null.
+// MarshalJSON writes RFC 3339 with milliseconds (the stored form), or null.
 func (t JSONTime) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + t.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `"`), nil
+	return []byte(`"` + database.FormatTime(t.Time) + `"`), nil
 }
