@@ -13,6 +13,7 @@ import (
 	"loa/internal/assembly"
 	"loa/internal/database"
 	"loa/internal/inputerr"
+	"loa/internal/report"
 	"loa/internal/simulate"
 	"loa/internal/taxonomy"
 )
@@ -100,7 +101,7 @@ func (e *Env) runSimulate(ctx context.Context, args []string) error {
 		}
 	}
 	if *asJSON {
-		err = writeSimulationJSON(e.Stdout, res, loc)
+		err = writeSimulationJSON(e.Stdout, res)
 	} else {
 		err = writeSimulation(e.Stdout, res, loc, *listRuns)
 	}
@@ -146,7 +147,7 @@ func bucketJSON(kind string, b *simulate.Bucket) simBucketJSON {
 	return j
 }
 
-func writeSimulationJSON(w io.Writer, res *simulate.Result, loc *time.Location) error {
+func writeSimulationJSON(w io.Writer, res *simulate.Result) error {
 	enc := json.NewEncoder(w)
 	for _, r := range res.Runs {
 		j := struct {
@@ -179,10 +180,7 @@ func periodLabel(key string) string {
 		}
 		return "6 tháng cuối năm " + y
 	}
-	if y, m, ok := strings.Cut(key, "-"); ok {
-		return "Tháng " + m + "/" + y
-	}
-	return key
+	return report.MonthLabel(key)
 }
 
 func minutes(s float64) string { return fmt.Sprintf("%.1f", s/60) }
