@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -38,9 +37,7 @@ func (e *Env) runLoudness(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(loudnessJSON{
+		return writeJSON(e.Stdout, loudnessJSON{
 			File: pos[0], Format: info.Format, IntegratedLUFS: dec2(info.IntegratedLUFS),
 			TruePeakDBTP: dec2(info.TruePeakDBTP), DurationS: dec3(info.Seconds()),
 			SampleRate: info.SampleRate, Channels: info.Channels, Frames: info.Frames,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -121,9 +120,7 @@ func (e *Env) runRender(ctx context.Context, args []string) error {
 		})
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(e.Stdout, rep)
 	}
 	fmt.Fprintf(e.Stdout, "Đã ghi %s: %d Hz, %d kênh, %d mẫu (%.3f giây).\n", *out, rep.SampleRate, rep.Channels, rep.Frames,
 		float64(rep.Frames)/float64(rep.SampleRate))
