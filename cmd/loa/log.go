@@ -113,12 +113,6 @@ func optID(id int64) *int64 {
 	return &id
 }
 
-// roundMS keeps seconds at the stored millisecond resolution.
-func roundMS(s float64) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(s, 'f', 3, 64), 64)
-	return v
-}
-
 type itemJSON struct {
 	RunID       int64    `json:"run_id"`
 	Programme   string   `json:"programme"`
@@ -144,7 +138,7 @@ func writeItemsJSON(w io.Writer, items []airlog.Item, loc *time.Location) error 
 			StartedAt: jsonTime{it.StartedAt, loc}, EndedAt: jsonTime{it.EndedAt, loc}, Status: optString(it.Status),
 			Simulated: it.Simulated}
 		if it.Status != "" {
-			s := roundMS(it.Seconds)
+			s := dec3(it.Seconds) // the stored millisecond resolution
 			o.Seconds = &s
 		}
 		if err := enc.Encode(o); err != nil {
