@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
+	"loa/internal/database"
 	"loa/internal/queue"
 	"loa/internal/schedule"
 )
@@ -42,7 +44,7 @@ func HalfYear(t time.Time) (from, to time.Time) {
 // Eligible reports whether s may air in a run of prog at at, and if not
 // why (for listings and tests).
 func Eligible(prog *schedule.Programme, s *Script, at time.Time) (bool, string) {
-	day := at.In(prog.Location).Format("2006-01-02")
+	day := at.In(prog.Location).Format(database.DateFormat)
 	switch {
 	case s.Status != queue.Approved: // defence in depth: the queue passes only approved scripts
 		return false, "not approved"
@@ -52,9 +54,9 @@ func Eligible(prog *schedule.Programme, s *Script, at time.Time) (bool, string) 
 		return false, "outside its air window"
 	case !s.UnderMaxPlays():
 		return false, "reached its max plays"
-	case len(prog.Topics) > 0 && !contains(prog.Topics, s.Topic):
+	case len(prog.Topics) > 0 && !slices.Contains(prog.Topics, s.Topic):
 		return false, "topic not in the programme"
-	case len(prog.Audiences) > 0 && !contains(prog.Audiences, s.Audience):
+	case len(prog.Audiences) > 0 && !slices.Contains(prog.Audiences, s.Audience):
 		return false, "audience not in the programme"
 	case Seconds(s) <= 0:
 		return false, "no audio length"
@@ -349,13 +351,4 @@ func remove(ss []Script, id int64) []Script {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

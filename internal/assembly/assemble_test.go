@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"loa/internal/golden"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"loa/internal/golden"
 	"loa/internal/queue"
 	"loa/internal/schedule"
 )

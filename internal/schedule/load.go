@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -115,7 +116,7 @@ func LoadFile(ctx context.Context, path string, opt Options) (*Programme, []Prob
 	l.raw = raw
 	var unknown []string
 	for k := range raw {
-		if !contains(keys, k) {
+		if !slices.Contains(keys, k) {
 			unknown = append(unknown, k)
 		}
 	}
@@ -492,15 +493,6 @@ func (p *Programme) When() string {
 		return "monthly " + p.Monthly
 	}
 	return "cron " + p.Cron
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func firstLine(s string) string {

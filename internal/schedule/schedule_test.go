@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"context"
-	"loa/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"loa/internal/golden"
 )
 
 func hcm(t *testing.T) *time.Location {
