@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -244,11 +245,7 @@ func (q *Queue) transition(ctx context.Context, id int64, from []string, to, by,
 	if err != nil {
 		return Script{}, err
 	}
-	ok := false
-	for _, f := range from {
-		ok = ok || cur.Status == f
-	}
-	if !ok {
+	if !slices.Contains(from, cur.Status) {
 		return Script{}, inputerr.New("script %d is %s; cannot change it to %s", id, cur.Status, to)
 	}
 	now := q.now().UTC()
@@ -433,15 +430,17 @@ func diff(a, b Script) []string {
 	add("priority", a.Priority != b.Priority)
 	add("from", a.From != b.From)
 	add("until", a.Until != b.Until)
-	add("max_plays", fmt.Sprint(deref(a.MaxPlays)) != fmt.Sprint(deref(b.MaxPlays)))
+	add("max_plays", playLimit(a.MaxPlays) != playLimit(b.MaxPlays))
 	add("audio", a.AudioSHA256 != b.AudioSHA256)
 	add("text", a.TextSHA256 != b.TextSHA256)
 	return out
 }
 
-func deref(p *int) any {
+// playLimit is the limit as Fields.MaxPlays gives it: 0 for none (a stored
+// limit is never 0).
+func playLimit(p *int) int {
 	if p == nil {
-		return nil
+		return 0
 	}
 	return *p
 }

@@ -481,3 +481,41 @@ func TestJSONTime(t *testing.T) {
 		}
 	}
 }
+
+// TestEditMaxPlays: setting, repeating and clearing the limit; a repeat
+// changes nothing and leaves no event.
+func TestEditMaxPlays(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	s := f.add(t, "Bài", "ke-hoach", 2, 440)
+	for _, tc := range []struct {
+		n    int
+		want *int
+		note string
+	}{
+		{2, ptr(2), "edited: max_plays"},
+		{2, ptr(2), ""},
+		{0, nil, "edited: max_plays"},
+		{0, nil, ""},
+	} {
+		_, events0, _ := f.counts(t)
+		e, err := f.q.Edit(ctx, s.ID, Fields{MaxPlays: ptr(tc.n)}, "op")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (e.MaxPlays == nil) != (tc.want == nil) || e.MaxPlays != nil && *e.MaxPlays != *tc.want {
+			t.Fatalf("max plays %d: got %v", tc.n, e.MaxPlays)
+		}
+		h, err := f.q.History(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, events, _ := f.counts(t)
+		switch {
+		case tc.note == "" && events != events0:
+			t.Fatalf("max plays %d again: %d events, want %d", tc.n, events, events0)
+		case tc.note != "" && (events != events0+1 || h[len(h)-1].Note != tc.note):
+			t.Fatalf("max plays %d: events %d→%d, last note %q", tc.n, events0, events, h[len(h)-1].Note)
+		}
+	}
+}
