@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -96,19 +97,19 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 	render := func(format string) func(io.Writer) error {
 		return func(w io.Writer) error { return r.Render(ctx, format, w) }
 	}
-	main := *format
+	kind := *format
 	if *summary {
-		main = "csv-summary"
+		kind = "csv-summary"
 	}
 	path := *out
-	if path == "" && (main == "pdf" || main == "xlsx") {
-		path = filepath.Join(e.DataDir, "reports", "bao-cao-"+p.Spec+"."+main)
+	if path == "" && (kind == "pdf" || kind == "xlsx") {
+		path = filepath.Join(e.DataDir, "reports", "bao-cao-"+p.Spec+"."+kind)
 	}
 	if path == "" {
-		return e.reportToStdout(render(main))
+		return e.reportToStdout(render(kind))
 	}
-	files := []report.File{{Path: path, Write: render(main)}}
-	if main == "csv" {
+	files := []report.File{{Path: path, Write: render(kind)}}
+	if kind == "csv" {
 		files = append(files, report.File{Path: report.SummaryPath(path), Write: render("csv-summary")})
 	}
 	if err := report.WriteFiles(files...); err != nil {
@@ -120,24 +121,14 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 	return nil
 }
 
-// reportToStdout renders into a temporary file first, so that an error
-// half-way leaves nothing half-written on stdout either.
+// reportToStdout renders into memory first, so that an error half-way
+// leaves nothing half-written on stdout either.
 func (e *Env) reportToStdout(write func(io.Writer) error) error {
-	dir, err := os.MkdirTemp("", "loa-report-")
-	if err != nil {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "out")
-	if err := report.WriteFiles(report.File{Path: tmp, Write: write}); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	f, err := os.Open(tmp)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer f.Close()
-	if _, err := io.Copy(e.Stdout, f); err != nil {
+	if _, err := b.WriteTo(e.Stdout); err != nil {
 		return fmt.Errorf("report: write output: %w", err)
 	}
 	return nil
