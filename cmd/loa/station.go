@@ -63,7 +63,6 @@ func (e *Env) progress() queue.Progress {
 		return nil
 	}
 	var last time.Time
-	var shown bool
 	return func(phase string, done, total int64) {
 		if total < 2<<20 { // small files are done before anyone could read it
 			return
@@ -73,8 +72,7 @@ func (e *Env) progress() queue.Progress {
 		}
 		last = time.Now()
 		fmt.Fprintf(f, "\r%s %3d%% (%d/%d MB)", phase, done*100/total, done>>20, total>>20)
-		shown = true
-		if done >= total && shown {
+		if done >= total {
 			fmt.Fprint(f, "\r\033[K")
 		}
 	}
