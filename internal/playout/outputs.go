@@ -2,10 +2,11 @@ package playout
 
 import (
 	"context"
-	"sort"
-	"strings"
+	"slices"
 	"sync"
 	"time"
+
+	"loa/internal/schedule"
 )
 
 // outputs makes sure one programme at a time plays on each sink.
@@ -19,15 +20,13 @@ func newOutputs() *outputs {
 	return &outputs{busy: map[string]string{}, changed: make(chan struct{})}
 }
 
-// sinks splits an output spec into the sinks it uses: "alsa+wav:DIR" uses
-// "alsa" and "wav:DIR", so it excludes a programme on plain "alsa".
+// sinks is the sinks an output spec uses (schedule.Sinks, as check counts
+// overlaps): "alsa+wav:DIR" uses "alsa" and "wav:DIR", so it excludes a
+// programme on plain "alsa". Sorted: one set of sinks, one list.
 func sinks(spec string) []string {
-	parts := strings.Split(spec, "+")
-	for i, p := range parts {
-		parts[i] = strings.TrimSpace(p)
-	}
-	sort.Strings(parts)
-	return parts
+	ss := schedule.Sinks(spec)
+	slices.Sort(ss)
+	return ss
 }
 
 // tryAcquire takes all sinks or none; on failure it names the programme in

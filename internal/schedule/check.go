@@ -36,7 +36,7 @@ func Check(progs []*Programme, from time.Time, horizon time.Duration) []Problem 
 	var sinks []string
 	bySink := map[string][]*Programme{}
 	for _, p := range progs {
-		for _, s := range sinksOf(p.Output) {
+		for _, s := range Sinks(p.Output) {
 			if _, seen := bySink[s]; !seen {
 				sinks = append(sinks, s)
 			}
@@ -50,9 +50,10 @@ func Check(progs []*Programme, from time.Time, horizon time.Duration) []Problem 
 	return probs
 }
 
-// sinksOf splits an output spec into its sinks ("alsa+wav:DIR" → "alsa",
-// "wav:DIR"), each once.
-func sinksOf(spec string) []string {
+// Sinks splits an output spec into its sinks ("alsa+wav:DIR" → "alsa",
+// "wav:DIR"), each once: the units the daemon gives one programme at a
+// time, so that check and daemon agree on what overlaps.
+func Sinks(spec string) []string {
 	var out []string
 	for _, part := range strings.Split(spec, "+") {
 		if part = strings.TrimSpace(part); !slices.Contains(out, part) {

@@ -121,3 +121,4 @@ func (p Problem) Error() string {
 //	LoadFile(ctx, path, opt) (*Programme, []Problem)
 //	OptionsFrom(cfg, measure) Options
 //	Upcoming(progs, from, to, max) []Run                 // runs of several programmes merged in time order
+//	Sinks(spec) []string                                 // the sinks of an output spec ("alsa+wav:DIR" → alsa, wav:DIR)
