@@ -186,7 +186,6 @@ func (d *Daemon) install(ctx context.Context, progs []*schedule.Programme, now t
 	for _, p := range progs {
 		d.progs[p.Name] = p
 		j := &cronJob{ready: make(chan struct{})}
-		p := p
 		j.fn = func() {
 			<-j.ready
 			e := d.cron.Entry(j.id)
