@@ -300,9 +300,6 @@ func applyMeta(s *Script, f Fields) error {
 		if t == "" {
 			return inputerr.New("title: must not be empty")
 		}
-		if !utf8.ValidString(t) {
-			return inputerr.New("title: not valid UTF-8")
-		}
 		if err := oneLine("title", t); err != nil {
 			return err
 		}
@@ -377,9 +374,13 @@ func applyMeta(s *Script, f Fields) error {
 
 func nfc(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
 
-// oneLine refuses control characters: titles and authors are copied into
-// tables, the airtime log and report rows, where a newline or tab breaks them.
+// oneLine refuses bytes that are not UTF-8 and control characters: titles
+// and authors are copied into tables, the airtime log and report rows, where
+// a newline or tab breaks them.
 func oneLine(field, v string) error {
+	if !utf8.ValidString(v) {
+		return inputerr.New("%s: not valid UTF-8", field)
+	}
 	if strings.ContainsFunc(v, unicode.IsControl) {
 		return inputerr.New("%s: must be one line of text (no newlines, tabs or control characters)", field)
 	}

@@ -172,6 +172,8 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 		{"empty title", Fields{Title: ptr("   "), AudioPath: &good}, "title: must not be empty"},
 		{"multi-line title", Fields{Title: ptr("Bài một\nBài hai"), AudioPath: &good}, "title: must be one line"},
 		{"tab in author", Fields{Author: ptr("Tư pháp\tHộ tịch"), AudioPath: &good}, "author: must be one line"},
+		{"title not UTF-8", Fields{Title: ptr("Bài \xff"), AudioPath: &good}, "title: not valid UTF-8"},
+		{"author not UTF-8", Fields{Author: ptr("T\xe1\xbb ph\xe1p"), AudioPath: &good}, "author: not valid UTF-8"},
 		{"until before from", Fields{From: ptr("2023-05-01"), Until: ptr("2023-04-30"), AudioPath: &good}, "until: 2023-04-30 is before from 2023-05-01"},
 		{"bad date", Fields{From: ptr("2023-02-30"), AudioPath: &good}, "from: \"2023-02-30\" is not a date"},
 		{"negative max plays", Fields{MaxPlays: ptr(-1), AudioPath: &good}, "max-plays"},
