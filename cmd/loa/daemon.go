@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -74,7 +75,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 			// Each spec opens its own sound device context, and ALSA
 			// through oto allows one per process: only the first works.
 			e.Logger.Warn("programmes use the sound card through different output specs; only one can open it — give them the same output",
-				"specs", fmt.Sprint(mapKeys(alsaSpecs)))
+				"specs", fmt.Sprint(slices.Sorted(maps.Keys(alsaSpecs))))
 		}
 		return progs, nil
 	}
@@ -83,7 +84,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("daemon: %w", err)
 	}
-	if *once != "" && !hasProgramme(progs, *once) {
+	if *once != "" && !slices.ContainsFunc(progs, func(p *schedule.Programme) bool { return p.Name == *once }) {
 		return inputerr.New("daemon: --once: no programme named %q in %s", *once, schedDir)
 	}
 
@@ -155,22 +156,4 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		return fmt.Errorf("daemon: %w", err)
 	}
 	return nil
-}
-
-func hasProgramme(progs []*schedule.Programme, name string) bool {
-	for _, p := range progs {
-		if p.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func mapKeys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
