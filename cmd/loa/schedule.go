@@ -56,20 +56,17 @@ func (e *Env) scheduleOptions() (schedule.Options, error) {
 	return opt, nil
 }
 
-// LoadSchedules loads and checks dir ("" = playout.schedules) the way the
-// daemon must before it starts: any problem is an input error.
+// LoadSchedules loads and checks dir (see schedulesFlag) the way the daemon
+// must before it starts: any problem is an input error.
 func (e *Env) LoadSchedules(ctx context.Context, dir string, now time.Time) ([]*schedule.Programme, error) {
 	opt, err := e.scheduleOptions()
 	if err != nil {
 		return nil, err
 	}
-	if dir == "" {
-		cfg, _ := e.Config()
-		dir = cfg.Playout.Schedules
-	}
 	return schedule.LoadValid(ctx, dir, opt, now)
 }
 
+// schedulesFlag is the --schedules directory, or playout.schedules.
 func (e *Env) schedulesFlag(fsDir *string) (string, error) {
 	if *fsDir != "" {
 		return *fsDir, nil
