@@ -303,6 +303,7 @@ type Verify func(ctx context.Context, s Script) (path string, err error)
 func AssembleVerified(ctx context.Context, prog *schedule.Programme, in Input, verify Verify) (Plan, error) {
 	in.Candidates = append([]Script(nil), in.Candidates...)
 	var failed []Problem
+	verified := map[int64]string{} // script id → file: a new choice does not hash a file again
 	for {
 		if err := ctx.Err(); err != nil {
 			return Plan{}, err
@@ -314,15 +315,18 @@ func AssembleVerified(ctx context.Context, prog *schedule.Programme, in Input, v
 			if it.Kind != KindScript {
 				continue
 			}
-			s := find(in.Candidates, it.ScriptID)
-			path, err := verify(ctx, *s)
-			if err != nil {
-				if ctx.Err() != nil {
-					return Plan{}, ctx.Err()
+			path, ok := verified[it.ScriptID]
+			if !ok {
+				var err error
+				if path, err = verify(ctx, *find(in.Candidates, it.ScriptID)); err != nil {
+					if ctx.Err() != nil {
+						return Plan{}, ctx.Err()
+					}
+					failed = append(failed, Problem{Code: AudioFailed, ScriptID: it.ScriptID, Msg: err.Error()})
+					bad = it.ScriptID
+					break
 				}
-				failed = append(failed, Problem{Code: AudioFailed, ScriptID: it.ScriptID, Msg: err.Error()})
-				bad = it.ScriptID
-				break
+				verified[it.ScriptID] = path
 			}
 			it.Path = path
 		}

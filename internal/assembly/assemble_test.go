@@ -195,7 +195,9 @@ func TestAssemble(t *testing.T) {
 func TestAssembleVerified(t *testing.T) {
 	p := prog(5 * time.Minute)
 	cands := []Script{script(1, "ke-hoach", 100), script(2, "mo-hinh", 100), script(3, "ket-qua", 100), script(4, "chu-truong", 100)}
+	calls := map[int64]int{}
 	verify := func(_ context.Context, s Script) (string, error) {
+		calls[s.ID]++
 		if s.ID == 2 {
 			return "", errors.New("script 2: audio altered")
 		}
@@ -217,6 +219,11 @@ func TestAssembleVerified(t *testing.T) {
 	}
 	if len(cands) != 4 || cands[1].ID != 2 {
 		t.Error("AssembleVerified changed the caller's candidates")
+	}
+	for id, n := range calls {
+		if n != 1 {
+			t.Errorf("script %d verified %d times, want once (verifying hashes the whole file)", id, n)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
