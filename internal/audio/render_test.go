@@ -156,7 +156,11 @@ func TestRenderOffsetsTrimGaps(t *testing.T) {
 		}
 	}
 	// ItemAt maps output frames back to items.
-	r, _ := NewRenderer(context.Background(), items, o)
+	r, err := NewRenderer(context.Background(), items, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
 	io.Copy(io.Discard, streamReader{r})
 	for _, c := range []struct {
 		f    int64
@@ -317,6 +321,7 @@ func TestRenderConcurrentProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Close()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	wg.Add(1)
