@@ -18,7 +18,7 @@ import (
 const workerEnv = "LOA_QUEUE_TEST_WORKER"
 
 // TestMain lets the test binary act as one of several processes sharing a
-// data directory, as the daemon, the CLI and the web console do.
+// data directory, as the daemon and the CLI do.
 func TestMain(m *testing.M) {
 	if spec := os.Getenv(workerEnv); spec != "" {
 		if err := worker(spec); err != nil {
@@ -30,7 +30,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// worker adds and approves n scripts (every fifth with audio) in dir.
+// worker adds and approves n scripts (every fifth with audio) in dir,
+// listing the approved ones after each: readers and writers interleave.
 func worker(spec string) error {
 	var dir, name string
 	var n int
@@ -65,8 +66,8 @@ func worker(spec string) error {
 		if _, err := q.Approve(ctx, s.ID, "Chủ tịch", name); err != nil {
 			return fmt.Errorf("approve %d: %w", i, err)
 		}
-		if _, err := q.List(ctx, Approved); err != nil && i%50 == 0 {
-			return fmt.Errorf("list: %w", err)
+		if _, err := q.List(ctx, Approved); err != nil {
+			return fmt.Errorf("list %d: %w", i, err)
 		}
 	}
 	return nil

@@ -27,9 +27,9 @@ func FuzzIngest(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, files0 := fx.storeState(t)
+		_, _, files0 := fx.counts(t)
 		s, err := fx.q.Add(context.Background(), Fields{Title: ptr("Fuzz"), Topic: ptr("ke-hoach"), AudioPath: &p}, "fuzz")
-		rows, files := fx.storeState(t)
+		rows, _, files := fx.counts(t)
 		if err != nil {
 			if files != files0 {
 				t.Fatalf("rejected input (%v) left a file in the store", err)
@@ -40,11 +40,4 @@ func FuzzIngest(f *testing.F) {
 			t.Fatalf("accepted script without audio facts: %+v", s)
 		}
 	})
-}
-
-func (f *fixture) storeState(t *testing.T) (rows, files int) {
-	t.Helper()
-	f.q.db.QueryRow(`SELECT count(*) FROM scripts`).Scan(&rows)
-	es, _ := os.ReadDir(f.store.Dir())
-	return rows, len(es)
 }

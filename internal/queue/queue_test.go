@@ -213,7 +213,10 @@ func TestTextOnlyScriptNeedsAudio(t *testing.T) {
 	if _, err := f.q.Approve(context.Background(), s.ID, "Chủ tịch", ""); err != nil {
 		t.Fatal(err)
 	}
-	el, _ := f.q.Eligible(context.Background(), f.now)
+	el, err := f.q.Eligible(context.Background(), f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(el) != 0 {
 		t.Fatal("a script without audio must not be eligible")
 	}
@@ -295,10 +298,13 @@ func TestEligibility(t *testing.T) {
 	open := f.add(t, "Mở", "ke-hoach", 2, 300)
 	windowed := f.add(t, "Có hạn", "ke-hoach", 2, 400)
 	limited := f.add(t, "Giới hạn", "ke-hoach", 2, 500)
-	pending := f.add(t, "Chờ", "ke-hoach", 2, 600)
-	_ = pending
-	f.q.Edit(ctx, windowed.ID, Fields{From: ptr("2023-07-01"), Until: ptr("2023-07-31")}, "op")
-	f.q.Edit(ctx, limited.ID, Fields{MaxPlays: ptr(1)}, "op")
+	f.add(t, "Chờ", "ke-hoach", 2, 600) // never approved
+	if _, err := f.q.Edit(ctx, windowed.ID, Fields{From: ptr("2023-07-01"), Until: ptr("2023-07-31")}, "op"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.q.Edit(ctx, limited.ID, Fields{MaxPlays: ptr(1)}, "op"); err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range []Script{open, windowed, limited} {
 		if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", ""); err != nil {
 			t.Fatal(err)
@@ -323,14 +329,20 @@ func TestEligibility(t *testing.T) {
 		t.Fatalf("30 June local: %s", got)
 	}
 	// One real broadcast uses up the max plays; a simulated one does not count.
-	f.q.db.Exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-03-01T10:00:00.000Z')`)
-	f.q.db.Exec(`INSERT INTO air_runs (programme, scheduled_at, simulated) VALUES ('p', '2023-03-01T10:00:00.000Z', 1)`)
-	f.q.db.Exec(`INSERT INTO air_items (run_id, position, kind, script_id, scheduled_at, started_at, status, seconds, simulated)
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := f.q.db.Exec(query, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-03-01T10:00:00.000Z')`)
+	exec(`INSERT INTO air_runs (programme, scheduled_at, simulated) VALUES ('p', '2023-03-01T10:00:00.000Z', 1)`)
+	exec(`INSERT INTO air_items (run_id, position, kind, script_id, scheduled_at, started_at, status, seconds, simulated)
 		VALUES (2, 0, 'script', ?, '2023-03-01T10:00:00.000Z', '2023-03-01T10:00:00.000Z', 'aired', 2, 1)`, limited.ID)
 	if got := ids(f.now); got != "Mở,Giới hạn" {
 		t.Fatalf("after simulated play: %s", got)
 	}
-	f.q.db.Exec(`INSERT INTO air_items (run_id, position, kind, script_id, scheduled_at, started_at, status, seconds)
+	exec(`INSERT INTO air_items (run_id, position, kind, script_id, scheduled_at, started_at, status, seconds)
 		VALUES (1, 0, 'script', ?, '2023-03-01T10:00:00.000Z', '2023-03-01T10:00:00.000Z', 'partial', 1.2)`, limited.ID)
 	if got := ids(f.now); got != "Mở" {
 		t.Fatalf("after real play: %s", got)
