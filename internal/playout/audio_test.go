@@ -1,9 +1,7 @@
 package playout
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,23 +9,35 @@ import (
 	"time"
 
 	"loa/internal/assembly"
+	"loa/internal/audio"
 	"loa/internal/config"
 	"loa/internal/queue"
 )
 
+// sineWAV writes a 16-bit mono 44.1 kHz WAV of a 440 Hz tone.
 func sineWAV(t *testing.T, path string, seconds float64) {
 	t.Helper()
 	const rate = 44100
-	n := int(seconds * rate)
-	var b bytes.Buffer
-	for _, v := range []any{[4]byte{'R', 'I', 'F', 'F'}, uint32(36 + 2*n), [8]byte{'W', 'A', 'V', 'E', 'f', 'm', 't', ' '},
-		uint32(16), uint16(1), uint16(1), uint32(rate), uint32(2 * rate), uint16(2), uint16(16), [4]byte{'d', 'a', 't', 'a'}, uint32(2 * n)} {
-		binary.Write(&b, binary.LittleEndian, v)
+	samples := make([]float32, int(seconds*rate))
+	for i := range samples {
+		samples[i] = float32(0.4 * math.Sin(2*math.Pi*440*float64(i)/rate))
 	}
-	for i := 0; i < n; i++ {
-		binary.Write(&b, binary.LittleEndian, int16(0.4*32767*math.Sin(2*math.Pi*440*float64(i)/rate)))
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	defer f.Close()
+	w, err := audio.NewWAVWriter(f, rate, 1)
+	if err == nil {
+		err = w.Write(samples)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 }
