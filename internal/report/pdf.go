@@ -265,7 +265,9 @@ func percent(part, whole float64) string {
 	return Decimal(100 * part / whole)
 }
 
-func minutes(s float64) string { return Decimal(s / 60) }
+// decimalMinutes is seconds as minutes with one decimal, "43,6" (Minutes
+// is the "43 phút 37 giây" form).
+func decimalMinutes(s float64) string { return Decimal(s / 60) }
 
 func (r *Report) pdfBody(ctx context.Context, d pdfDoc) error {
 	r.pdfHead(d)
@@ -302,9 +304,9 @@ func (r *Report) pdfBody(ctx context.Context, d pdfDoc) error {
 		if b.Items == 0 {
 			note = Uncovered
 		}
-		rows = append(rows, pdfRow{cells: []string{b.Item, b.Label, Thousands(b.Items), minutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS), note}, mark: note != ""})
+		rows = append(rows, pdfRow{cells: []string{b.Item, b.Label, Thousands(b.Items), decimalMinutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS), note}, mark: note != ""})
 	}
-	rows = append(rows, pdfRow{cells: []string{"", "Cộng", Thousands(r.Items), minutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS), ""}, bold: true})
+	rows = append(rows, pdfRow{cells: []string{"", "Cộng", Thousands(r.Items), decimalMinutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS), ""}, bold: true})
 	d.table([]pdfCol{{"Mục", 11, "C"}, {"Chủ đề", 78, "L"}, {"Số lượt", 17, "R"}, {"Thời lượng (phút)", 22, "R"}, {"Tỷ lệ (%)", 16, "R"}, {"Ghi chú", 21, "C"}}, rows)
 	r.pdfChart(d)
 	if len(r.UncoveredTopics) == 0 {
@@ -331,9 +333,9 @@ func (r *Report) pdfBody(ctx context.Context, d pdfDoc) error {
 	d.section("VI. THEO THÁNG")
 	rows = rows[:0]
 	for _, m := range r.ByMonth {
-		rows = append(rows, pdfRow{cells: []string{MonthLabel(m.Month), Thousands(m.Items), minutes(m.AirtimeS), percent(m.AirtimeS, r.AirtimeS)}})
+		rows = append(rows, pdfRow{cells: []string{MonthLabel(m.Month), Thousands(m.Items), decimalMinutes(m.AirtimeS), percent(m.AirtimeS, r.AirtimeS)}})
 	}
-	rows = append(rows, pdfRow{cells: []string{"Cộng", Thousands(r.Items), minutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS)}, bold: true})
+	rows = append(rows, pdfRow{cells: []string{"Cộng", Thousands(r.Items), decimalMinutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS)}, bold: true})
 	d.table([]pdfCol{{"Tháng", 55, "L"}, {"Số lượt", 35, "R"}, {"Thời lượng (phút)", 40, "R"}, {"Tỷ lệ (%)", 35, "R"}}, rows)
 
 	if err := r.pdfList(ctx, d); err != nil {
@@ -350,9 +352,9 @@ func bucketCols(what string) []pdfCol {
 func bucketRows(bs []Bucket, r *Report) []pdfRow {
 	var rows []pdfRow
 	for _, b := range bs {
-		rows = append(rows, pdfRow{cells: []string{b.Label, Thousands(b.Items), minutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS)}})
+		rows = append(rows, pdfRow{cells: []string{b.Label, Thousands(b.Items), decimalMinutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS)}})
 	}
-	return append(rows, pdfRow{cells: []string{"Cộng", Thousands(r.Items), minutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS)}, bold: true})
+	return append(rows, pdfRow{cells: []string{"Cộng", Thousands(r.Items), decimalMinutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS)}, bold: true})
 }
 
 // pdfChart draws horizontal bars of airtime by topic.
@@ -396,7 +398,7 @@ func (r *Report) pdfChart(d pdfDoc) {
 			d.CellFormat(valueW, barH, Uncovered, "", 0, "L", false, 0, "")
 			d.SetTextColor(0, 0, 0)
 		} else {
-			d.CellFormat(valueW, barH, minutes(b.AirtimeS), "", 0, "L", false, 0, "")
+			d.CellFormat(valueW, barH, decimalMinutes(b.AirtimeS), "", 0, "L", false, 0, "")
 		}
 		y += barH + gap
 	}
@@ -435,7 +437,7 @@ func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 		}
 		rows = append(rows, pdfRow{cells: []string{
 			fmt.Sprint(n), b.Started.Format("02/01/2006"), b.Started.Format("15:04:05"), b.Programme, b.Title, item,
-			Thousands(int64(b.Seconds + 0.5)), status}, red: b.Simulated})
+			Thousands(wholeSeconds(b.Seconds)), status}, red: b.Simulated})
 		return nil
 	})
 	if err != nil {

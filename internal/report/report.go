@@ -24,7 +24,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"time"
 
 	"loa/internal/config"
@@ -369,7 +368,7 @@ func (r *Report) finish() {
 	}
 }
 
-func seconds(ms int64) float64 { return math.Round(float64(ms)) / 1000 }
+func seconds(ms int64) float64 { return float64(ms) / 1000 }
 
 func index(bs []Bucket) map[string]int {
 	m := make(map[string]int, len(bs))

@@ -75,9 +75,13 @@ func DateLine(place string, t time.Time) string {
 	return fmt.Sprintf("%s, ngày %02d tháng %s năm %d", place, t.Day(), m, t.Year())
 }
 
+// wholeSeconds rounds seconds to whole seconds, as every duration shown
+// to the second is rounded.
+func wholeSeconds(s float64) int64 { return int64(s + 0.5) }
+
 // Clock renders seconds (rounded to whole seconds) as "1:02:03" or "2:03".
 func Clock(s float64) string {
-	n := int64(s + 0.5)
+	n := wholeSeconds(s)
 	h, m, sec := n/3600, n/60%60, n%60
 	if h > 0 {
 		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
@@ -87,7 +91,7 @@ func Clock(s float64) string {
 
 // Minutes renders seconds as "125 phút 30 giây" (whole seconds).
 func Minutes(s float64) string {
-	n := int64(s + 0.5)
+	n := wholeSeconds(s)
 	return fmt.Sprintf("%s phút %d giây", Thousands(n/60), n%60)
 }
 
