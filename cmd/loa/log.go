@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"loa/internal/airlog"
-	"loa/internal/database"
-	"loa/internal/inputerr"
 )
 
 // logTimeFormat is RFC 3339 in the station's time zone with milliseconds,
@@ -42,22 +40,8 @@ func (e *Env) runLog(ctx context.Context, args []string) error {
 	}
 	loc := cfg.Location()
 	f := airlog.Filter{Programme: *prog}
-	if *from != "" {
-		d, err := time.ParseInLocation(database.DateFormat, *from, loc)
-		if err != nil {
-			return inputerr.New("log: --from: %q is not a date YYYY-MM-DD", *from)
-		}
-		f.From = d
-	}
-	if *to != "" {
-		d, err := time.ParseInLocation(database.DateFormat, *to, loc)
-		if err != nil {
-			return inputerr.New("log: --to: %q is not a date YYYY-MM-DD", *to)
-		}
-		f.To = d.AddDate(0, 0, 1) // the whole last day
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return inputerr.New("log: --to %s is before --from %s", *to, *from)
+	if f.From, f.To, err = localDays("log", *from, *to, loc); err != nil {
+		return err
 	}
 	db, err := e.OpenDB(ctx)
 	if err != nil {

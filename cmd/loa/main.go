@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 	_ "time/tzdata" // the station's zone must load on machines without tzdata
 
 	"loa/internal/config"
@@ -218,4 +219,24 @@ func wantArgs(pos []string, n int, what string) error {
 		return inputerr.New("%s: want %d argument(s), got %d", what, n, len(pos))
 	}
 	return nil
+}
+
+// localDays reads --from and --to, inclusive local dates YYYY-MM-DD, as the
+// instants [start of from, end of to). An empty flag gives the zero time.
+func localDays(what, from, to string, loc *time.Location) (start, end time.Time, err error) {
+	if from != "" {
+		if start, err = time.ParseInLocation(database.DateFormat, from, loc); err != nil {
+			return start, end, inputerr.New("%s: --from: %q is not a date YYYY-MM-DD", what, from)
+		}
+	}
+	if to != "" {
+		if end, err = time.ParseInLocation(database.DateFormat, to, loc); err != nil {
+			return start, end, inputerr.New("%s: --to: %q is not a date YYYY-MM-DD", what, to)
+		}
+		end = end.AddDate(0, 0, 1) // the whole last day
+	}
+	if from != "" && to != "" && !start.Before(end) {
+		return start, end, inputerr.New("%s: --to %s is before --from %s", what, to, from)
+	}
+	return start, end, nil
 }

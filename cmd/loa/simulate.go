@@ -11,7 +11,6 @@ import (
 
 	"loa/internal/airlog"
 	"loa/internal/assembly"
-	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/report"
 	"loa/internal/simulate"
@@ -41,17 +40,9 @@ func (e *Env) runSimulate(ctx context.Context, args []string) error {
 	if *fromFlag == "" || *toFlag == "" {
 		return inputerr.New("simulate: --from and --to are required (local dates YYYY-MM-DD)")
 	}
-	from, err := time.ParseInLocation(database.DateFormat, *fromFlag, loc)
+	from, to, err := localDays("simulate", *fromFlag, *toFlag, loc)
 	if err != nil {
-		return inputerr.New("simulate: --from: %q is not a date YYYY-MM-DD", *fromFlag)
-	}
-	last, err := time.ParseInLocation(database.DateFormat, *toFlag, loc)
-	if err != nil {
-		return inputerr.New("simulate: --to: %q is not a date YYYY-MM-DD", *toFlag)
-	}
-	to := last.AddDate(0, 0, 1) // the whole last day
-	if !from.Before(to) {
-		return inputerr.New("simulate: --to %s is before --from %s", *toFlag, *fromFlag)
+		return err
 	}
 	if to.Sub(from) > 10*366*24*time.Hour {
 		return inputerr.New("simulate: --from %s --to %s: at most 10 years", *fromFlag, *toFlag)
