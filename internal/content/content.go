@@ -86,14 +86,12 @@ func (st *Staged) Commit() (created bool, err error) {
 	}
 	st.done = true
 	final := st.store.Path(st.SHA256)
-	existed := false
-	if _, err := os.Stat(final); err == nil {
-		if st.store.Verify(context.Background(), st.SHA256) == nil {
-			os.Remove(st.Path)
-			return false, nil
-		}
-		existed = true
+	verr := st.store.Verify(context.Background(), st.SHA256)
+	if verr == nil {
+		os.Remove(st.Path)
+		return false, nil
 	}
+	existed := !errors.Is(verr, ErrMissing)
 	if err := os.Chmod(st.Path, 0o444); err != nil {
 		os.Remove(st.Path)
 		return false, fmt.Errorf("store %s: %w", st.SHA256, err)

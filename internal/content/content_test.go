@@ -113,8 +113,10 @@ func TestCommitRepairsAlteredCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st2.Commit(); err != nil {
-		t.Fatal(err)
+	// Not "created": the name was already in use, so undoing this commit
+	// (queue's discard) must not delete it.
+	if created, err := st2.Commit(); err != nil || created {
+		t.Fatalf("repairing commit: created=%v err=%v", created, err)
 	}
 	if err := s.Verify(ctx, st.SHA256); err != nil {
 		t.Fatalf("stored copy not repaired by re-ingest: %v", err)
