@@ -217,12 +217,12 @@ func (l *loader) parse() {
 			l.add("name", "%q: use lower-case ASCII letters, digits and dashes", s)
 		}
 		p.Name = s
-	} else if _, present := l.raw["name"]; !present || s == "" {
+	} else if _, present := l.raw["name"]; !present || ok { // ok: an empty string; a wrong type is reported by str
 		l.add("name", "missing")
 	}
 	if s, ok := l.str("title"); ok && s != "" {
 		p.Title = s
-	} else if _, present := l.raw["title"]; !present || s == "" {
+	} else if _, present := l.raw["title"]; !present || ok { // ok: an empty string; a wrong type is reported by str
 		l.add("title", "missing")
 	}
 	if s, ok := l.str("timezone"); ok {

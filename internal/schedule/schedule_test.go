@@ -317,3 +317,21 @@ func TestCheckOverlapsSharedSink(t *testing.T) {
 }
 
 func checkGolden(t *testing.T, name, got string) { t.Helper(); golden.Check(t, name, []byte(got)) }
+
+// TestWrongTypeReportedOnce: a key of the wrong type is one problem, not
+// also "missing".
+func TestWrongTypeReportedOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	if err := os.WriteFile(path, []byte("name = 5\ntitle = [\"P\"]\ncron = \"0 17 * * *\"\nlength = \"5m\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, probs := LoadFile(context.Background(), path, Options{Location: time.UTC})
+	var got []string
+	for _, p := range probs {
+		got = append(got, p.Field+": "+p.Msg)
+	}
+	want := "name: must be a string, not int64|title: must be a string, not []interface {}"
+	if strings.Join(got, "|") != want {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+}
