@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -101,12 +100,11 @@ func TestLogGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := Main(context.Background(), append([]string{"--data", dir, "log"}, tc.args...), strings.NewReader(""), &out, &errb)
+			code, out, errb := runLoa(t, append([]string{"--data", dir, "log"}, tc.args...)...)
 			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errb.String())
+				t.Fatalf("exit %d: %s", code, errb)
 			}
-			checkGolden(t, filepath.Join("log", tc.name+".golden"), out.String())
+			checkGolden(t, filepath.Join("log", tc.name+".golden"), out)
 		})
 	}
 }
@@ -125,10 +123,9 @@ func TestLogBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := Main(context.Background(), append([]string{"--data", dir, "log"}, tc.args...), strings.NewReader(""), &out, &errb)
-			if code != 2 || !strings.Contains(errb.String(), tc.want) {
-				t.Fatalf("exit %d, stderr %q; want 2 mentioning %q", code, errb.String(), tc.want)
+			code, _, errb := runLoa(t, append([]string{"--data", dir, "log"}, tc.args...)...)
+			if code != 2 || !strings.Contains(errb, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 mentioning %q", code, errb, tc.want)
 			}
 		})
 	}
