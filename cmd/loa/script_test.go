@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ func stationState(t *testing.T, data string) string {
 		db.QueryRow(`SELECT count(*) FROM scripts`).Scan(&n)
 		db.QueryRow(`SELECT count(*) FROM script_events`).Scan(&ev)
 		db.Close()
-		parts = append(parts, "scripts", string(rune('0'+n)), "events", string(rune('0'+ev)))
+		parts = append(parts, "scripts", strconv.Itoa(n), "events", strconv.Itoa(ev))
 	}
 	es, _ := os.ReadDir(filepath.Join(data, "store"))
 	var names []string
