@@ -41,12 +41,12 @@ type pdfCol struct {
 	align string // "L", "C", "R"
 }
 
-// pdfRow is one table row; mark prints it bold and red (a gap in the plan).
+// pdfRow is one table row. A gap in the plan is bold and red, a simulated
+// broadcast in the list red only.
 type pdfRow struct {
 	cells []string
-	mark  bool
 	bold  bool
-	red   bool // red, not bold: a simulated broadcast in the list
+	red   bool
 }
 
 // WritePDF writes the report as an A4 PDF in the layout of a Vietnamese
@@ -203,7 +203,7 @@ func (d pdfDoc) tableSized(cols []pdfCol, rows []pdfRow, size float64) {
 	d.tableHeader(cols, size)
 	for _, r := range rows {
 		style := ""
-		if r.bold || r.mark {
+		if r.bold {
 			style = "B"
 		}
 		d.font(style, size)
@@ -220,7 +220,7 @@ func (d pdfDoc) tableSized(cols []pdfCol, rows []pdfRow, size float64) {
 			d.font(style, size)
 		}
 		y, x := d.GetY(), marginL
-		if r.mark || r.red {
+		if r.red {
 			d.SetTextColor(192, 0, 0)
 		}
 		for i, c := range cols {
@@ -293,7 +293,7 @@ func (r *Report) pdfBody(ctx context.Context, d pdfDoc) error {
 		{cells: []string{"7", "Lượt phát bài bị lỗi (không tính)", Thousands(r.FailedItems)}},
 	}
 	if r.Simulated {
-		kv = append(kv, pdfRow{cells: []string{"8", "Trong số lượt phát: lượt phát MÔ PHỎNG", Thousands(r.SimulatedItems)}, mark: true})
+		kv = append(kv, pdfRow{cells: []string{"8", "Trong số lượt phát: lượt phát MÔ PHỎNG", Thousands(r.SimulatedItems)}, bold: true, red: true})
 	}
 	d.table([]pdfCol{{"TT", 10, "C"}, {"Chỉ tiêu", 95, "L"}, {"Kết quả", 60, "R"}}, kv)
 
@@ -304,7 +304,7 @@ func (r *Report) pdfBody(ctx context.Context, d pdfDoc) error {
 		if b.Items == 0 {
 			note = Uncovered
 		}
-		rows = append(rows, pdfRow{cells: []string{b.Item, b.Label, Thousands(b.Items), decimalMinutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS), note}, mark: note != ""})
+		rows = append(rows, pdfRow{cells: []string{b.Item, b.Label, Thousands(b.Items), decimalMinutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS), note}, bold: note != "", red: note != ""})
 	}
 	rows = append(rows, pdfRow{cells: []string{"", "Cộng", Thousands(r.Items), decimalMinutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS), ""}, bold: true})
 	d.table([]pdfCol{{"Mục", 11, "C"}, {"Chủ đề", 78, "L"}, {"Số lượt", 17, "R"}, {"Thời lượng (phút)", 22, "R"}, {"Tỷ lệ (%)", 16, "R"}, {"Ghi chú", 21, "C"}}, rows)
@@ -333,9 +333,9 @@ func (r *Report) pdfBody(ctx context.Context, d pdfDoc) error {
 	d.section("VI. THEO THÁNG")
 	rows = rows[:0]
 	for _, m := range r.ByMonth {
-		rows = append(rows, pdfRow{cells: []string{MonthLabel(m.Month), Thousands(m.Items), decimalMinutes(m.AirtimeS), percent(m.AirtimeS, r.AirtimeS)}})
+		rows = append(rows, r.figureRow(MonthLabel(m.Month), m.Items, m.AirtimeS))
 	}
-	rows = append(rows, pdfRow{cells: []string{"Cộng", Thousands(r.Items), decimalMinutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS)}, bold: true})
+	rows = append(rows, r.totalRow())
 	d.table([]pdfCol{{"Tháng", 55, "L"}, {"Số lượt", 35, "R"}, {"Thời lượng (phút)", 40, "R"}, {"Tỷ lệ (%)", 35, "R"}}, rows)
 
 	if err := r.pdfList(ctx, d); err != nil {
@@ -352,9 +352,21 @@ func bucketCols(what string) []pdfCol {
 func bucketRows(bs []Bucket, r *Report) []pdfRow {
 	var rows []pdfRow
 	for _, b := range bs {
-		rows = append(rows, pdfRow{cells: []string{b.Label, Thousands(b.Items), decimalMinutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS)}})
+		rows = append(rows, r.figureRow(b.Label, b.Items, b.AirtimeS))
 	}
-	return append(rows, pdfRow{cells: []string{"Cộng", Thousands(r.Items), decimalMinutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS)}, bold: true})
+	return append(rows, r.totalRow())
+}
+
+// figureRow is label, count, minutes and share of the total airtime.
+func (r *Report) figureRow(label string, items int64, airtimeS float64) pdfRow {
+	return pdfRow{cells: []string{label, Thousands(items), decimalMinutes(airtimeS), percent(airtimeS, r.AirtimeS)}}
+}
+
+// totalRow closes a breakdown table with the report's totals.
+func (r *Report) totalRow() pdfRow {
+	row := r.figureRow("Cộng", r.Items, r.AirtimeS)
+	row.bold = true
+	return row
 }
 
 // pdfChart draws horizontal bars of airtime by topic.
@@ -421,6 +433,12 @@ func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 		d.para(more)
 		return nil
 	}
+	items := map[string]string{} // topic code → plan item letter
+	for _, t := range r.ByTopic {
+		if t.Item != "" {
+			items[t.Code] = t.Item
+		}
+	}
 	var rows []pdfRow
 	n := 0
 	err := r.EachBroadcast(ctx, limit, func(b Broadcast) error {
@@ -429,12 +447,7 @@ func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
 		if b.Simulated {
 			status += "\n(mô phỏng)"
 		}
-		item := b.Topic
-		for _, t := range r.ByTopic {
-			if t.Code == b.Topic && t.Item != "" {
-				item = t.Item
-			}
-		}
+		item := labelOr(items[b.Topic], b.Topic)
 		rows = append(rows, pdfRow{cells: []string{
 			fmt.Sprint(n), b.Started.Format("02/01/2006"), b.Started.Format("15:04:05"), b.Programme, b.Title, item,
 			Thousands(wholeSeconds(b.Seconds)), status}, red: b.Simulated})
