@@ -73,7 +73,7 @@ func (a *AudioAir) Prepare(ctx context.Context, spec string, prog *schedule.Prog
 		return nil, fmt.Errorf("prepare %s: %w", prog.Name, err)
 	}
 	// The gaps are the plan's (Item.OffsetS), rendered as silence items, so
-	// assembly decides each one (none between repeated fillers, say); the
+	// what airs is what assembly planned and fitted into the slot; the
 	// renderer's own uniform gap is off.
 	var ai []audio.Item
 	index := make([]int, len(items)) // plan item → renderer item
