@@ -146,7 +146,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 
 	done := make(chan error, 1)
 	go func() { done <- prog.Play(ctx) }()
-	tr := &tracker{d: d, log: log, ctx: dbctx, runID: runID, at: at, plan: plan, rows: make([]int64, len(plan.Items)),
+	tr := &tracker{alog: d.opt.Log, log: log, ctx: dbctx, runID: runID, at: at, plan: plan, rows: make([]int64, len(plan.Items)),
 		closed: make([]bool, len(plan.Items))}
 	t := time.NewTimer(10 * time.Millisecond)
 	var playErr error
@@ -217,7 +217,7 @@ func (d *Daemon) closeRun(ctx context.Context, log *slog.Logger, id int64, e air
 
 // tracker maps a programme's output progress to air_items rows.
 type tracker struct {
-	d          *Daemon
+	alog       *airlog.Log
 	log        *slog.Logger
 	ctx        context.Context
 	runID      int64
@@ -233,7 +233,7 @@ type tracker struct {
 }
 
 func (tr *tracker) update(s Snapshot, final bool, playErr error) {
-	l := tr.d.opt.Log
+	l := tr.alog
 	if !tr.started && !s.Started.IsZero() {
 		tr.started = true
 		tr.startErrMS = float64(s.Started.Sub(tr.at).Microseconds()) / 1000
