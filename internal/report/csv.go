@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	"loa/internal/database"
 	"loa/internal/taxonomy"
 )
 
@@ -36,7 +37,7 @@ func (r *Report) WriteCSV(ctx context.Context, w io.Writer) error {
 	err := r.EachBroadcast(ctx, 0, func(b Broadcast) error {
 		n++
 		rec[0] = strconv.Itoa(n)
-		rec[1] = b.Started.Format("2006-01-02")
+		rec[1] = b.Started.Format(database.DateFormat)
 		rec[2] = b.Started.Format("15:04:05")
 		rec[3] = b.Programme
 		rec[4] = b.Title
@@ -151,13 +152,6 @@ func MonthLabel(key string) string {
 		return key
 	}
 	return "Tháng " + key[5:] + "/" + key[:4]
-}
-
-func lowerFirst(s string) string {
-	for i, c := range s {
-		return string(lowerRune(c)) + s[i+len(string(c)):]
-	}
-	return s
 }
 
 // WriteSummaryCSV writes the figures as CSV (UTF-8 with BOM): warnings

@@ -6,8 +6,11 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"loa/internal/database"
 )
 
 // Heading is the fixed start of the report's title.
@@ -40,7 +43,7 @@ func PeriodWords(p Period) string {
 
 // dmy turns "2023-03-01" into "01/03/2023".
 func dmy(date string) string {
-	t, err := time.Parse("2006-01-02", date)
+	t, err := time.Parse(database.DateFormat, date)
 	if err != nil {
 		return date
 	}
@@ -50,6 +53,12 @@ func dmy(date string) string {
 // upper uppercases Vietnamese text (Go's case mapping covers the
 // precomposed letters ơ ư đ ạ … ỹ) and keeps it NFC.
 func upper(s string) string { return norm.NFC.String(strings.ToUpper(norm.NFC.String(s))) }
+
+// lowerFirst lowercases the first letter: "Báo cáo " + lowerFirst(title).
+func lowerFirst(s string) string {
+	c, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(c)) + s[n:]
+}
 
 // CommuneHeading is the issuing body's name for the top left of the
 // report: "XÃ BÌNH LƯƠNG" from "Bình Lương"; a name already starting with
@@ -136,8 +145,6 @@ func StatusLabel(status string) string {
 	}
 	return status
 }
-
-func lowerRune(c rune) rune { return unicode.ToLower(c) }
 
 // roundMS rounds seconds to whole milliseconds, as the sums are kept.
 func roundMS(s float64) float64 { return math.Round(s*1000) / 1000 }

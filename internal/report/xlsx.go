@@ -29,7 +29,8 @@ const (
 const XLSXMaxDetail = 50_000
 
 type xlsxStyles struct {
-	header, warn, seconds, duration, datetime, percent, uncovered int
+	header, seconds, duration, datetime, percent int
+	warn                                         int // warnings, and topics the period left uncovered
 }
 
 // WriteXLSX writes the workbook: a summary sheet, one sheet per breakdown
@@ -67,7 +68,6 @@ func (r *Report) fillXLSX(ctx context.Context, f *excelize.File) error {
 	st.duration = style(&excelize.Style{CustomNumFmt: fmtPtr("[h]:mm:ss")})
 	st.datetime = style(&excelize.Style{CustomNumFmt: fmtPtr("dd/mm/yyyy hh:mm:ss")})
 	st.percent = style(&excelize.Style{CustomNumFmt: fmtPtr("0.0%")})
-	st.uncovered = style(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (r *Report) xlsxBuckets(f *excelize.File, st xlsxStyles, sheet string, bs [
 			}
 		}
 		if note != "" {
-			if err := f.SetCellStyle(sheet, col(1), col(7), st.uncovered); err != nil {
+			if err := f.SetCellStyle(sheet, col(1), col(7), st.warn); err != nil {
 				return err
 			}
 		}
