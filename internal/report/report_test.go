@@ -75,6 +75,9 @@ func TestText(t *testing.T) {
 		{Decimal(0.04), "0,0"},
 		{Decimal(-1234.56), "-1.234,6"},
 		{MonthLabel("2023-06"), "Tháng 06/2023"},
+		{lowerFirst("Kết quả"), "kết quả"},
+		{lowerFirst("Đợt"), "đợt"},
+		{lowerFirst(""), ""},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {

@@ -57,6 +57,9 @@ func upper(s string) string { return norm.NFC.String(strings.ToUpper(norm.NFC.St
 // lowerFirst lowercases the first letter: "Báo cáo " + lowerFirst(title).
 func lowerFirst(s string) string {
 	c, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
 	return string(unicode.ToLower(c)) + s[n:]
 }
 
