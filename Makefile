@@ -5,9 +5,6 @@
 GO       ?= go
 BIN      := bin/loa
 DEMO     ?= var/demo
-# One fixed set of build flags (no tags), so the cgo-compiled SQLite in the
-# Go build cache is reused by build, test and bench alike.
-GOFLAGS_ :=
 
 # Needed to build loa (cgo: SQLite, ALSA through oto).
 BUILD_PKGS := gcc pkg-config libasound2-dev
@@ -43,14 +40,14 @@ deps-test: deps
 	$(call ensure_pkgs,$(TEST_PKGS))
 
 build: deps
-	$(GO) build $(GOFLAGS_) -o $(BIN) ./cmd/loa
+	$(GO) build -o $(BIN) ./cmd/loa
 
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l cmd internal)" || { gofmt -l cmd internal; echo "gofmt needed"; exit 1; }
 
 test: deps-test vet
-	$(GO) test $(GOFLAGS_) ./...
+	$(GO) test ./...
 
 # The main job on the embedded defaults: a fresh data directory, the demo
 # scripts queued and approved, one programme played (sound card if one
@@ -77,12 +74,9 @@ demo: build
 	@$(BIN) --data $(DEMO) log
 	@echo
 	@ls -1 $(DEMO)/aircheck/*.wav | sed 's/^/air-check recording: /'
-	@if $(BIN) report --help >/dev/null 2>&1; then \
-		period=$$(TZ=Asia/Ho_Chi_Minh date +%Y-%m); \
-		$(BIN) --data $(DEMO) report --period $$period --format pdf --out $(DEMO)/bao-cao-$$period.pdf && \
-		$(BIN) --data $(DEMO) report --period $$period --format csv --out $(DEMO)/bao-cao-$$period.csv && \
-		echo "report: $(DEMO)/bao-cao-$$period.pdf" && echo "report: $(DEMO)/bao-cao-$$period.csv"; \
-	fi
+	@period=$$(TZ=Asia/Ho_Chi_Minh date +%Y-%m); \
+	$(BIN) --data $(DEMO) report --period $$period --format pdf --out $(DEMO)/bao-cao-$$period.pdf && \
+	$(BIN) --data $(DEMO) report --period $$period --format csv --out $(DEMO)/bao-cao-$$period.csv
 
 # The station: the daemon on the shipped schedules and the configured output.
 run: build
@@ -92,11 +86,11 @@ run: build
 # loudness: the ratio is printed), then the daemon's start-time error and
 # idle cost measured on the real binary (about a minute each part).
 bench: build deps-test
-	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 1x ./internal/audio/...
-	$(GO) run $(GOFLAGS_) ./internal/audio/benchcmp
-	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchmem ./internal/queue ./internal/simulate
-	$(GO) test $(GOFLAGS_) -run '^$$' -bench . -benchtime 2x ./internal/report
-	LOA_MEASURE=1 $(GO) test $(GOFLAGS_) -count=1 -run DaemonMeasure -v ./cmd/loa | grep -E 'start error|idle|PASS|FAIL'
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/audio/...
+	$(GO) run ./internal/audio/benchcmp
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/queue ./internal/simulate
+	$(GO) test -run '^$$' -bench . -benchtime 2x ./internal/report
+	LOA_MEASURE=1 $(GO) test -count=1 -run DaemonMeasure -v ./cmd/loa | grep -E 'start error|idle|PASS|FAIL'
 
 # A short fuzzing pass over every fuzz target (the corpus lives in testdata/fuzz).
 FUZZTIME ?= 20s
