@@ -1,9 +1,12 @@
 package report
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
+	"loa/internal/assembly"
 	"loa/internal/config"
 	"loa/internal/database"
 	"loa/internal/report/reporttest"
@@ -51,6 +54,23 @@ func TestParsePeriod(t *testing.T) {
 	for _, bad := range [][2]string{{"2023-03-15", "2023-03-01"}, {"2023-3-1", "2023-03-02"}, {"2023-03-01", "x"}, {"2023-02-30", "2023-03-01"}} {
 		if _, err := ParseRange(bad[0], bad[1], loc); err == nil {
 			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+// TestHalfYearAgrees checks that a report's H1/H2 is the half-year over
+// which assembly balances topic airtime (assembly.HalfYear), to the instant.
+func TestHalfYearAgrees(t *testing.T) {
+	loc := config.Default().Location()
+	for _, at := range []string{"2023-01-01 00:00:00", "2023-06-30 23:59:59", "2023-07-01 00:00:00", "2023-12-31 23:59:59"} {
+		lt := local(t, at)
+		from, to := assembly.HalfYear(lt)
+		p, err := ParsePeriod(fmt.Sprintf("%d-H%d", from.Year(), from.Month()/time.July+1), loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Start.Equal(from) || !p.End.Equal(to) {
+			t.Errorf("%s: report half-year %s–%s, assembly %s–%s", at, p.Start, p.End, from, to)
 		}
 	}
 }
