@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 
@@ -94,22 +93,12 @@ func BenchmarkLoudnessMP3_10min(b *testing.B) {
 // programme returns the 30-minute programme's items with their loudness
 // already measured (as stored at ingest).
 func programme(b *testing.B) []audio.Item {
-	paths, err := benchfix.Programme()
+	items, err := benchfix.Items()
 	if errors.Is(err, benchfix.ErrNoTools) {
 		b.Skip(err)
 	}
 	if err != nil {
 		b.Fatal(err)
-	}
-	var items []audio.Item
-	for _, p := range paths {
-		f, _ := os.Open(p)
-		info, err := audio.Analyze(context.Background(), f)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		items = append(items, audio.Item{Path: p, Kind: "script", Info: &info})
 	}
 	return items
 }
@@ -136,6 +125,7 @@ func BenchmarkRender30min(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		r.Close()
 		for _, it := range r.Results() {
 			if it.Err != nil {
 				b.Fatal(it.Err)
@@ -164,9 +154,10 @@ func BenchmarkPlayoutCPU(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		c0 := cpuTime()
+		c0 := benchfix.CPUTime()
 		played, err = out.Play(context.Background(), r, nil)
-		cpu += cpuTime() - c0
+		cpu += benchfix.CPUTime() - c0
+		r.Close()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -181,10 +172,4 @@ func realtime(b *testing.B, audioSeconds float64) {
 	if per > 0 {
 		b.ReportMetric(audioSeconds/per, "x_realtime")
 	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

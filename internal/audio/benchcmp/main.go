@@ -85,7 +85,7 @@ func run(runs int, playSecs time.Duration) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	items, err := programme()
+	items, err := benchfix.Items()
 	if err != nil {
 		return false, err
 	}
@@ -214,27 +214,6 @@ func decodeAll(path string) (float64, error) {
 	return float64(n) / float64(d.SampleRate()), nil
 }
 
-func programme() ([]audio.Item, error) {
-	paths, err := benchfix.Programme()
-	if err != nil {
-		return nil, err
-	}
-	var items []audio.Item
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, err
-		}
-		info, err := audio.Analyze(context.Background(), f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, audio.Item{Path: p, Kind: "script", Info: &info})
-	}
-	return items, nil
-}
-
 func render(items []audio.Item) (float64, error) {
 	o := audio.DefaultOptions()
 	r, err := audio.NewRenderer(context.Background(), items, o)
@@ -281,25 +260,19 @@ func playout(items []audio.Item, d time.Duration) (time.Duration, float64, error
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	c0 := cpuTime()
+	c0 := benchfix.CPUTime()
 	pl, err := out.Play(ctx, r, nil)
-	cpu := cpuTime() - c0
+	cpu := benchfix.CPUTime() - c0
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return 0, 0, err
 	}
 	return cpu, float64(pl.Frames) / float64(r.SampleRate()), nil
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // memChildRun renders the 30-minute programme four times over (2 hours)
 // through the output path and prints max RSS (KB) and hours.
 func memChildRun() error {
-	items, err := programme()
+	items, err := benchfix.Items()
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,17 @@ package benchfix
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
+	"time"
+
+	"loa/internal/audio"
 )
 
 // Dir is the fixture cache: $LOA_BENCH_DIR or <tmp>/loa-bench.
@@ -128,4 +133,34 @@ func Programme() ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// Items returns the Programme as renderer items with their loudness
+// already measured, as stored at ingest.
+func Items() ([]audio.Item, error) {
+	paths, err := Programme()
+	if err != nil {
+		return nil, err
+	}
+	var items []audio.Item
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		info, err := audio.Analyze(context.Background(), f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("analyze %s: %w", p, err)
+		}
+		items = append(items, audio.Item{Path: p, Kind: "script", Info: &info})
+	}
+	return items, nil
+}
+
+// CPUTime is the user+system CPU time used by this process so far.
+func CPUTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
