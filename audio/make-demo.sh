@@ -22,7 +22,7 @@ for txt in demo/*.txt; do
 	lame --quiet --preset cbr 64 -m m --resample 22.05 "$tmp/padded.wav" "$base.mp3"
 done
 
-chord() { # chord OUT DURATION FREQS...
+chord() { # chord OUT DURATION F1 F2 F3: a three-note chord
 	out=$1 dur=$2
 	shift 2
 	sox -n -r 44100 -c 2 "$out" synth "$dur" sine "$1" sine "$2" sine "$3" remix 1,2,3 1,2,3 \
