@@ -113,9 +113,6 @@ func ParseRange(from, to string, loc *time.Location) (Period, error) {
 	}, nil
 }
 
-// Location is the station zone the period was read in.
-func (p Period) Location() *time.Location { return p.loc }
-
 // month is one local calendar month (or the part of it inside the period).
 type month struct {
 	Key        string // "2023-06"

@@ -190,9 +190,6 @@ func (r *Report) Close() error {
 // Now is the date the report is dated.
 func (r *Report) Now() time.Time { return r.now.In(r.cfg.Location()) }
 
-// PeriodInfo is the period the report covers.
-func (r *Report) PeriodInfo() Period { return r.period }
-
 // groupQuery aggregates the period's items by everything the report breaks
 // them down by. The index air_items_report_group (migration 4) delivers the
 // rows in GROUP BY order from the index alone, so SQLite aggregates as it
