@@ -187,9 +187,6 @@ func (m *Meter) Integrated() float64 {
 // TruePeak returns the true peak in dBTP (4× oversampled, BS.1770-4 Annex 2).
 func (m *Meter) TruePeak() float64 { return m.tp.dB() }
 
-// SamplePeak returns the largest absolute sample value in dBFS.
-func (m *Meter) SamplePeak() float64 { return lin2dB(m.tp.sample) }
-
 func lin2dB(v float64) float64 {
 	if v <= 0 {
 		return FloorDBTP
