@@ -118,6 +118,13 @@ func TestPlayOutcomes(t *testing.T) {
 			if tc.wantReason != "" && runs[0].Reason != tc.wantReason {
 				t.Errorf("run reason %q, want %q", runs[0].Reason, tc.wantReason)
 			}
+			wantPlays := 0 // the start-error check below runs only when the programme played
+			if len(tc.wantItems) > 0 {
+				wantPlays = 1
+			}
+			if len(air.starts) != wantPlays {
+				t.Errorf("played %d times, want %d", len(air.starts), wantPlays)
+			}
 			if len(air.starts) == 1 {
 				if e := air.starts[0].Sub(at); e < 0 || e > 20*time.Millisecond {
 					t.Errorf("first sample %v after the scheduled time", e)
