@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -24,33 +23,6 @@ import (
 // The daemon tests start the real loa binary (built once per test binary)
 // on a schedule firing every few seconds, with real audio through the
 // real renderer and output.
-
-// writeSine writes a 16-bit mono 44.1 kHz WAV of a sine tone.
-func writeSine(t *testing.T, path string, seconds, freq float64) {
-	t.Helper()
-	const rate = 44100
-	n := int(seconds * rate)
-	var b bytes.Buffer
-	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
-	b.WriteString("RIFF")
-	le(uint32(36 + 2*n))
-	b.WriteString("WAVEfmt ")
-	le(uint32(16))
-	le(uint16(1))
-	le(uint16(1))
-	le(uint32(rate))
-	le(uint32(2 * rate))
-	le(uint16(2))
-	le(uint16(16))
-	b.WriteString("data")
-	le(uint32(2 * n))
-	for i := 0; i < n; i++ {
-		le(int16(0.4 * 32767 * math.Sin(2*math.Pi*freq*float64(i)/rate)))
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 type station struct {
 	t     *testing.T
@@ -78,7 +50,7 @@ func newStation(t *testing.T, cronSpec, length string, scripts ...float64) *stat
 	topics := []string{"ke-hoach", "mot-cua-dvc", "chu-truong"}
 	for i, secs := range scripts {
 		wav := filepath.Join(s.dir, fmt.Sprintf("s%d.wav", i+1))
-		writeSine(t, wav, secs, 330+110*float64(i))
+		sineFile(t, wav, 44100, 1, secs, 330+110*float64(i), 0.4)
 		s.cli("script", "add", "--title", fmt.Sprintf("Bài thử %d", i+1), "--topic", topics[i%len(topics)], "--audio", wav, "--by", "test")
 		s.cli("script", "approve", fmt.Sprint(i+1), "--by", "Chủ tịch")
 	}

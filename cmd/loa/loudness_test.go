@@ -15,6 +15,12 @@ import (
 // command tests.
 func toneFile(t *testing.T, path string, rate, ch int, seconds, amp float64) string {
 	t.Helper()
+	return sineFile(t, path, rate, ch, seconds, 997, amp)
+}
+
+// sineFile writes a 16-bit WAV sine of freq Hz and peak amp.
+func sineFile(t *testing.T, path string, rate, ch int, seconds, freq, amp float64) string {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +33,7 @@ func toneFile(t *testing.T, path string, rate, ch int, seconds, amp float64) str
 	n := int(seconds * float64(rate))
 	buf := make([]float32, 0, n*ch)
 	for i := 0; i < n; i++ {
-		v := float32(amp * math.Sin(2*math.Pi*997*float64(i)/float64(rate)))
+		v := float32(amp * math.Sin(2*math.Pi*freq*float64(i)/float64(rate)))
 		for c := 0; c < ch; c++ {
 			buf = append(buf, v)
 		}
