@@ -91,9 +91,14 @@ func (f *fixture) add(t testing.TB, title, topic string, seconds, freq float64) 
 
 func (f *fixture) counts(t testing.TB) (rows, events, files int) {
 	t.Helper()
-	f.q.db.QueryRow(`SELECT count(*) FROM scripts`).Scan(&rows)
-	f.q.db.QueryRow(`SELECT count(*) FROM script_events`).Scan(&events)
-	es, _ := os.ReadDir(f.store.Dir())
+	// A failed count would read as zero and pass "nothing was left".
+	if err := f.q.db.QueryRow(`SELECT (SELECT count(*) FROM scripts), (SELECT count(*) FROM script_events)`).Scan(&rows, &events); err != nil {
+		t.Fatal(err)
+	}
+	es, err := os.ReadDir(f.store.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	return rows, events, len(es)
 }
 
