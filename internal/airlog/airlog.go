@@ -5,8 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 
 	"loa/internal/database"
 )
@@ -314,8 +315,11 @@ func nullID(id int64) any {
 	return id
 }
 
+// isUnique reports whether err is a UNIQUE constraint (for air_runs: programme,
+// scheduled_at, simulated) refusing a second row.
 func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
 }
 
 // secondsDur converts seconds to a duration rounded to the millisecond, the
