@@ -46,9 +46,7 @@ func (r *Report) WriteCSV(ctx context.Context, w io.Writer) error {
 			rec[5] = strconv.FormatInt(b.ScriptID, 10)
 		}
 		rec[6] = b.Topic
-		rec[7] = labelOr(taxonomy.TopicLabel(b.Topic), b.Topic)
-		rec[8] = labelOr(taxonomy.AreaLabel(b.Area), b.Area)
-		rec[9] = labelOr(taxonomy.AudienceLabel(b.Audience), b.Audience)
+		rec[7], rec[8], rec[9] = b.labels()
 		rec[10] = secondsText(b.Seconds)
 		rec[11] = StatusLabel(b.Status)
 		rec[12] = ""
@@ -65,6 +63,14 @@ func (r *Report) WriteCSV(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("write CSV report: %w", err)
 	}
 	return nil
+}
+
+// labels are the broadcast's topic, area and audience in words, or their
+// codes where the taxonomy has none (old or hand-made log rows).
+func (b Broadcast) labels() (topic, area, audience string) {
+	return labelOr(taxonomy.TopicLabel(b.Topic), b.Topic),
+		labelOr(taxonomy.AreaLabel(b.Area), b.Area),
+		labelOr(taxonomy.AudienceLabel(b.Audience), b.Audience)
 }
 
 func labelOr(label, code string) string {

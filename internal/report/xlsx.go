@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"loa/internal/taxonomy"
 )
 
 // Sheet names of the XLSX report (Excel allows at most 31 characters).
@@ -276,19 +274,19 @@ func (r *Report) xlsxDetail(ctx context.Context, f *excelize.File, st xlsxStyles
 		if b.Simulated {
 			sim = "MÔ PHỎNG"
 		}
-		var area any
-		if b.Area != "" {
-			area = labelOr(taxonomy.AreaLabel(b.Area), b.Area)
-		}
+		topic, area, audience := b.labels()
 		vals[0] = n
 		vals[1] = excelize.Cell{StyleID: st.datetime, Value: excelTime(b.Started)}
 		vals[2] = b.Programme
 		vals[3] = b.Title
 		vals[4] = sid
 		vals[5] = b.Topic
-		vals[6] = labelOr(taxonomy.TopicLabel(b.Topic), b.Topic)
-		vals[7] = area
-		vals[8] = labelOr(taxonomy.AudienceLabel(b.Audience), b.Audience)
+		vals[6] = topic
+		vals[7] = nil // no area: an empty cell, not an empty string
+		if area != "" {
+			vals[7] = area
+		}
+		vals[8] = audience
 		vals[9] = excelize.Cell{StyleID: st.seconds, Value: roundMS(b.Seconds)}
 		vals[10] = excelize.Cell{StyleID: st.duration, Value: days(roundMS(b.Seconds))}
 		vals[11] = StatusLabel(b.Status)
