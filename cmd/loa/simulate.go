@@ -80,12 +80,10 @@ func (e *Env) runSimulate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	started := time.Now()
 	res, err := simulate.Simulate(ctx, simulate.Options{Programmes: progs, Scripts: scripts, From: from, To: to, Location: loc, TopicAirtime: seed})
 	if err != nil {
 		return err
 	}
-	e.Logger.Debug("simulated", "runs", len(res.Runs), "elapsed", time.Since(started))
 	if *record {
 		if err := simulate.Record(ctx, log, res); err != nil {
 			return err
