@@ -5,13 +5,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"loa/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"loa/internal/golden"
 )
 
 // binDir holds the loa binary built once for the tests that spawn it.
