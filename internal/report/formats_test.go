@@ -232,7 +232,13 @@ func TestXLSX(t *testing.T) {
 			t.Errorf("summary row %d seconds %q / duration %q, want %s", i+2, got[4], got[5], w[4])
 		}
 	}
-	if typ, _ := f.GetCellType(SheetSummary, "E"+strconv.Itoa(len(r.Warnings)+3)); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+	// Row 1 is the header, then two info rows and the warnings: the total
+	// airtime (Tổng/luot-phat) is the row after them.
+	total := "E" + strconv.Itoa(len(r.Warnings)+4)
+	if v, _ := f.GetCellValue(SheetSummary, total, raw); v != "2617" {
+		t.Errorf("%s = %q, want the total airtime 2617", total, v)
+	}
+	if typ, _ := f.GetCellType(SheetSummary, total); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		t.Errorf("airtime is stored as text, not a number")
 	}
 
