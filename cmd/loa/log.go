@@ -162,11 +162,11 @@ func writeRunsJSON(w io.Writer, runs []airlog.Run, loc *time.Location) error {
 // Vietnamese); JSON keeps the codes.
 func kindLabel(code string) string {
 	switch code {
-	case "script":
+	case airlog.KindScript:
 		return "bài"
-	case "jingle":
+	case airlog.KindJingle:
 		return "nhạc hiệu"
-	case "filler":
+	case airlog.KindFiller:
 		return "lấp chỗ"
 	}
 	return code
@@ -174,17 +174,17 @@ func kindLabel(code string) string {
 
 func statusLabel(code string) string {
 	switch code {
-	case "aired":
+	case airlog.ItemAired:
 		return "đã phát"
-	case "partial":
+	case airlog.ItemPartial: // = airlog.RunPartial
 		return "phát dở"
-	case "failed":
+	case airlog.ItemFailed:
 		return "lỗi"
-	case "completed":
+	case airlog.RunCompleted:
 		return "hoàn thành"
-	case "missed":
+	case airlog.RunMissed:
 		return "bỏ lỡ"
-	case "empty":
+	case airlog.RunEmpty:
 		return "không có bài"
 	case "":
 		return "chưa kết thúc"
