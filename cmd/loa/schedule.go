@@ -265,6 +265,7 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 	// Airtime so far in each half-year: the current one from the log, later
 	// ones start empty.
 	airtime := map[time.Time]map[string]float64{}
+	enc := json.NewEncoder(e.Stdout)
 	for _, r := range schedule.Upcoming(progs, now, time.Time{}, *count) {
 		half, _ := assembly.HalfYear(r.At.In(loc))
 		sofar, ok := airtime[half]
@@ -279,7 +280,7 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 		}
 		plan := assembly.Assemble(r.Prog, assembly.Input{At: r.At, Candidates: scripts, TopicAirtime: sofar})
 		if *asJSON {
-			if err := json.NewEncoder(e.Stdout).Encode(planJSON(plan, r.Prog.Output)); err != nil {
+			if err := enc.Encode(planJSON(plan, r.Prog.Output)); err != nil {
 				return err
 			}
 			continue

@@ -184,13 +184,7 @@ func (e *Env) scriptList(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		for _, s := range list {
-			if err := enc.Encode(s); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeJSONLines(e.Stdout, list)
 	}
 	return printScriptTable(e.Stdout, list)
 }
@@ -363,13 +357,7 @@ func (e *Env) scriptHistory(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		for _, ev := range h {
-			if err := enc.Encode(ev); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeJSONLines(e.Stdout, h)
 	}
 	cfg, _ := e.Config()
 	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
@@ -414,4 +402,15 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// writeJSONLines writes one JSON object per line.
+func writeJSONLines[T any](w io.Writer, list []T) error {
+	enc := json.NewEncoder(w)
+	for _, v := range list {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
