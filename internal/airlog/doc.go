@@ -31,7 +31,7 @@
 // they carry simulated=1 and never count as plays.
 //
 // Queries: Items and Runs (for loa log and reports), TopicAirtime (airtime by
-// topic in [from,to), for assembly's least-covered-topic rule), ScriptPlays
-// (plays and last played per script, real broadcasts only), LastRuns (latest
+// topic in [from,to), for assembly's least-covered-topic rule), LastRuns (latest
 // scheduled time per programme, for missed-run detection) and HasReal.
+// Play counts are not kept here: queue derives them from air_items.
 package airlog

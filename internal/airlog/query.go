@@ -185,42 +185,6 @@ func (l *Log) TopicAirtime(ctx context.Context, from, to time.Time, includeSimul
 	return out, nil
 }
 
-// Plays is a script's broadcast history.
-type Plays struct {
-	Count      int
-	LastPlayed time.Time
-}
-
-// ScriptPlays returns, per script id, how often it was broadcast (aired or
-// partial, real broadcasts only: the play count of DOMAIN/ARCH) and when
-// it last started.
-func (l *Log) ScriptPlays(ctx context.Context) (map[int64]Plays, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT script_id, COUNT(*), MAX(started_at) FROM air_items
-		WHERE kind = 'script' AND script_id IS NOT NULL AND status IN ('aired','partial') AND simulated = 0
-		GROUP BY script_id`)
-	if err != nil {
-		return nil, fmt.Errorf("query script plays: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]Plays{}
-	for rows.Next() {
-		var id int64
-		var p Plays
-		var last string
-		if err := rows.Scan(&id, &p.Count, &last); err != nil {
-			return nil, fmt.Errorf("query script plays: %w", err)
-		}
-		if p.LastPlayed, err = database.ParseTime(last); err != nil {
-			return nil, fmt.Errorf("query script plays: %w", err)
-		}
-		out[id] = p
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query script plays: %w", err)
-	}
-	return out, nil
-}
-
 // LastRuns returns the latest scheduled time logged per programme (real
 // runs, any status): the daemon logs runs scheduled after it as missed if
 // their time passed while it was down.

@@ -89,8 +89,7 @@ func (a *AudioAir) Prepare(ctx context.Context, spec string, prog *schedule.Prog
 		if m := it.Media; m != nil {
 			// Measured once at ingest (the file is verified against its
 			// approved hash before air), so the renderer need not decode it twice.
-			item.Info = &audio.Info{Format: m.Format, SampleRate: m.SampleRate, Channels: m.Channels, Frames: m.Frames,
-				IntegratedLUFS: m.IntegratedLUFS, TruePeakDBTP: m.TruePeakDBTP}
+			item.Info = m
 		}
 		ai = append(ai, item)
 	}
