@@ -131,7 +131,9 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, p Period, now ti
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", p.Spec, err)
 	}
-	// A plain BEGIN is deferred: the snapshot starts at the first read.
+	// A plain BEGIN is deferred: the snapshot starts at the first read and
+	// takes no write lock (BeginTx, as database.Tx uses, is IMMEDIATE here:
+	// the DSN sets _txlock=immediate for writers).
 	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("report %s: begin read: %w", p.Spec, err)

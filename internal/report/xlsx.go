@@ -159,9 +159,11 @@ func (r *Report) xlsxBuckets(f *excelize.File, st xlsxStyles, sheet string, bs [
 	}
 	cols := []string{"Mã", "Nội dung", "Số lượt", "Thời lượng (giây)", "Thời lượng", "Tỷ lệ thời lượng", "Ghi chú"}
 	widths := []float64{16, 70, 10, 16, 12, 14, 12}
+	off := 0 // the topic sheet has the plan item letter first
 	if topics {
 		cols = append([]string{"Mục"}, cols...)
 		widths = append([]float64{6}, widths...)
+		off = 1
 	}
 	if err := header(f, st, sheet, cols, widths); err != nil {
 		return err
@@ -182,10 +184,6 @@ func (r *Report) xlsxBuckets(f *excelize.File, st xlsxStyles, sheet string, bs [
 		n := strconv.Itoa(i + 2)
 		if err := f.SetSheetRow(sheet, "A"+n, &vals); err != nil {
 			return err
-		}
-		off := 0
-		if topics {
-			off = 1
 		}
 		col := func(i int) string { c, _ := excelize.ColumnNumberToName(i + off); return c + n }
 		for _, cs := range []struct{ c, s int }{{4, st.seconds}, {5, st.duration}, {6, st.percent}} {
