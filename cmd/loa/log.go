@@ -176,8 +176,8 @@ func statusLabel(code string) string {
 	switch code {
 	case airlog.ItemAired:
 		return "đã phát"
-	case airlog.ItemPartial: // = airlog.RunPartial
-		return "phát dở"
+	case airlog.ItemPartial: // = airlog.RunPartial; the report's word too
+		return "phát một phần"
 	case airlog.ItemFailed:
 		return "lỗi"
 	case airlog.RunCompleted:

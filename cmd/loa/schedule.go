@@ -13,6 +13,7 @@ import (
 	"loa/internal/audio"
 	"loa/internal/inputerr"
 	"loa/internal/output"
+	"loa/internal/report"
 	"loa/internal/schedule"
 )
 
@@ -114,7 +115,7 @@ func (e *Env) scheduleCheck(ctx context.Context, args []string) error {
 		if !next.IsZero() {
 			when = "lượt tới " + localTime(next.In(p.Location))
 		}
-		fmt.Fprintf(e.Stdout, "ok  %-18s %s, %s, %s — %s\n", p.Name, p.When(), clock(p.Length.Seconds()), when, p.Title)
+		fmt.Fprintf(e.Stdout, "ok  %-18s %s, %s, %s — %s\n", p.Name, p.When(), report.Clock(p.Length.Seconds()), when, p.Title)
 	}
 	return nil
 }
@@ -191,22 +192,22 @@ func writePlan(w io.Writer, p assembly.Plan, withItems bool) {
 		}
 	}
 	fmt.Fprintf(w, "%s  %s — %s\n", localTime(p.At), p.Programme, p.Title)
-	fmt.Fprintf(w, "    đầy %s / %s (%.0f%%), %d bài, %s lời\n", clock(p.FillS), clock(p.LengthS), pct, nScripts, clock(p.ScriptS))
+	fmt.Fprintf(w, "    đầy %s / %s (%.0f%%), %d bài, %s lời\n", report.Clock(p.FillS), report.Clock(p.LengthS), pct, nScripts, report.Clock(p.ScriptS))
 	if withItems {
 		for i := 0; i < len(p.Items); i++ {
 			it := p.Items[i]
 			switch it.Kind {
 			case assembly.KindScript:
-				fmt.Fprintf(w, "    %s  #%-4d %-14s %s\n", clock(it.Seconds), it.ScriptID, it.Topic, it.Title)
+				fmt.Fprintf(w, "    %s  #%-4d %-14s %s\n", report.Clock(it.Seconds), it.ScriptID, it.Topic, it.Title)
 			case assembly.KindFiller: // repeated copies on one line
 				n := 1
 				for i+1 < len(p.Items) && p.Items[i+1].Kind == assembly.KindFiller {
 					i++
 					n++
 				}
-				fmt.Fprintf(w, "    %s  %-20s %s × %d\n", clock(it.Seconds*float64(n)), "", it.Title, n)
+				fmt.Fprintf(w, "    %s  %-20s %s × %d\n", report.Clock(it.Seconds*float64(n)), "", it.Title, n)
 			default:
-				fmt.Fprintf(w, "    %s  %-20s %s\n", clock(it.Seconds), "", it.Title)
+				fmt.Fprintf(w, "    %s  %-20s %s\n", report.Clock(it.Seconds), "", it.Title)
 			}
 		}
 	}

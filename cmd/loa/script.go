@@ -13,6 +13,7 @@ import (
 
 	"loa/internal/inputerr"
 	"loa/internal/queue"
+	"loa/internal/report"
 	"loa/internal/taxonomy"
 )
 
@@ -193,7 +194,7 @@ func printScriptTable(w io.Writer, list []queue.Script) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTRẠNG THÁI\tƯU TIÊN\tTHỜI LƯỢNG\tĐÃ PHÁT\tCHỦ ĐỀ\tTIÊU ĐỀ")
 	for _, s := range list {
-		dur := clock(s.DurationS)
+		dur := report.Clock(s.DurationS)
 		if s.NeedsAudio {
 			dur = "CẦN ÂM THANH"
 		}
@@ -204,15 +205,6 @@ func printScriptTable(w io.Writer, list []queue.Script) error {
 		fmt.Fprintln(tw, "(không có bài nào)")
 	}
 	return tw.Flush()
-}
-
-// clock formats seconds as m:ss (or h:mm:ss).
-func clock(sec float64) string {
-	n := int(sec + 0.5)
-	if n >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", n/3600, n/60%60, n%60)
-	}
-	return fmt.Sprintf("%d:%02d", n/60, n%60)
 }
 
 func (e *Env) scriptShow(ctx context.Context, args []string) error {
@@ -253,7 +245,7 @@ func (e *Env) scriptShow(ctx context.Context, args []string) error {
 	if s.NeedsAudio {
 		row("Âm thanh", "CHƯA CÓ — cần thu âm trước khi phát")
 	} else {
-		row("Âm thanh", fmt.Sprintf("%s, %d Hz, %d kênh, %s (%.3f s)", strings.ToUpper(s.AudioFormat), s.SampleRate, s.Channels, clock(s.DurationS), s.DurationS))
+		row("Âm thanh", fmt.Sprintf("%s, %d Hz, %d kênh, %s (%.3f s)", strings.ToUpper(s.AudioFormat), s.SampleRate, s.Channels, report.Clock(s.DurationS), s.DurationS))
 		if s.LoudnessLUFS != nil && s.TruePeakDBTP != nil {
 			row("Độ lớn", fmt.Sprintf("%.1f LUFS, đỉnh %.1f dBTP", *s.LoudnessLUFS, *s.TruePeakDBTP))
 		}

@@ -266,7 +266,7 @@ func writeSimRun(w io.Writer, p assembly.Plan) {
 			ids = append(ids, fmt.Sprintf("#%d", it.ScriptID))
 		}
 	}
-	line := fmt.Sprintf("%s  %-16s %s/%s  %d bài", localTime(p.At), p.Programme, clock(p.FillS), clock(p.LengthS), len(ids))
+	line := fmt.Sprintf("%s  %-16s %s/%s  %d bài", localTime(p.At), p.Programme, report.Clock(p.FillS), report.Clock(p.LengthS), len(ids))
 	if len(ids) > 0 {
 		line += ": " + strings.Join(ids, " ")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,13 +17,6 @@ import (
 
 // StoreDir is where ingested audio lives inside the data directory.
 const StoreDir = "store"
-
-// analyzeAudio adapts the audio engine to the queue's Analyzer.
-func analyzeAudio(ctx context.Context, r io.ReadSeeker) (queue.Media, error) {
-	i, err := audio.Analyze(ctx, r)
-	return queue.Media{Format: i.Format, SampleRate: i.SampleRate, Channels: i.Channels, Frames: i.Frames,
-		IntegratedLUFS: i.IntegratedLUFS, TruePeakDBTP: i.TruePeakDBTP}, err
-}
 
 // Station is the opened database, content store and queue of the data dir.
 type Station struct {
@@ -51,7 +43,7 @@ func (e *Env) OpenStation(ctx context.Context) (*Station, error) {
 		db.Close()
 		return nil, err
 	}
-	q := queue.New(db, st, cfg, analyzeAudio, queue.WithProgress(e.progress()))
+	q := queue.New(db, st, cfg, audio.Analyze, queue.WithProgress(e.progress()))
 	return &Station{DB: db, Content: st, Queue: q}, nil
 }
 
