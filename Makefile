@@ -56,10 +56,12 @@ demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@echo "== queue and approve the demo scripts (audio/demo)"
 	@grep -v '^#' audio/demo/scripts.tsv | tr '\t' '|' | while IFS='|' read -r file topic area priority title; do \
-		id=$$($(BIN) --data $(DEMO) script add --title "$$title" --topic "$$topic" --area "$$area" \
+		added=$$($(BIN) --data $(DEMO) script add --json --title "$$title" --topic "$$topic" --area "$$area" \
 			--priority "$$priority" --author "Công chức Văn hóa – Xã hội" \
 			--audio "audio/demo/$$file.mp3" --text "audio/demo/$$file.txt" --by "Cán bộ VHTT") || exit 1; \
-		$(BIN) --data $(DEMO) script approve $$id --by "Nguyễn Văn An" --note "Đồng ý phát" >/dev/null || exit 1; \
+		id=$$(echo "$$added" | sed -n 's/^  "id": \([0-9]*\),$$/\1/p'); \
+		sum=$$(echo "$$added" | sed -n 's/^  "sha256": "\([0-9a-f]*\)",$$/\1/p'); \
+		$(BIN) --data $(DEMO) script approve $$id --by "Nguyễn Văn An" --sha256 "$$sum" --note "Đồng ý phát" >/dev/null || exit 1; \
 	done
 	@$(BIN) --data $(DEMO) script list
 	@echo

@@ -52,7 +52,7 @@ func newStation(t *testing.T, cronSpec, length string, scripts ...float64) *stat
 		wav := filepath.Join(s.dir, fmt.Sprintf("s%d.wav", i+1))
 		sineFile(t, wav, 44100, 1, secs, 330+110*float64(i), 0.4)
 		s.cli("script", "add", "--title", fmt.Sprintf("Bài thử %d", i+1), "--topic", topics[i%len(topics)], "--audio", wav, "--by", "test")
-		s.cli("script", "approve", fmt.Sprint(i+1), "--by", "Chủ tịch")
+		s.cli("script", "approve", fmt.Sprint(i+1), "--by", "Chủ tịch", "--sha256", fileSHA256(t, wav))
 	}
 	prog := fmt.Sprintf("name = \"thu\"\ntitle = \"Chương trình thử\"\ncron = %q\nlength = %q\ngap = \"1s\"\n", cronSpec, length)
 	if err := os.WriteFile(filepath.Join(s.sched, "thu.toml"), []byte(prog), 0o644); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -10,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"golang.org/x/term"
+	"golang.org/x/text/unicode/norm"
 
 	"loa/internal/inputerr"
 	"loa/internal/queue"
@@ -157,7 +161,7 @@ func (e *Env) scriptEdit(ctx context.Context, args []string) error {
 		return writeJSON(e.Stdout, s)
 	}
 	if before.Status == queue.Approved && s.Status == queue.Submitted {
-		fmt.Fprintf(e.Stdout, "Bài #%d đã thay đổi nội dung: phê duyệt cũ không còn hiệu lực, cần duyệt lại.\n", id)
+		fmt.Fprintf(e.Stdout, "Bài #%d đã sửa: phê duyệt cũ không còn hiệu lực, cần duyệt lại.\n", id)
 	} else {
 		fmt.Fprintf(e.Stdout, "Đã sửa bài #%d.\n", id)
 	}
@@ -283,17 +287,58 @@ func openEnd(s string) string {
 }
 
 func (e *Env) scriptApprove(ctx context.Context, args []string) error {
-	fs := e.newFlagSet("script approve", "loa script approve ID --by NAME [--note TEXT] [--sha256 PREFIX]")
+	fs := e.newFlagSet("script approve", "loa script approve ID --by NAME --sha256 PREFIX [--note TEXT]\n\n"+
+		"PREFIX is at least 8 hex digits of the SHA-256 of the audio you heard ('loa script show ID').\n"+
+		"At a terminal, without --sha256, the hash and length are shown and you confirm.")
 	by := fs.String("by", "", "approver's name (required)")
 	note := fs.String("note", "", "note recorded with the approval")
-	sum := fs.String("sha256", "", "approve only if the audio's SHA-256 starts with this (as shown by 'loa script show')")
+	sum := fs.String("sha256", "", "start of the SHA-256 of the audio you heard, as 'loa script show' prints it (required unless confirmed at a terminal)")
 	id, err := e.idArg(fs, args, "script approve")
 	if err != nil {
 		return err
 	}
-	return e.transition(ctx, func(q *queue.Queue) (queue.Script, error) {
-		return q.ApproveContent(ctx, id, *by, *note, *sum)
-	})
+	st, err := e.OpenStation(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	heard := *sum
+	if heard == "" {
+		if heard, err = e.confirmAudio(ctx, st.Queue, id); err != nil {
+			return err
+		}
+	}
+	s, err := st.Queue.Approve(ctx, id, *by, *note, heard)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Bài #%d: %s.\n", s.ID, queue.StatusLabel(s.Status))
+	return nil
+}
+
+// confirmAudio shows the approver the recording's hash and length and asks
+// for a yes; it returns the hash confirmed. Only at a terminal: in a script
+// or a pipe nobody sees the question, so --sha256 is required there.
+func (e *Env) confirmAudio(ctx context.Context, q *queue.Queue, id int64) (string, error) {
+	in, ok := e.Stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return "", inputerr.New("script approve: --sha256 is required: at least %d hex digits of the SHA-256 of the audio you heard (see 'loa script show %d')", queue.MinSHA256Prefix, id)
+	}
+	s, err := q.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if s.NeedsAudio {
+		return "", nil // Approve names the real problem
+	}
+	fmt.Fprintf(e.Stderr, "Bài #%d: %s\nÂm thanh: %s (%.3f s)\nSHA-256:  %s\nDuyệt đúng bản ghi âm này để phát? Gõ \"có\" để duyệt: ",
+		s.ID, s.Title, report.Clock(s.DurationS), s.DurationS, s.AudioSHA256)
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(norm.NFC.String(line))) {
+	case "có", "co", "c", "yes", "y":
+		return s.AudioSHA256, nil
+	}
+	return "", inputerr.New("script approve: not confirmed; script %d is still %s", id, s.Status)
 }
 
 func (e *Env) scriptReject(ctx context.Context, args []string) error {

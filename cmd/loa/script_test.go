@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -175,7 +177,24 @@ func TestScriptWorkflow(t *testing.T) {
 	if s["needs_audio"] != true || s["audience"] != "nguoi-dan" || s["status"] != "submitted" {
 		t.Errorf("JSON %v", s)
 	}
-	run("script", "approve", "1", "--by", "Nguyễn Văn An", "--note", "Đồng ý")
+	var added map[string]any
+	json.Unmarshal([]byte(run("script", "show", "1", "--json")), &added)
+	heard, _ := added["sha256"].(string)
+	if len(heard) != 64 {
+		t.Fatalf("show --json sha256 %q", heard)
+	}
+	// Without the hash of what was heard (and no terminal to confirm at)
+	// nothing is approved; nor is a script with no recording.
+	for _, args := range [][]string{
+		{"script", "approve", "1", "--by", "Nguyễn Văn An"},
+		{"script", "approve", "1", "--by", "Nguyễn Văn An", "--sha256", heard[:7]},
+		{"script", "approve", "2", "--by", "Nguyễn Văn An", "--sha256", s["text_sha256"].(string)[:8]},
+	} {
+		if code, _, stderr := runLoa(t, append([]string{"--data", data}, args...)...); code != 2 || strings.Count(stderr, "\n") != 1 {
+			t.Fatalf("loa %v: exit %d, %q; want 2 and one line", args, code, stderr)
+		}
+	}
+	run("script", "approve", "1", "--by", "Nguyễn Văn An", "--note", "Đồng ý", "--sha256", heard[:8])
 	code, _, stderr := runLoa(t, "--data", data, "script", "reject", "2", "--by", "Nguyễn Văn An")
 	if code != 2 || !strings.Contains(stderr, "--reason") {
 		t.Fatalf("reject without reason: %d %q", code, stderr)
@@ -189,13 +208,25 @@ func TestScriptWorkflow(t *testing.T) {
 	if shown["status"] != "approved" || shown["approved_by"] != "Nguyễn Văn An" || shown["duration_s"].(float64) < 20 {
 		t.Fatalf("show --json: %v", shown)
 	}
-	// New audio voids the approval, and the history says so.
+	// A new priority voids the approval: the history has old → new.
+	if out := run("script", "edit", "1", "--priority", "emergency"); !strings.Contains(out, "cần duyệt lại") {
+		t.Fatalf("edit output %q", out)
+	}
+	json.Unmarshal([]byte(run("script", "show", "1", "--json")), &shown)
+	if shown["status"] != "submitted" || shown["priority"] != "emergency" {
+		t.Fatalf("after priority edit: %v", shown)
+	}
+	if hist := run("script", "history", "1"); !strings.Contains(hist, "priority: normal → emergency; approval void") {
+		t.Fatalf("history:\n%s", hist)
+	}
+	run("script", "approve", "1", "--by", "Nguyễn Văn An", "--sha256", heard[:12])
+	// New audio voids it too.
 	out := run("script", "edit", "1", "--audio", demoAudio+"02-ke-hoach-cchc-2023.mp3")
 	if !strings.Contains(out, "cần duyệt lại") {
 		t.Fatalf("edit output %q", out)
 	}
 	hist := run("script", "history", "1", "--json")
-	if n := strings.Count(hist, "\n"); n != 3 || !strings.Contains(hist, "approval void") {
+	if n := strings.Count(hist, "\n"); n != 5 || !strings.Contains(hist, "audio: "+heard[:12]+" → ") || !strings.Contains(hist, "approval void") {
 		t.Fatalf("history:\n%s", hist)
 	}
 	run("script", "retire", "2", "--by", "Cán bộ VHTT")
@@ -216,6 +247,54 @@ func TestHelpOnEveryQueueAndAudioCommand(t *testing.T) {
 		want := "Usage: loa " + strings.Join(cmd, " ")
 		if code != 0 || !strings.HasPrefix(stderr, want) || stdout != "" {
 			t.Errorf("loa %v --help: exit %d, stderr %q; want 0 and usage starting %q", cmd, code, stderr, want)
+		}
+	}
+}
+
+// fileSHA256 is the hash an approver compares: the store keeps the bytes
+// ingested, so it is the hash of the file handed in.
+func fileSHA256(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// TestApproveConfirmedAtATerminal: without --sha256, at a terminal, the
+// approver sees the hash and length and approves only by typing "có".
+// util-linux's script(1) gives the real binary a pseudo-terminal.
+func TestApproveConfirmedAtATerminal(t *testing.T) {
+	pty, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) from util-linux is not installed: no pseudo-terminal to test at")
+	}
+	loa := loaBinary(t)
+	data := t.TempDir()
+	audio := demoAudio + "01-mot-cua-dien-tu.mp3"
+	if out, err := exec.Command(loa, "--data", data, "script", "add", "--title", "Bài", "--topic", "ke-hoach", "--audio", audio).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, tc := range []struct {
+		answer, status string
+	}{
+		{"không\n", "submitted"},
+		{"có\n", "approved"},
+	} {
+		cmd := exec.Command(pty, "-qec", loa+" --data '"+data+"' script approve 1 --by An", "/dev/null")
+		cmd.Stdin = strings.NewReader(tc.answer)
+		out, _ := cmd.CombinedOutput()
+		if !strings.Contains(string(out), fileSHA256(t, audio)) || !strings.Contains(string(out), "0:21") {
+			t.Fatalf("answer %q: the question did not show the hash and length:\n%s", tc.answer, out)
+		}
+		show, err := exec.Command(loa, "--data", data, "script", "show", "1", "--json").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(show), `"status": "`+tc.status+`"`) {
+			t.Fatalf("answer %q: want %s:\n%s\n%s", tc.answer, tc.status, out, show)
 		}
 	}
 }

@@ -63,8 +63,11 @@ func worker(spec string) error {
 		if err != nil {
 			return fmt.Errorf("add %d: %w", i, err)
 		}
-		if _, err := q.Approve(ctx, s.ID, "Chủ tịch", name); err != nil {
-			return fmt.Errorf("approve %d: %w", i, err)
+		// Only a recording can be approved; text-only scripts stay submitted.
+		if s.AudioSHA256 != "" {
+			if _, err := q.Approve(ctx, s.ID, "Chủ tịch", name, s.AudioSHA256); err != nil {
+				return fmt.Errorf("approve %d: %w", i, err)
+			}
 		}
 		if _, err := q.List(ctx, Approved); err != nil {
 			return fmt.Errorf("list %d: %w", i, err)

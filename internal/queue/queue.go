@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -134,17 +135,21 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 	}
 	defer ing.discard()
 
-	changed := diff(cur, s)
-	if len(changed) == 0 {
+	changes := diff(cur, s)
+	if len(changes) == 0 {
 		return cur, nil
 	}
-	contentChanged := cur.AudioSHA256 != s.AudioSHA256 || cur.TextSHA256 != s.TextSHA256
-	to, note := cur.Status, "edited: "+strings.Join(changed, ", ")
-	if contentChanged && (cur.Status == Approved || cur.Status == Rejected) {
+	to, note := cur.Status, "edited: "+changes.String()
+	switch voids := changes.voiding(); {
+	case len(voids) > 0 && cur.Status == Approved:
+		// What was approved is this recording and text, aired on these
+		// terms: a new priority, topic, window or play limit is a new
+		// decision for the approver, not an operator's.
 		to = Submitted
-		if cur.Status == Approved {
-			note += "; content changed after approval, approval void"
-		} else {
+		note += "; approval void (" + strings.Join(voids, ", ") + " changed after approval): approve again"
+	case cur.AudioSHA256 != s.AudioSHA256 || cur.TextSHA256 != s.TextSHA256:
+		if cur.Status == Rejected {
+			to = Submitted
 			note += "; resubmitted"
 		}
 	}
@@ -174,16 +179,16 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 	return q.Get(ctx, id)
 }
 
-// Approve records that by approved the script's current audio and text.
-func (q *Queue) Approve(ctx context.Context, id int64, by, note string) (Script, error) {
-	return q.ApproveContent(ctx, id, by, note, "")
-}
+// MinSHA256Prefix is how many hex digits of the audio's SHA-256 an approver
+// must give: enough that a replaced recording cannot match by chance.
+const MinSHA256Prefix = 8
 
-// ApproveContent approves only if the script's current audio hash starts
-// with audioPrefix (as the approver saw it in "loa script show"), so a
-// recording replaced between listening and approving is not approved
-// unheard. An empty prefix checks nothing.
-func (q *Queue) ApproveContent(ctx context.Context, id int64, by, note, audioPrefix string) (Script, error) {
+// Approve records that by approved the script's current audio and text. The
+// approver names the audio heard by the start of its SHA-256 (as "loa script
+// show" prints it), so a recording replaced between listening and approving
+// is never approved unheard. A script without audio cannot be approved: what
+// airs is the recording, and nobody has heard one yet.
+func (q *Queue) Approve(ctx context.Context, id int64, by, note, audioPrefix string) (Script, error) {
 	if strings.TrimSpace(by) == "" {
 		return Script{}, inputerr.New("approve: --by NAME is required")
 	}
@@ -194,13 +199,15 @@ func (q *Queue) ApproveContent(ctx context.Context, id int64, by, note, audioPre
 	if cur.Status != Submitted {
 		return Script{}, inputerr.New("script %d is %s; only a submitted script can be approved", id, cur.Status)
 	}
-	if p := strings.ToLower(strings.TrimSpace(audioPrefix)); p != "" {
-		if len(p) < 8 {
-			return Script{}, inputerr.New("approve: --sha256 needs at least 8 hex digits")
-		}
-		if !strings.HasPrefix(cur.AudioSHA256, p) {
-			return Script{}, inputerr.New("script %d: its audio is now %.12s…, not the %s you checked; listen again before approving", id, cur.AudioSHA256, p)
-		}
+	if cur.AudioSHA256 == "" {
+		return Script{}, inputerr.New("script %d has no audio yet: record it and add it ('loa script edit %d --audio FILE') before approving", id, id)
+	}
+	p := strings.ToLower(strings.TrimSpace(audioPrefix))
+	if len(p) < MinSHA256Prefix || strings.Trim(p, "0123456789abcdef") != "" {
+		return Script{}, inputerr.New("approve: --sha256 needs at least %d hex digits of the audio you heard (see 'loa script show %d')", MinSHA256Prefix, id)
+	}
+	if !strings.HasPrefix(cur.AudioSHA256, p) {
+		return Script{}, inputerr.New("script %d: its audio is now %.12s…, not the %s you checked; listen again before approving", id, cur.AudioSHA256, p)
 	}
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
@@ -416,32 +423,85 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-func diff(a, b Script) []string {
+// change is one field an edit changed, with its old and new values as the
+// history shows them.
+type change struct {
+	field, from, to string
+	voids           bool // an approval does not survive it
+}
+
+type changes []change
+
+// String is what the history records: "priority: normal → emergency; …".
+func (cs changes) String() string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.field + ": " + c.from + " → " + c.to
+	}
+	return strings.Join(parts, "; ")
+}
+
+// voiding lists the changed fields that void an approval.
+func (cs changes) voiding() []string {
 	var out []string
-	add := func(name string, changed bool) {
-		if changed {
-			out = append(out, name)
+	for _, c := range cs {
+		if c.voids {
+			out = append(out, c.field)
 		}
 	}
-	add("title", a.Title != b.Title)
-	add("topic", a.Topic != b.Topic)
-	add("area", a.Area != b.Area)
-	add("audience", a.Audience != b.Audience)
-	add("author", a.Author != b.Author)
-	add("priority", a.Priority != b.Priority)
-	add("from", a.From != b.From)
-	add("until", a.Until != b.Until)
-	add("max_plays", playLimit(a.MaxPlays) != playLimit(b.MaxPlays))
-	add("audio", a.AudioSHA256 != b.AudioSHA256)
-	add("text", a.TextSHA256 != b.TextSHA256)
 	return out
 }
 
-// playLimit is the limit as Fields.MaxPlays gives it: 0 for none (a stored
-// limit is never 0).
-func playLimit(p *int) int {
-	if p == nil {
-		return 0
+// diff lists what differs from a to b. The content and the terms of air
+// (priority, topic, window, play limit) void an approval; title, area,
+// audience and author describe the script for the log and the report.
+func diff(a, b Script) changes {
+	var out changes
+	add := func(field, from, to string, voids bool) {
+		if from != to {
+			out = append(out, change{field, shown(from), shown(to), voids})
+		}
 	}
-	return *p
+	add("title", quoted(a.Title), quoted(b.Title), false)
+	add("topic", a.Topic, b.Topic, true)
+	add("area", a.Area, b.Area, false)
+	add("audience", a.Audience, b.Audience, false)
+	add("author", quoted(a.Author), quoted(b.Author), false)
+	add("priority", a.Priority, b.Priority, true)
+	add("from", a.From, b.From, true)
+	add("until", a.Until, b.Until, true)
+	add("max_plays", limitText(a.MaxPlays), limitText(b.MaxPlays), true)
+	add("audio", short(a.AudioSHA256), short(b.AudioSHA256), true)
+	add("text", short(a.TextSHA256), short(b.TextSHA256), true)
+	return out
+}
+
+// shown marks an empty value, so "until: → 2023-07-31" cannot be misread.
+func shown(v string) string {
+	if v == "" {
+		return "—"
+	}
+	return v
+}
+
+func quoted(v string) string {
+	if v == "" {
+		return ""
+	}
+	return "“" + v + "”"
+}
+
+// short is a content hash as an approver compares it (script show, --sha256).
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return sum
+}
+
+func limitText(p *int) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.Itoa(*p)
 }

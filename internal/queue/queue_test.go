@@ -89,6 +89,16 @@ func (f *fixture) add(t testing.TB, title, topic string, seconds, freq float64) 
 	return s
 }
 
+// heard is the audio an approver listened to: the script's current hash.
+func (f *fixture) heard(t testing.TB, id int64) string {
+	t.Helper()
+	s, err := f.q.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.AudioSHA256
+}
+
 func (f *fixture) counts(t testing.TB) (rows, events, files int) {
 	t.Helper()
 	// A failed count would read as zero and pass "nothing was left".
@@ -215,8 +225,14 @@ func TestTextOnlyScriptNeedsAudio(t *testing.T) {
 	if !s.NeedsAudio || s.Body != "Kính thưa bà con nhân dân" || s.TextSHA256 == "" {
 		t.Fatalf("%+v", s)
 	}
-	if _, err := f.q.Approve(context.Background(), s.ID, "Chủ tịch", ""); err != nil {
-		t.Fatal(err)
+	// Nothing was heard: there is no hash to give, and none is accepted.
+	for _, sum := range []string{"", s.TextSHA256[:12]} {
+		if _, err := f.q.Approve(context.Background(), s.ID, "Chủ tịch", "", sum); !inputerr.Is(err) {
+			t.Fatalf("approval of a script without audio (--sha256 %q): %v", sum, err)
+		}
+	}
+	if got, _ := f.q.Get(context.Background(), s.ID); got.Status != Submitted {
+		t.Fatalf("status %s", got.Status)
 	}
 	el, err := f.q.Eligible(context.Background(), f.now)
 	if err != nil {
@@ -231,17 +247,17 @@ func TestApprovalBindsExactContent(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	s := f.add(t, "Dịch vụ công trực tuyến", "mot-cua-dvc", 2, 440)
-	if _, err := f.q.Approve(ctx, s.ID, "", ""); !inputerr.Is(err) {
+	if _, err := f.q.Approve(ctx, s.ID, "", "", f.heard(t, s.ID)); !inputerr.Is(err) {
 		t.Fatalf("approve without --by: %v", err)
 	}
-	a, err := f.q.Approve(ctx, s.ID, "Nguyễn Văn An", "đồng ý phát")
+	a, err := f.q.Approve(ctx, s.ID, "Nguyễn Văn An", "đồng ý phát", f.heard(t, s.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.Status != Approved || a.ApprovedBy != "Nguyễn Văn An" || a.ApprovedAt.IsZero() || !a.ApprovalHolds() {
 		t.Fatalf("%+v", a)
 	}
-	if _, err := f.q.Approve(ctx, s.ID, "x", ""); !inputerr.Is(err) {
+	if _, err := f.q.Approve(ctx, s.ID, "x", "", f.heard(t, s.ID)); !inputerr.Is(err) {
 		t.Fatalf("second approval: %v", err)
 	}
 	// Metadata edits keep the approval.
@@ -258,7 +274,7 @@ func TestApprovalBindsExactContent(t *testing.T) {
 	if _, err := f.q.VerifyAudio(ctx, a); err == nil {
 		t.Fatal("old approval still verifies after audio change")
 	}
-	if _, err := f.q.Approve(ctx, s.ID, "Nguyễn Văn An", ""); err != nil {
+	if _, err := f.q.Approve(ctx, s.ID, "Nguyễn Văn An", "", f.heard(t, s.ID)); err != nil {
 		t.Fatal(err)
 	}
 	// New text voids it too.
@@ -289,6 +305,9 @@ func TestApprovalBindsExactContent(t *testing.T) {
 		trail = append(trail, ev.From+">"+ev.To)
 	}
 	want := ">submitted submitted>approved approved>approved approved>submitted submitted>approved approved>submitted submitted>rejected rejected>retired"
+	if h[2].Note != "edited: title: “Dịch vụ công trực tuyến” → “Dịch vụ công trực tuyến mức độ 4”" {
+		t.Fatalf("title edit note %q", h[2].Note)
+	}
 	if got := strings.Join(trail, " "); got != want {
 		t.Fatalf("history\n got %s\nwant %s", got, want)
 	}
@@ -311,7 +330,7 @@ func TestEligibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range []Script{open, windowed, limited} {
-		if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", ""); err != nil {
+		if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", f.heard(t, s.ID)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -372,7 +391,7 @@ func TestEditDoesNotUndoAConcurrentContentChange(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	s := f.add(t, "Bài gốc", "ke-hoach", 2, 440)
-	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", ""); err != nil {
+	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", f.heard(t, s.ID)); err != nil {
 		t.Fatal(err)
 	}
 	newAudio := writeWAV(t, filepath.Join(t.TempDir(), "moi.wav"), 2, 22050, 1, 880)
@@ -385,7 +404,7 @@ func TestEditDoesNotUndoAConcurrentContentChange(t *testing.T) {
 			if _, err := f.q.Edit(ctx, s.ID, Fields{AudioPath: &newAudio}, "op2"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "bản mới"); err != nil {
+			if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "bản mới", f.heard(t, s.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -410,7 +429,7 @@ func TestEditDoesNotUndoAConcurrentContentChange(t *testing.T) {
 func TestAuditTrailIsAppendOnly(t *testing.T) {
 	f := newFixture(t)
 	s := f.add(t, "Bài", "ke-hoach", 2, 440)
-	if _, err := f.q.Approve(context.Background(), s.ID, "Chủ tịch", ""); err != nil {
+	if _, err := f.q.Approve(context.Background(), s.ID, "Chủ tịch", "", f.heard(t, s.ID)); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
@@ -432,7 +451,7 @@ func TestEditRejectsBadInputLeavingNothing(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	s := f.add(t, "Bài", "ke-hoach", 2, 440)
-	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", ""); err != nil {
+	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", f.heard(t, s.ID)); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -461,6 +480,61 @@ func TestEditRejectsBadInputLeavingNothing(t *testing.T) {
 	}
 }
 
+// TestEditOfTermsVoidsApproval: a change of what airs when and how often
+// (priority, topic, window, play limit) sends an approved script back to
+// the approver; a change of its description does not. Either way the
+// history records old → new.
+func TestEditOfTermsVoidsApproval(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		fields Fields
+		voids  bool
+		note   string
+	}{
+		{"priority", Fields{Priority: ptr("emergency")}, true, "edited: priority: normal → emergency; approval void (priority changed after approval): approve again"},
+		{"topic", Fields{Topic: ptr("ket-qua")}, true, "edited: topic: ke-hoach → ket-qua; approval void (topic changed after approval): approve again"},
+		{"window", Fields{From: ptr("2023-03-05"), Until: ptr("2023-04-30")}, true,
+			"edited: from: — → 2023-03-05; until: — → 2023-04-30; approval void (from, until changed after approval): approve again"},
+		{"max plays", Fields{MaxPlays: ptr(3)}, true, "edited: max_plays: — → 3; approval void (max_plays changed after approval): approve again"},
+		{"area and audience", Fields{Area: ptr("thu-tuc"), Audience: ptr("lanh-dao")}, false, "edited: area: — → thu-tuc; audience: nguoi-dan → lanh-dao"},
+		{"author", Fields{Author: ptr("Văn phòng – Thống kê")}, false, "edited: author: — → “Văn phòng – Thống kê”"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			s := f.add(t, "Bài", "ke-hoach", 2, 440)
+			if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", s.AudioSHA256[:8]); err != nil {
+				t.Fatal(err)
+			}
+			e, err := f.q.Edit(ctx, s.ID, tc.fields, "op")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Approved
+			if tc.voids {
+				want = Submitted
+			}
+			if e.Status != want || e.ApprovalHolds() == tc.voids {
+				t.Fatalf("status %s, approval holds %v; want %s", e.Status, e.ApprovalHolds(), want)
+			}
+			h, err := f.q.History(ctx, s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := h[len(h)-1]
+			if last.Note != tc.note || last.From != Approved || last.To != want || last.Actor != "op" {
+				t.Fatalf("history %+v\nwant note %q", last, tc.note)
+			}
+			if tc.voids {
+				el, err := f.q.Eligible(ctx, time.Date(2023, 3, 10, 2, 0, 0, 0, time.UTC))
+				if err != nil || len(el) != 0 {
+					t.Fatalf("eligible after a voided approval: %v %v", el, err)
+				}
+			}
+		})
+	}
+}
+
 func TestApproveChecksTheAudioTheApproverHeard(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
@@ -470,17 +544,19 @@ func TestApproveChecksTheAudioTheApproverHeard(t *testing.T) {
 	if _, err := f.q.Edit(ctx, s.ID, Fields{AudioPath: &p}, "op"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.q.ApproveContent(ctx, s.ID, "Chủ tịch", "", heard); !inputerr.Is(err) || !strings.Contains(err.Error(), "listen again") {
+	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", heard); !inputerr.Is(err) || !strings.Contains(err.Error(), "listen again") {
 		t.Fatalf("approval of replaced audio: %v", err)
 	}
-	if _, err := f.q.ApproveContent(ctx, s.ID, "Chủ tịch", "", "abc"); !inputerr.Is(err) {
-		t.Fatalf("short prefix: %v", err)
+	for _, sum := range []string{"", "abc", "1234567", "zzzzzzzzzz"} {
+		if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", sum); !inputerr.Is(err) || !strings.Contains(err.Error(), "--sha256") {
+			t.Fatalf("--sha256 %q: %v", sum, err)
+		}
 	}
 	cur, _ := f.q.Get(ctx, s.ID)
 	if cur.Status != Submitted {
 		t.Fatalf("status %s after refused approvals", cur.Status)
 	}
-	if _, err := f.q.ApproveContent(ctx, s.ID, "Chủ tịch", "", strings.ToUpper(cur.AudioSHA256[:10])); err != nil {
+	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", strings.ToUpper(cur.AudioSHA256[:10])); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -512,9 +588,9 @@ func TestEditMaxPlays(t *testing.T) {
 		want *int
 		note string
 	}{
-		{2, ptr(2), "edited: max_plays"},
+		{2, ptr(2), "edited: max_plays: — → 2"},
 		{2, ptr(2), ""},
-		{0, nil, "edited: max_plays"},
+		{0, nil, "edited: max_plays: 2 → —"},
 		{0, nil, ""},
 	} {
 		_, events0, _ := f.counts(t)
