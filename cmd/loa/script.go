@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -83,7 +84,9 @@ func newFieldFlags(fs *flag.FlagSet) *fieldFlags {
 	return ff
 }
 
-func (ff *fieldFlags) fields() queue.Fields {
+// fields returns the flags given, with the --audio and --text files opened;
+// close closes them.
+func (ff *fieldFlags) fields() (f queue.Fields, close func(), err error) {
 	set := map[string]bool{}
 	ff.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	get := func(name string) *string {
@@ -92,15 +95,65 @@ func (ff *fieldFlags) fields() queue.Fields {
 		}
 		return ff.values[name]
 	}
-	f := queue.Fields{
+	f = queue.Fields{
 		Title: get("title"), Topic: get("topic"), Area: get("area"), Audience: get("audience"),
-		Author: get("author"), AudioPath: get("audio"), TextPath: get("text"), Priority: get("priority"),
-		From: get("from"), Until: get("until"),
+		Author: get("author"), Priority: get("priority"), From: get("from"), Until: get("until"),
 	}
 	if set["max-plays"] {
 		f.MaxPlays = ff.max
 	}
-	return f
+	var files []*os.File
+	close = func() {
+		for _, fh := range files {
+			fh.Close()
+		}
+	}
+	for _, u := range []struct {
+		flag string
+		dst  **queue.Upload
+	}{{"audio", &f.Audio}, {"text", &f.Text}} {
+		p := get(u.flag)
+		if p == nil {
+			continue
+		}
+		fh, up, err := openUpload(u.flag, *p)
+		if err != nil {
+			close()
+			return queue.Fields{}, nil, err
+		}
+		files = append(files, fh)
+		*u.dst = up
+	}
+	return f, close, nil
+}
+
+// openUpload opens the file given to --audio or --text for the queue.
+func openUpload(field, path string) (*os.File, *queue.Upload, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, nil, inputerr.New("%s %s: %v", field, path, err)
+	}
+	fi, err := fh.Stat()
+	if err == nil && fi.IsDir() {
+		err = errors.New("is a directory")
+	}
+	if err != nil {
+		fh.Close()
+		return nil, nil, inputerr.New("%s %s: %v", field, path, err)
+	}
+	return fh, &queue.Upload{Name: path, R: fh, Size: fi.Size()}, nil
+}
+
+// warn prints what the queue says an officer should know about a script it
+// accepted.
+func (e *Env) warn(ws []queue.Warning) {
+	for _, w := range ws {
+		fmt.Fprintf(e.Stderr, "loa: cảnh báo (warning): %s\n", w.Message)
+	}
 }
 
 func (e *Env) scriptAdd(ctx context.Context, args []string) error {
@@ -117,16 +170,22 @@ func (e *Env) scriptAdd(ctx context.Context, args []string) error {
 	if err := wantArgs(pos, 0, "script add"); err != nil {
 		return err
 	}
+	f, closeFiles, err := ff.fields()
+	if err != nil {
+		return err
+	}
+	defer closeFiles()
 	e.createData = true
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := st.Queue.Add(ctx, ff.fields(), actor(*by))
+	s, warn, err := st.Queue.Add(ctx, f, actor(*by))
 	if err != nil {
 		return err
 	}
+	e.warn(warn)
 	if *asJSON {
 		return writeJSON(e.Stdout, s)
 	}
@@ -144,6 +203,11 @@ func (e *Env) scriptEdit(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	f, closeFiles, err := ff.fields()
+	if err != nil {
+		return err
+	}
+	defer closeFiles()
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err
@@ -153,10 +217,11 @@ func (e *Env) scriptEdit(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := st.Queue.Edit(ctx, id, ff.fields(), actor(*by))
+	s, warn, err := st.Queue.Edit(ctx, id, f, actor(*by))
 	if err != nil {
 		return err
 	}
+	e.warn(warn)
 	if *asJSON {
 		return writeJSON(e.Stdout, s)
 	}

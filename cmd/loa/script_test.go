@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -65,6 +66,10 @@ func TestScriptBadInputThroughTheBinary(t *testing.T) {
 		want string
 	}{
 		{"missing file", []string{"--audio", filepath.Join(in, "missing.mp3")}, "missing.mp3: no such file"},
+		{"directory", []string{"--audio", in}, "is a directory"},
+		{"missing text", []string{"--text", filepath.Join(in, "missing.txt")}, "text " + filepath.Join(in, "missing.txt") + ": no such file"},
+		{"title too long", []string{"--audio", good, "--title", strings.Repeat("Tiêu đề ", 25) + "x"}, "title: 201 characters, at most 200"},
+		{"text too long", []string{"--audio", good, "--text", write("dai.txt", bytes.Repeat([]byte("Kính thưa bà con. "), 6000))}, "longer than 100 KB"},
 		{"zero bytes", []string{"--audio", write("empty.mp3", nil)}, "empty (0 bytes)"},
 		{"not audio", []string{"--audio", write("letter.mp3", []byte("Kính gửi UBND xã"))}, "not an audio file"},
 		{"truncated mp3", []string{"--audio", write("cut.mp3", mp3[:len(mp3)/2+333])}, "truncated"},
@@ -108,6 +113,18 @@ func TestScriptBadInputThroughTheBinary(t *testing.T) {
 				t.Fatalf("station changed:\n before %s\n after  %s", before, after)
 			}
 		})
+	}
+}
+
+// TestScriptSameAudioWarns: the same recording queued again is accepted,
+// with a warning on stderr naming the script that already has it.
+func TestScriptSameAudioWarns(t *testing.T) {
+	data := t.TempDir()
+	for i, wantErr := range []string{"", "loa: cảnh báo (warning): âm thanh trùng với bài #1 (same audio as script #1)\n"} {
+		code, out, stderr := runLoa(t, "--data", data, "script", "add", "--title", "Bài", "--topic", "ke-hoach", "--audio", demoAudio+"04-nong-thon-moi.mp3")
+		if code != 0 || out != strconv.Itoa(i+1)+"\n" || stderr != wantErr {
+			t.Fatalf("add %d: exit %d, stdout %q, stderr %q; want id %d and stderr %q", i+1, code, out, stderr, i+1, wantErr)
+		}
 	}
 }
 

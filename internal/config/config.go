@@ -30,6 +30,7 @@ type Config struct {
 	Scripts  Scripts `toml:"scripts"`
 	Audio    Audio   `toml:"audio"`
 	Playout  Playout `toml:"playout"`
+	Ingest   Ingest  `toml:"ingest"`
 	location *time.Location
 }
 
@@ -69,6 +70,13 @@ type Audio struct {
 	TrimSilence     bool     `toml:"trim_silence"`
 	Fade            Duration `toml:"fade"`
 	ResampleQuality int      `toml:"resample_quality"`
+}
+
+// Ingest bounds and equips what "script add" and the console take in.
+type Ingest struct {
+	// MaxFileMB caps one uploaded audio file: 30 minutes of 48 kHz stereo
+	// WAV is about 330 MB, so the default leaves room for any real script.
+	MaxFileMB int `toml:"max_file_mb"`
 }
 
 // Playout is how the daemon runs programmes.
@@ -112,6 +120,7 @@ func Default() *Config {
 			Grace:     Duration(5 * time.Minute),
 			Overlap:   "delay",
 		},
+		Ingest: Ingest{MaxFileMB: 1024},
 	}
 	if err := c.validate(); err != nil {
 		panic("config: defaults invalid: " + err.Error()) // a programming error
@@ -187,6 +196,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("scripts.min_length: must not be negative")
 	case c.Scripts.MaxLength <= c.Scripts.MinLength:
 		return fmt.Errorf("scripts.max_length: must be longer than scripts.min_length (%s)", c.Scripts.MinLength)
+	case c.Ingest.MaxFileMB < 1 || c.Ingest.MaxFileMB > 16384:
+		return fmt.Errorf("ingest.max_file_mb: %d is outside 1..16384", c.Ingest.MaxFileMB)
 	case c.Audio.SampleRate < 8000 || c.Audio.SampleRate > 192000:
 		return fmt.Errorf("audio.sample_rate: %d Hz is outside 8000–192000", c.Audio.SampleRate)
 	case c.Audio.Channels != 1 && c.Audio.Channels != 2:

@@ -58,6 +58,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"[audio]\ntarget_lufs = 3\n", "audio.target_lufs"},
 		{"[audio]\nsample_rate = \"fast\"\n", "sample_rate"},
 		{"[playout]\noverlap = \"mix\"\n", "playout.overlap"},
+		{"[ingest]\nmax_file_mb = 0\n", "ingest.max_file_mb"},
 		{"[station]\nname = \"  \"\n", "station.name"},
 		{"[station\n", "config"},
 	} {

@@ -28,7 +28,7 @@ func BenchmarkIngestMP3(b *testing.B) {
 	b.SetBytes(fi.Size())
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := f.q.Add(context.Background(), Fields{Title: ptr("Năm phút"), Topic: ptr("ke-hoach"), AudioPath: &mp3}, "bench"); err != nil {
+		if _, _, err := f.q.Add(context.Background(), Fields{Title: ptr("Năm phút"), Topic: ptr("ke-hoach"), Audio: file(mp3)}, "bench"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -55,11 +55,11 @@ func worker(spec string) error {
 	}
 	wav := filepath.Join(dir, "shared.wav")
 	for i := 0; i < n; i++ {
-		f := Fields{Title: ptr(fmt.Sprintf("%s bài %d", name, i)), Topic: ptr("ke-hoach"), TextPath: &text}
+		f := Fields{Title: ptr(fmt.Sprintf("%s bài %d", name, i)), Topic: ptr("ke-hoach"), Text: file(text)}
 		if i%5 == 0 {
-			f.AudioPath = &wav
+			f.Audio = file(wav)
 		}
-		s, err := q.Add(ctx, f, name)
+		s, _, err := q.Add(ctx, f, name)
 		if err != nil {
 			return fmt.Errorf("add %d: %w", i, err)
 		}

@@ -28,7 +28,7 @@ func FuzzIngest(f *testing.F) {
 			t.Fatal(err)
 		}
 		_, _, files0 := fx.counts(t)
-		s, err := fx.q.Add(context.Background(), Fields{Title: ptr("Fuzz"), Topic: ptr("ke-hoach"), AudioPath: &p}, "fuzz")
+		s, _, err := fx.q.Add(context.Background(), Fields{Title: ptr("Fuzz"), Topic: ptr("ke-hoach"), Audio: file(p)}, "fuzz")
 		rows, _, files := fx.counts(t)
 		if err != nil {
 			if files != files0 {

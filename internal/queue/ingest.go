@@ -13,6 +13,40 @@ import (
 	"loa/internal/inputerr"
 )
 
+// Upload is a file handed to the queue: by the command line (an opened
+// file) or the console (a form upload). The queue copies R into its own
+// store, so the caller may close or delete the source afterwards.
+type Upload struct {
+	// Name is how the officer knows the file (a path or the uploaded file's
+	// name): errors name it, and the script's history keeps it.
+	Name string
+	R    io.Reader
+	// Size is the length in bytes when known (progress only); 0 if unknown.
+	Size int64
+	// Progress, if set, is told how this upload's ingest advances; nil uses
+	// the Queue's (WithProgress).
+	Progress Progress
+}
+
+// errTooLarge ends a copy that passes the size cap.
+var errTooLarge = errors.New("over the size cap")
+
+// capReader fails once more than max bytes have been read.
+type capReader struct {
+	r   io.Reader
+	max int64
+	n   int64
+}
+
+func (c *capReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	if c.n > c.max {
+		return n, errTooLarge
+	}
+	return n, err
+}
+
 // ingested is audio staged in the content store and validated; it becomes
 // permanent only when keep is called after the database commit.
 type ingested struct {
@@ -23,37 +57,34 @@ type ingested struct {
 	kept    bool
 }
 
-// ingest copies the file at path into the store and decodes the stored copy
-// whole (so what is validated is exactly what will air). A nil path is no
-// audio change. Every rejection is an input error naming the file.
-func (q *Queue) ingest(ctx context.Context, path *string) (*ingested, error) {
-	if path == nil {
+// ingest copies the upload into the store and decodes the stored copy whole
+// (so what is validated is exactly what will air). A nil upload is no audio
+// change. Every rejection is an input error naming the file.
+func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
+	if up == nil {
 		return nil, nil
 	}
-	p := *path
+	name := up.Name
 	bad := func(format string, args ...any) error {
-		return inputerr.New("audio %s: "+format, append([]any{p}, args...)...)
+		return inputerr.New("audio %s: "+format, append([]any{name}, args...)...)
 	}
 	if q.analyze == nil {
 		return nil, errors.New("ingest: no audio analyzer configured")
 	}
-	fi, err := os.Stat(p)
+	progress := up.Progress
+	if progress == nil {
+		progress = q.progress
+	}
+	maxMB := q.cfg.Ingest.MaxFileMB
+	src := &capReader{r: up.R, max: int64(maxMB) << 20}
+	staged, err := q.store.Stage(ctx, &progressReader{r: src, total: up.Size, phase: "copy", report: progress})
 	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, bad("larger than %d MB (config ingest.max_file_mb)", maxMB)
+	case err != nil && ctx.Err() != nil:
+		return nil, fmt.Errorf("ingest %s: %w", name, ctx.Err())
 	case err != nil:
-		return nil, bad("%v", unwrapPathErr(err))
-	case fi.IsDir():
-		return nil, bad("is a directory")
-	case fi.Size() == 0:
-		return nil, bad("file is empty (0 bytes)")
-	}
-	src, err := os.Open(p)
-	if err != nil {
-		return nil, bad("%v", unwrapPathErr(err))
-	}
-	defer src.Close()
-	staged, err := q.store.Stage(ctx, &progressReader{r: src, total: fi.Size(), phase: "copy", report: q.progress})
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", p, err)
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	ok := false
 	defer func() {
@@ -61,15 +92,18 @@ func (q *Queue) ingest(ctx context.Context, path *string) (*ingested, error) {
 			staged.Discard()
 		}
 	}()
+	if staged.Size == 0 {
+		return nil, bad("file is empty (0 bytes)")
+	}
 	f, err := os.Open(staged.Path)
 	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", p, err)
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	defer f.Close()
-	m, err := q.analyze(ctx, &progressReader{r: f, total: staged.Size, phase: "decode", report: q.progress})
+	m, err := q.analyze(ctx, &progressReader{r: f, total: staged.Size, phase: "decode", report: progress})
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("ingest %s: %w", p, ctx.Err())
+			return nil, fmt.Errorf("ingest %s: %w", name, ctx.Err())
 		}
 		// The audio package's errors read "audio: …"; the message already
 		// starts with "audio FILE:".
@@ -87,7 +121,7 @@ func (q *Queue) ingest(ctx context.Context, path *string) (*ingested, error) {
 	}
 	created, err := staged.Commit()
 	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", p, err)
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	ok = true
 	return &ingested{q: q, staged: staged, media: m, created: created}, nil
@@ -104,6 +138,29 @@ func (i *ingested) apply(s *Script) {
 	lufs, tp := m.IntegratedLUFS, m.TruePeakDBTP
 	s.LoudnessLUFS, s.TruePeakDBTP = &lufs, &tp
 	s.NeedsAudio = false
+}
+
+// warnings tells what the officer should know about the ingested audio of
+// script id (0 before it has one): other scripts with the same audio.
+func (i *ingested) warnings(ctx context.Context, id int64) ([]Warning, error) {
+	if i == nil {
+		return nil, nil
+	}
+	rows, err := i.q.db.QueryContext(ctx, `SELECT id FROM scripts WHERE audio_sha256 = ? AND id != ? ORDER BY id`, i.staged.SHA256, id)
+	if err != nil {
+		return nil, fmt.Errorf("look for the same audio: %w", err)
+	}
+	defer rows.Close()
+	var out []Warning
+	for rows.Next() {
+		var other int64
+		if err := rows.Scan(&other); err != nil {
+			return nil, fmt.Errorf("look for the same audio: %w", err)
+		}
+		out = append(out, Warning{Code: WarnSameAudio, Script: other,
+			Message: fmt.Sprintf("âm thanh trùng với bài #%d (same audio as script #%d)", other, other)})
+	}
+	return out, rows.Err()
 }
 
 func (i *ingested) keep() {
@@ -131,7 +188,7 @@ func (i *ingested) discard() {
 // and back.
 type progressReader struct {
 	r      io.Reader
-	total  int64
+	total  int64 // 0 when unknown
 	done   int64
 	phase  string
 	report Progress
@@ -141,7 +198,11 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.done += int64(n)
 	if p.report != nil && (n > 0 || err == io.EOF) {
-		p.report(p.phase, min(p.done, p.total), p.total)
+		done := p.done
+		if p.total > 0 {
+			done = min(done, p.total)
+		}
+		p.report(p.phase, done, p.total)
 	}
 	return n, err
 }

@@ -5,10 +5,8 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,8 +33,23 @@ type Media = audio.Info
 // audio. The audio engine provides it; tests may fake it.
 type Analyzer func(ctx context.Context, r io.ReadSeeker) (Media, error)
 
-// Progress is told how far a long ingest has got (bytes of total).
+// Progress is told how far a long ingest has got (bytes of total; total is
+// 0 while the size of an upload is unknown).
 type Progress func(phase string, done, total int64)
+
+// Warning is something the officer should know about a script the queue
+// accepted (the command line prints it on stderr, the console shows it).
+type Warning struct {
+	Code    string `json:"code"`      // WarnSameAudio
+	Script  int64  `json:"script_id"` // the other script it concerns
+	Message string `json:"message"`   // one line, Vietnamese then English
+}
+
+// Warning codes.
+const (
+	// WarnSameAudio: another script already has exactly this audio.
+	WarnSameAudio = "same-audio"
+)
 
 // Queue is the script queue over the station database and content store.
 type Queue struct {
@@ -51,7 +64,7 @@ type Queue struct {
 // Option adjusts a Queue.
 type Option func(*Queue)
 
-// WithProgress reports ingest progress to p.
+// WithProgress reports ingest progress to p, for uploads without their own.
 func WithProgress(p Progress) Option { return func(q *Queue) { q.progress = p } }
 
 // WithClock replaces time.Now (tests).
@@ -72,27 +85,34 @@ type Fields struct {
 	Title, Topic, Area, Audience, Author, Priority *string
 	From, Until                                    *string
 	MaxPlays                                       *int // 0 clears the limit
-	AudioPath, TextPath                            *string
+	// Audio is the recording; Text the script's text (UTF-8, at most
+	// MaxTextBytes). Nil keeps the current one.
+	Audio, Text *Upload
 }
 
 // Add validates f, ingests its audio and text, and queues a new submitted
-// script. On any error nothing is stored.
-func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, error) {
+// script. On any error nothing is stored. The warnings are about a script
+// that was added.
+func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, []Warning, error) {
 	if f.Title == nil {
-		return Script{}, inputerr.New("title: required")
+		return Script{}, nil, inputerr.New("title: required")
 	}
 	if f.Topic == nil {
-		return Script{}, inputerr.New("topic: required (one of %s)", strings.Join(taxonomy.Codes(taxonomy.Topics()), ", "))
+		return Script{}, nil, inputerr.New("topic: required (one of %s)", strings.Join(taxonomy.Codes(taxonomy.Topics()), ", "))
 	}
-	if f.AudioPath == nil && f.TextPath == nil {
-		return Script{}, inputerr.New("script needs --audio FILE or --text FILE")
+	if f.Audio == nil && f.Text == nil {
+		return Script{}, nil, inputerr.New("script needs --audio FILE or --text FILE")
 	}
 	s := Script{Audience: taxonomy.DefaultAudience, Priority: "normal", Status: Submitted}
 	ing, err := q.apply(ctx, &s, f)
 	if err != nil {
-		return Script{}, err
+		return Script{}, nil, err
 	}
 	defer ing.discard()
+	warn, err := ing.warnings(ctx, 0)
+	if err != nil {
+		return Script{}, nil, err
+	}
 
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
@@ -112,32 +132,38 @@ func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, error)
 		return addEvent(ctx, tx, s.ID, now, actor, "", Submitted, "queued")
 	})
 	if err != nil {
-		return Script{}, fmt.Errorf("add script: %w", err)
+		return Script{}, nil, fmt.Errorf("add script: %w", err)
 	}
 	ing.keep()
-	return q.Get(ctx, s.ID)
+	s, err = q.Get(ctx, s.ID)
+	return s, warn, err
 }
 
 // Edit changes the given fields. When the audio or text changes, an approval
-// no longer holds: the script goes back to submitted.
-func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Script, error) {
+// no longer holds: the script goes back to submitted. The warnings are
+// about the edited script.
+func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Script, []Warning, error) {
 	cur, err := q.Get(ctx, id)
 	if err != nil {
-		return Script{}, err
+		return Script{}, nil, err
 	}
 	if cur.Status == Retired {
-		return Script{}, inputerr.New("script %d is retired and cannot be edited", id)
+		return Script{}, nil, inputerr.New("script %d is retired and cannot be edited", id)
 	}
 	s := cur
 	ing, err := q.apply(ctx, &s, f)
 	if err != nil {
-		return Script{}, err
+		return Script{}, nil, err
 	}
 	defer ing.discard()
+	warn, err := ing.warnings(ctx, id)
+	if err != nil {
+		return Script{}, nil, err
+	}
 
 	changes := diff(cur, s)
 	if len(changes) == 0 {
-		return cur, nil
+		return cur, warn, nil
 	}
 	to, note := cur.Status, "edited: "+changes.String()
 	switch voids := changes.voiding(); {
@@ -173,10 +199,11 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 		return addEvent(ctx, tx, id, now, actor, cur.Status, to, note)
 	})
 	if err != nil {
-		return Script{}, fmt.Errorf("edit script %d: %w", id, err)
+		return Script{}, nil, fmt.Errorf("edit script %d: %w", id, err)
 	}
 	ing.keep()
-	return q.Get(ctx, id)
+	s, err = q.Get(ctx, id)
+	return s, warn, err
 }
 
 // MinSHA256Prefix is how many hex digits of the audio's SHA-256 an approver
@@ -285,14 +312,14 @@ func (q *Queue) apply(ctx context.Context, s *Script, f Fields) (*ingested, erro
 	if err := applyMeta(s, f); err != nil {
 		return nil, err
 	}
-	text, err := readText(f.TextPath)
+	text, err := readText(f.Text)
 	if err != nil {
 		return nil, err
 	}
 	if text != nil {
 		s.Body, s.TextSHA256 = text.body, text.sum
 	}
-	ing, err := q.ingest(ctx, f.AudioPath)
+	ing, err := q.ingest(ctx, f.Audio)
 	if err != nil {
 		return nil, err
 	}
@@ -309,6 +336,9 @@ func applyMeta(s *Script, f Fields) error {
 		}
 		if err := oneLine("title", t); err != nil {
 			return err
+		}
+		if n := utf8.RuneCountInString(t); n > MaxTitleChars {
+			return inputerr.New("title: %d characters, at most %d", n, MaxTitleChars)
 		}
 		s.Title = t
 	}
@@ -394,33 +424,36 @@ func oneLine(field, v string) error {
 	return nil
 }
 
+// MaxTitleChars caps a title: titles are table rows in the console, the
+// airtime log and the chairman's report, where a page-long one breaks them.
+const MaxTitleChars = 200
+
+// MaxTextBytes caps a script's text: 100 KB is some 15,000 words, over an
+// hour read aloud; anything longer is a wrong file, not a script.
+const MaxTextBytes = 100 << 10
+
 type text struct{ body, sum string }
 
-func readText(path *string) (*text, error) {
-	if path == nil {
+func readText(up *Upload) (*text, error) {
+	if up == nil {
 		return nil, nil
 	}
-	b, err := os.ReadFile(*path)
+	b, err := io.ReadAll(io.LimitReader(up.R, MaxTextBytes+1))
 	if err != nil {
-		return nil, inputerr.New("text %s: %w", *path, unwrapPathErr(err))
+		return nil, fmt.Errorf("read text %s: %w", up.Name, err)
+	}
+	if len(b) > MaxTextBytes {
+		return nil, inputerr.New("text %s: longer than %d KB", up.Name, MaxTextBytes>>10)
 	}
 	if !utf8.Valid(b) {
-		return nil, inputerr.New("text %s: not UTF-8 text", *path)
+		return nil, inputerr.New("text %s: not UTF-8 text", up.Name)
 	}
 	body := norm.NFC.String(strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF")))
 	if body == "" {
-		return nil, inputerr.New("text %s: empty", *path)
+		return nil, inputerr.New("text %s: empty", up.Name)
 	}
 	sum := sha256.Sum256([]byte(body))
 	return &text{body: body, sum: hex.EncodeToString(sum[:])}, nil
-}
-
-func unwrapPathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // change is one field an edit changed, with its old and new values as the

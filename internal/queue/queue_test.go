@@ -1,14 +1,17 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"loa/internal/audio"
@@ -79,10 +82,20 @@ func writeWAV(t testing.TB, path string, seconds float64, rate, channels int, fr
 
 func ptr[T any](v T) *T { return &v }
 
+// file is the upload of the file at path, read whole as the command line
+// would stream it.
+func file(path string) *Upload {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return &Upload{Name: path, R: iotest.ErrReader(err)}
+	}
+	return &Upload{Name: path, R: bytes.NewReader(b), Size: int64(len(b))}
+}
+
 func (f *fixture) add(t testing.TB, title, topic string, seconds, freq float64) Script {
 	t.Helper()
 	p := writeWAV(t, filepath.Join(t.TempDir(), "a.wav"), seconds, 22050, 1, freq)
-	s, err := f.q.Add(context.Background(), Fields{Title: ptr(title), Topic: ptr(topic), AudioPath: &p}, "operator")
+	s, _, err := f.q.Add(context.Background(), Fields{Title: ptr(title), Topic: ptr(topic), Audio: file(p)}, "operator")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,9 +128,9 @@ func (f *fixture) counts(t testing.TB) (rows, events, files int) {
 func TestAddStoresContentAndMetadata(t *testing.T) {
 	f := newFixture(t)
 	p := writeWAV(t, filepath.Join(t.TempDir(), "x.wav"), 2.5, 22050, 1, 440)
-	s, err := f.q.Add(context.Background(), Fields{
+	s, _, err := f.q.Add(context.Background(), Fields{
 		Title: ptr("  Cải cách thủ tục hành chính  "), Topic: ptr("mot-cua-dvc"), Area: ptr("thu-tuc"),
-		Author: ptr("Công chức Văn hóa – Xã hội"), AudioPath: &p, Priority: ptr("priority"),
+		Author: ptr("Công chức Văn hóa – Xã hội"), Audio: file(p), Priority: ptr("priority"),
 		From: ptr("2023-03-01"), Until: ptr("2023-06-30"), MaxPlays: ptr(4),
 	}, "operator")
 	if err != nil {
@@ -142,8 +155,12 @@ func TestAddStoresContentAndMetadata(t *testing.T) {
 	}
 	// The same content twice is stored once.
 	p2 := writeWAV(t, filepath.Join(t.TempDir(), "y.wav"), 2.5, 22050, 1, 440)
-	if _, err := f.q.Add(context.Background(), Fields{Title: ptr("Lần hai"), Topic: ptr("ke-hoach"), AudioPath: &p2}, "op"); err != nil {
+	_, warn, err := f.q.Add(context.Background(), Fields{Title: ptr("Lần hai"), Topic: ptr("ke-hoach"), Audio: file(p2)}, "op")
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(warn) != 1 || warn[0].Code != WarnSameAudio || warn[0].Script != 1 || !strings.Contains(warn[0].Message, "#1") {
+		t.Fatalf("same audio again: warnings %+v, want one naming #1", warn)
 	}
 	if rows, _, files := f.counts(t); rows != 2 || files != 1 {
 		t.Fatalf("rows %d files %d, want 2 rows sharing 1 file", rows, files)
@@ -172,28 +189,29 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 		f    Fields
 		want string
 	}{
-		{"missing file", Fields{AudioPath: ptr(filepath.Join(dir, "nope.mp3"))}, "nope.mp3: no such file"},
-		{"zero bytes", Fields{AudioPath: &empty}, "empty (0 bytes)"},
-		{"not audio", Fields{AudioPath: &text}, "not an audio file"},
-		{"truncated", Fields{AudioPath: &trunc}, "corrupt or truncated"},
-		{"unsupported", Fields{AudioPath: &flac}, "unsupported"},
-		{"too short", Fields{AudioPath: &short}, "too short"},
-		{"too long", Fields{AudioPath: &long}, "too long"},
-		{"directory", Fields{AudioPath: &dir}, "directory"},
-		{"unknown topic", Fields{Topic: ptr("thoi-tiet"), AudioPath: &good}, `topic: unknown code "thoi-tiet"`},
-		{"unknown area", Fields{Area: ptr("x"), AudioPath: &good}, `area: unknown code "x"`},
-		{"unknown audience", Fields{Audience: ptr("tre-em"), AudioPath: &good}, `audience: unknown code "tre-em"`},
-		{"unknown priority", Fields{Priority: ptr("urgent"), AudioPath: &good}, `priority: unknown code "urgent"`},
-		{"empty title", Fields{Title: ptr("   "), AudioPath: &good}, "title: must not be empty"},
-		{"multi-line title", Fields{Title: ptr("Bài một\nBài hai"), AudioPath: &good}, "title: must be one line"},
-		{"tab in author", Fields{Author: ptr("Tư pháp\tHộ tịch"), AudioPath: &good}, "author: must be one line"},
-		{"title not UTF-8", Fields{Title: ptr("Bài \xff"), AudioPath: &good}, "title: not valid UTF-8"},
-		{"author not UTF-8", Fields{Author: ptr("T\xe1\xbb ph\xe1p"), AudioPath: &good}, "author: not valid UTF-8"},
-		{"until before from", Fields{From: ptr("2023-05-01"), Until: ptr("2023-04-30"), AudioPath: &good}, "until: 2023-04-30 is before from 2023-05-01"},
-		{"bad date", Fields{From: ptr("2023-02-30"), AudioPath: &good}, "from: \"2023-02-30\" is not a date"},
-		{"negative max plays", Fields{MaxPlays: ptr(-1), AudioPath: &good}, "max-plays"},
+		{"zero bytes", Fields{Audio: file(empty)}, "empty (0 bytes)"},
+		{"not audio", Fields{Audio: file(text)}, "not an audio file"},
+		{"truncated", Fields{Audio: file(trunc)}, "corrupt or truncated"},
+		{"unsupported", Fields{Audio: file(flac)}, "unsupported"},
+		{"too short", Fields{Audio: file(short)}, "too short"},
+		{"too long", Fields{Audio: file(long)}, "too long"},
+		{"unknown topic", Fields{Topic: ptr("thoi-tiet"), Audio: file(good)}, `topic: unknown code "thoi-tiet"`},
+		{"unknown area", Fields{Area: ptr("x"), Audio: file(good)}, `area: unknown code "x"`},
+		{"unknown audience", Fields{Audience: ptr("tre-em"), Audio: file(good)}, `audience: unknown code "tre-em"`},
+		{"unknown priority", Fields{Priority: ptr("urgent"), Audio: file(good)}, `priority: unknown code "urgent"`},
+		{"empty title", Fields{Title: ptr("   "), Audio: file(good)}, "title: must not be empty"},
+		{"title too long", Fields{Title: ptr(strings.Repeat("Bài ", 50) + "x"), Audio: file(good)}, "title: 201 characters, at most 200"},
+		{"text too long", Fields{Text: &Upload{Name: "dai.txt", R: strings.NewReader(strings.Repeat("Kính thưa bà con. ", 6000))}}, "text dai.txt: longer than 100 KB"},
+		{"text not UTF-8", Fields{Text: &Upload{Name: "cp1258.txt", R: strings.NewReader("K\xednh th\xb0a")}}, "text cp1258.txt: not UTF-8"},
+		{"multi-line title", Fields{Title: ptr("Bài một\nBài hai"), Audio: file(good)}, "title: must be one line"},
+		{"tab in author", Fields{Author: ptr("Tư pháp\tHộ tịch"), Audio: file(good)}, "author: must be one line"},
+		{"title not UTF-8", Fields{Title: ptr("Bài \xff"), Audio: file(good)}, "title: not valid UTF-8"},
+		{"author not UTF-8", Fields{Author: ptr("T\xe1\xbb ph\xe1p"), Audio: file(good)}, "author: not valid UTF-8"},
+		{"until before from", Fields{From: ptr("2023-05-01"), Until: ptr("2023-04-30"), Audio: file(good)}, "until: 2023-04-30 is before from 2023-05-01"},
+		{"bad date", Fields{From: ptr("2023-02-30"), Audio: file(good)}, "from: \"2023-02-30\" is not a date"},
+		{"negative max plays", Fields{MaxPlays: ptr(-1), Audio: file(good)}, "max-plays"},
 		{"no content", Fields{}, "needs --audio"},
-		{"empty text", Fields{TextPath: &emptyText}, "empty"},
+		{"empty text", Fields{Text: file(emptyText)}, "empty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
@@ -203,7 +221,7 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 			if tc.f.Topic == nil {
 				tc.f.Topic = ptr("ke-hoach")
 			}
-			_, err := f.q.Add(context.Background(), tc.f, "op")
+			_, _, err := f.q.Add(context.Background(), tc.f, "op")
 			if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("got %v, want one-line input error containing %q", err, tc.want)
 			}
@@ -214,11 +232,53 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 	}
 }
 
+// TestUploadCapAndProgress: an upload past ingest.max_file_mb is refused
+// while it is copied, whatever size it claims; a call's own progress
+// reporter hears the copy and the decode, the queue's does not.
+func TestUploadCapAndProgress(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	var queueHeard bool
+	f.q.progress = func(string, int64, int64) { queueHeard = true }
+	f.q.cfg.Ingest.MaxFileMB = 1
+	big := io.MultiReader(bytes.NewReader(make([]byte, 1<<20)), strings.NewReader("x"))
+	_, _, err := f.q.Add(ctx, Fields{Title: ptr("Lớn"), Topic: ptr("ke-hoach"), Audio: &Upload{Name: "lon.wav", R: big}}, "op")
+	if !inputerr.Is(err) || err.Error() != "audio lon.wav: larger than 1 MB (config ingest.max_file_mb)" {
+		t.Fatalf("over the cap: %v", err)
+	}
+	if rows, events, files := f.counts(t); rows+events+files != 0 {
+		t.Fatalf("left %d rows, %d events, %d files", rows, events, files)
+	}
+	if !queueHeard {
+		t.Error("an upload without its own reporter did not use the queue's")
+	}
+	queueHeard = false
+	up := file(writeWAV(t, filepath.Join(t.TempDir(), "a.wav"), 2, 22050, 1, 440))
+	last := map[string][2]int64{}
+	up.Progress = func(phase string, done, total int64) {
+		if p := last[phase]; done < p[0] {
+			t.Errorf("%s went back from %d to %d", phase, p[0], done)
+		}
+		last[phase] = [2]int64{done, total}
+	}
+	if _, _, err := f.q.Add(ctx, Fields{Title: ptr("Nhỏ"), Topic: ptr("ke-hoach"), Audio: up}, "op"); err != nil {
+		t.Fatal(err)
+	}
+	for _, phase := range []string{"copy", "decode"} {
+		if p := last[phase]; p[0] != up.Size || p[1] != up.Size {
+			t.Errorf("%s ended at %d of %d, want %d of %d", phase, p[0], p[1], up.Size, up.Size)
+		}
+	}
+	if queueHeard {
+		t.Error("the queue's reporter heard a call that had its own")
+	}
+}
+
 func TestTextOnlyScriptNeedsAudio(t *testing.T) {
 	f := newFixture(t)
 	tp := filepath.Join(t.TempDir(), "bai.txt")
 	os.WriteFile(tp, []byte("\uFEFFKính thưa bà con nhân dân"), 0o644)
-	s, err := f.q.Add(context.Background(), Fields{Title: ptr("Chỉ có chữ"), Topic: ptr("ket-qua"), TextPath: &tp}, "op")
+	s, _, err := f.q.Add(context.Background(), Fields{Title: ptr("Chỉ có chữ"), Topic: ptr("ket-qua"), Text: file(tp)}, "op")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,13 +321,13 @@ func TestApprovalBindsExactContent(t *testing.T) {
 		t.Fatalf("second approval: %v", err)
 	}
 	// Metadata edits keep the approval.
-	e, err := f.q.Edit(ctx, s.ID, Fields{Title: ptr("Dịch vụ công trực tuyến mức độ 4")}, "op")
+	e, _, err := f.q.Edit(ctx, s.ID, Fields{Title: ptr("Dịch vụ công trực tuyến mức độ 4")}, "op")
 	if err != nil || e.Status != Approved {
 		t.Fatalf("title edit: %v %+v", err, e)
 	}
 	// New audio voids it.
 	p := writeWAV(t, filepath.Join(t.TempDir(), "b.wav"), 2, 22050, 1, 660)
-	e, err = f.q.Edit(ctx, s.ID, Fields{AudioPath: &p}, "op")
+	e, _, err = f.q.Edit(ctx, s.ID, Fields{Audio: file(p)}, "op")
 	if err != nil || e.Status != Submitted || e.ApprovedBy != "" {
 		t.Fatalf("audio edit: %v %+v", err, e)
 	}
@@ -280,7 +340,7 @@ func TestApprovalBindsExactContent(t *testing.T) {
 	// New text voids it too.
 	tp := filepath.Join(t.TempDir(), "t.txt")
 	os.WriteFile(tp, []byte("Nội dung mới"), 0o644)
-	if e, err = f.q.Edit(ctx, s.ID, Fields{TextPath: &tp}, "op"); err != nil || e.Status != Submitted {
+	if e, _, err = f.q.Edit(ctx, s.ID, Fields{Text: file(tp)}, "op"); err != nil || e.Status != Submitted {
 		t.Fatalf("text edit: %v %+v", err, e)
 	}
 	// Reject, resubmit by editing content, retire.
@@ -293,7 +353,7 @@ func TestApprovalBindsExactContent(t *testing.T) {
 	if _, err := f.q.Retire(ctx, s.ID, "op", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.q.Edit(ctx, s.ID, Fields{Title: ptr("x")}, "op"); !inputerr.Is(err) {
+	if _, _, err := f.q.Edit(ctx, s.ID, Fields{Title: ptr("x")}, "op"); !inputerr.Is(err) {
 		t.Fatal("retired script edited")
 	}
 	h, err := f.q.History(ctx, s.ID)
@@ -323,10 +383,10 @@ func TestEligibility(t *testing.T) {
 	windowed := f.add(t, "Có hạn", "ke-hoach", 2, 400)
 	limited := f.add(t, "Giới hạn", "ke-hoach", 2, 500)
 	f.add(t, "Chờ", "ke-hoach", 2, 600) // never approved
-	if _, err := f.q.Edit(ctx, windowed.ID, Fields{From: ptr("2023-07-01"), Until: ptr("2023-07-31")}, "op"); err != nil {
+	if _, _, err := f.q.Edit(ctx, windowed.ID, Fields{From: ptr("2023-07-01"), Until: ptr("2023-07-31")}, "op"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.q.Edit(ctx, limited.ID, Fields{MaxPlays: ptr(1)}, "op"); err != nil {
+	if _, _, err := f.q.Edit(ctx, limited.ID, Fields{MaxPlays: ptr(1)}, "op"); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []Script{open, windowed, limited} {
@@ -401,7 +461,7 @@ func TestEditDoesNotUndoAConcurrentContentChange(t *testing.T) {
 	slow := New(f.q.db, f.store, f.q.cfg, analyze, WithClock(func() time.Time {
 		if armed {
 			armed = false
-			if _, err := f.q.Edit(ctx, s.ID, Fields{AudioPath: &newAudio}, "op2"); err != nil {
+			if _, _, err := f.q.Edit(ctx, s.ID, Fields{Audio: file(newAudio)}, "op2"); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "bản mới", f.heard(t, s.ID)); err != nil {
@@ -410,7 +470,7 @@ func TestEditDoesNotUndoAConcurrentContentChange(t *testing.T) {
 		}
 		return f.now
 	}))
-	_, err := slow.Edit(ctx, s.ID, Fields{Topic: ptr("ket-qua")}, "op1")
+	_, _, err := slow.Edit(ctx, s.ID, Fields{Topic: ptr("ket-qua")}, "op1")
 	if err == nil {
 		t.Fatal("stale edit succeeded over a concurrent content change")
 	}
@@ -462,13 +522,13 @@ func TestEditRejectsBadInputLeavingNothing(t *testing.T) {
 	before, _ := f.q.Get(ctx, s.ID)
 	rows0, events0, files0 := f.counts(t)
 	for _, fl := range []Fields{
-		{AudioPath: &short},
-		{AudioPath: &notAudio},
-		{AudioPath: &good, Topic: ptr("khong-co")},
-		{AudioPath: &good, Until: ptr("2020-01-01"), From: ptr("2021-01-01")},
+		{Audio: file(short)},
+		{Audio: file(notAudio)},
+		{Audio: file(good), Topic: ptr("khong-co")},
+		{Audio: file(good), Until: ptr("2020-01-01"), From: ptr("2021-01-01")},
 		{Title: ptr(" ")},
 	} {
-		if _, err := f.q.Edit(ctx, s.ID, fl, "op"); !inputerr.Is(err) {
+		if _, _, err := f.q.Edit(ctx, s.ID, fl, "op"); !inputerr.Is(err) {
 			t.Fatalf("edit %+v: %v", fl, err)
 		}
 		after, _ := f.q.Get(ctx, s.ID)
@@ -506,7 +566,7 @@ func TestEditOfTermsVoidsApproval(t *testing.T) {
 			if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", s.AudioSHA256[:8]); err != nil {
 				t.Fatal(err)
 			}
-			e, err := f.q.Edit(ctx, s.ID, tc.fields, "op")
+			e, _, err := f.q.Edit(ctx, s.ID, tc.fields, "op")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -541,7 +601,7 @@ func TestApproveChecksTheAudioTheApproverHeard(t *testing.T) {
 	s := f.add(t, "Bài nghe thử", "ke-hoach", 2, 440)
 	heard := s.AudioSHA256[:12]
 	p := writeWAV(t, filepath.Join(t.TempDir(), "new.wav"), 2, 22050, 1, 880)
-	if _, err := f.q.Edit(ctx, s.ID, Fields{AudioPath: &p}, "op"); err != nil {
+	if _, _, err := f.q.Edit(ctx, s.ID, Fields{Audio: file(p)}, "op"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", heard); !inputerr.Is(err) || !strings.Contains(err.Error(), "listen again") {
@@ -594,7 +654,7 @@ func TestEditMaxPlays(t *testing.T) {
 		{0, nil, ""},
 	} {
 		_, events0, _ := f.counts(t)
-		e, err := f.q.Edit(ctx, s.ID, Fields{MaxPlays: ptr(tc.n)}, "op")
+		e, _, err := f.q.Edit(ctx, s.ID, Fields{MaxPlays: ptr(tc.n)}, "op")
 		if err != nil {
 			t.Fatal(err)
 		}
