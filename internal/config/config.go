@@ -38,17 +38,29 @@ type Config struct {
 type Station struct {
 	Name     string `toml:"name"`     // "Đài Truyền thanh xã Bình Lương"
 	Commune  string `toml:"commune"`  // "Bình Lương"
-	Place    string `toml:"place"`    // the place written before the date of a report
 	Timezone string `toml:"timezone"` // IANA name; schedules and reports use it
 }
 
-// Report is who signs the chairman's report.
+// Report is how the chairman's report is issued: its number, who receives
+// it, who signs it and how (Nghị định 30/2020).
 type Report struct {
 	SignerName  string `toml:"signer_name"`
-	SignerTitle string `toml:"signer_title"` // "CHỦ TỊCH", or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
-	// PDFMaxRows bounds the broadcast list printed in the PDF; the full
-	// list is in the XLSX and CSV exports.
-	PDFMaxRows int `toml:"pdf_max_rows"`
+	SignerTitle string `toml:"signer_title"` // "CHỦ TỊCH", "PHÓ CHỦ TỊCH"
+	// SignFor is how the signer signs for the committee: "TM." (on behalf
+	// of the People's Committee), "KT." (a vice-chairman for the chairman:
+	// TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH) or "" (in their
+	// own name).
+	SignFor string `toml:"sign_for"`
+	// Number is the document number after "Số:" ("15/BC-UBND"; a bare
+	// "15" gets "/BC-UBND"); empty leaves it blank to fill in by hand.
+	Number string `toml:"number"`
+	// Recipients are the lines of "Nơi nhận". The default is for the
+	// two-tier local government (no district since 1 July 2025).
+	Recipients []string `toml:"recipients"`
+	// Place is written before the date; empty means the commune's name.
+	Place string `toml:"place"`
+	// Province, when set, heads the issuing body ("TỈNH ...").
+	Province string `toml:"province"`
 }
 
 // Scripts bounds what may be queued.
@@ -94,13 +106,14 @@ func Default() *Config {
 		Station: Station{
 			Name:     "Đài Truyền thanh xã Bình Lương",
 			Commune:  "Bình Lương",
-			Place:    "Bình Lương",
 			Timezone: "Asia/Ho_Chi_Minh",
 		},
 		Report: Report{
 			SignerName:  "Nguyễn Văn An",
 			SignerTitle: "CHỦ TỊCH",
-			PDFMaxRows:  300,
+			SignFor:     "TM.",
+			Recipients: []string{"Như trên", "Sở Nội vụ tỉnh", "Sở Văn hóa, Thể thao và Du lịch tỉnh",
+				"Thường trực Đảng ủy xã", "Thường trực HĐND xã", "Lưu: VT"},
 		},
 		Scripts: Scripts{MinLength: Duration(time.Second), MaxLength: Duration(30 * time.Minute)},
 		Audio: Audio{
@@ -181,7 +194,7 @@ func (c *Config) validate() error {
 		key string
 		v   *string
 	}{
-		{"station.name", &c.Station.Name}, {"station.commune", &c.Station.Commune}, {"station.place", &c.Station.Place},
+		{"station.name", &c.Station.Name}, {"station.commune", &c.Station.Commune},
 		{"report.signer_name", &c.Report.SignerName}, {"report.signer_title", &c.Report.SignerTitle},
 	} {
 		*f.v = norm.NFC.String(strings.TrimSpace(*f.v))
@@ -189,9 +202,23 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%s: must not be empty", f.key)
 		}
 	}
+	for _, v := range []*string{&c.Report.Number, &c.Report.Place, &c.Report.Province} {
+		*v = norm.NFC.String(strings.TrimSpace(*v))
+	}
+	for i, r := range c.Report.Recipients {
+		// "- Sở Nội vụ tỉnh;" is how the list is printed: take the bare name.
+		r = strings.TrimRight(strings.TrimLeft(strings.TrimSpace(r), "-–+• "), ";.")
+		c.Report.Recipients[i] = norm.NFC.String(strings.TrimSpace(r))
+		if c.Report.Recipients[i] == "" {
+			return fmt.Errorf("report.recipients: entry %d is empty", i+1)
+		}
+	}
+	switch c.Report.SignFor {
+	case "TM.", "KT.", "":
+	default:
+		return fmt.Errorf("report.sign_for: %q must be \"TM.\", \"KT.\" or \"\"", c.Report.SignFor)
+	}
 	switch {
-	case c.Report.PDFMaxRows < 0:
-		return fmt.Errorf("report.pdf_max_rows: must not be negative")
 	case c.Scripts.MinLength < 0:
 		return fmt.Errorf("scripts.min_length: must not be negative")
 	case c.Scripts.MaxLength <= c.Scripts.MinLength:

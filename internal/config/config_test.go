@@ -61,11 +61,33 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"[ingest]\nmax_file_mb = 0\n", "ingest.max_file_mb"},
 		{"[station]\nname = \"  \"\n", "station.name"},
 		{"[station\n", "config"},
+		{"[report]\nsign_for = \"Q.\"\n", "report.sign_for"},
+		{"[report]\nrecipients = [\"Sở Nội vụ tỉnh\", \" - ;\"]\n", "report.recipients"},
 	} {
 		_, err := Load(write(t, tc.body), false)
 		if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%q: got %v, want one-line input error containing %q", tc.body, err, tc.want)
 		}
+	}
+}
+
+// TestReportKeys checks the document details of [report]: recipients
+// replace the default list (written bare or as printed, "- …;"), and the
+// place is no longer fixed to Bình Lương.
+func TestReportKeys(t *testing.T) {
+	c := Default()
+	if len(c.Report.Recipients) != 6 || c.Report.Recipients[1] != "Sở Nội vụ tỉnh" || c.Report.SignFor != "TM." || c.Report.Place != "" {
+		t.Errorf("defaults: %+v", c.Report)
+	}
+	p := write(t, "[station]\ncommune = \"Tân Lập\"\n[report]\nnumber = \" 15/BC-UBND \"\nsign_for = \"KT.\"\nsigner_title = \"PHÓ CHỦ TỊCH\"\n"+
+		"recipients = [\"- Sở Nội vụ tỉnh;\", \"Lưu: VT.\"]\nprovince = \"Phú Thọ\"\n")
+	c, err := Load(p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Report
+	if r.Number != "15/BC-UBND" || r.SignFor != "KT." || strings.Join(r.Recipients, "|") != "Sở Nội vụ tỉnh|Lưu: VT" || r.Province != "Phú Thọ" || r.Place != "" {
+		t.Errorf("report keys: %+v", r)
 	}
 }
 

@@ -111,7 +111,7 @@ func (r *Report) SummaryRows() [][]string {
 	s := secondsText
 	rows := [][]string{
 		{SecInfo, "don-vi", r.Station, "", "", ""},
-		{SecInfo, "ky-bao-cao", "Báo cáo " + lowerFirst(r.Title), "", "", r.From + " – " + r.To},
+		{SecInfo, "ky-bao-cao", "Báo cáo " + lowerFirst(r.Title) + r.asOf(), "", "", r.From + " – " + r.To},
 	}
 	for i, w := range r.Warnings {
 		rows = append(rows, []string{SecWarning, strconv.Itoa(i + 1), w, "", "", ""})

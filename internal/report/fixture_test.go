@@ -120,3 +120,12 @@ func build(t testing.TB, db *sql.DB, cfg *config.Config, spec string) *Report {
 	t.Cleanup(func() { r.Close() })
 	return r
 }
+
+func mustPeriod(t testing.TB, spec string) Period {
+	t.Helper()
+	p, err := ParsePeriod(spec, config.Default().Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
@@ -330,41 +331,42 @@ func TestPDF(t *testing.T) {
 	text, pages := pdfText(t, r)
 	all := squash(text)
 	for _, want := range []string{
-		"ỦY BAN NHÂN DÂN", "XÃ BÌNH LƯƠNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc",
+		"ỦY BAN NHÂN DÂN", "XÃ BÌNH LƯƠNG", "Số: /BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc",
 		"Bình Lương, ngày 26 tháng 11 năm 2026", "BÁO CÁO",
 		"Kết quả phát thanh tuyên truyền cải cách hành chính 6 tháng đầu năm 2023",
 		"Kỳ báo cáo: từ ngày 01/01/2023 đến ngày 30/06/2023",
 		"CẢNH BÁO", "MÔ PHỎNG", "1 lượt phát và 1 chương trình chưa kết thúc",
-		"I. THÔNG TIN CHUNG", "II. KẾT QUẢ CHUNG", "III. THỜI LƯỢNG PHÁT THEO CHỦ ĐỀ", "VII. DANH SÁCH CÁC LƯỢT PHÁT",
-		"Số lượt phát bài tuyên truyền 7 lượt", "Tổng thời lượng phát 43 phút 37 giây (43:37)",
+		"I. THÔNG TIN CHUNG", "II. KẾT QUẢ CHUNG", "III. THỜI LƯỢNG PHÁT THEO CHỦ ĐỀ", "VII. DANH SÁCH CÁC BUỔI PHÁT",
+		"Danh sách đầy đủ 7 lượt phát trong kỳ tại Phụ lục kèm theo báo cáo này.",
+		"Số lượt phát bài tuyên truyền 7 lượt", "Tổng thời lượng phát 0:43:37",
 		"Số bài tuyên truyền khác nhau đã phát 4 bài", "Chương trình phát theo lịch 6 chương trình",
 		"– Hoàn thành 3", "– Phát một phần 1", "– Bị lỡ (không phát) 1", "– Không có bài để phát 1",
-		"Nhạc hiệu (không tính là lượt phát) 1 lượt, 0 phút 15 giây", "Nhạc đệm (không tính là lượt phát) 1 lượt, 1 phút 0 giây",
-		"Biểu đồ: thời lượng phát theo chủ đề (phút)",
+		"Nhạc hiệu (không tính là lượt phát) 1 lượt, 0:00:15", "Nhạc đệm (không tính là lượt phát) 1 lượt, 0:01:00",
+		"Biểu đồ: thời lượng phát theo chủ đề (giờ:phút:giây)",
 		"Chủ đề chưa phát trong kỳ (3/7)", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An", "Nơi nhận:",
+		"- Như trên;", "- Sở Nội vụ tỉnh;", "- Sở Văn hóa, Thể thao và Du lịch tỉnh;", "- Thường trực Đảng ủy xã;",
+		"- Thường trực HĐND xã;", "- Lưu: VT.",
+		"Phụ lục DANH SÁCH CÁC BUỔI PHÁT (Kèm theo Báo cáo số /BC-UBND ngày 26/11/2026 của Ủy ban nhân dân xã Bình Lương)",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("PDF text lacks %q", want)
 		}
 	}
-	// Figures in the tables: topic rows (count, minutes, share, flag).
+	// Figures in the tables: topic rows (count, duration, share, flag).
 	for _, want := range []string{
-		"a Quan điểm, chủ trương của Đảng, chính sách 2 5,3 12,3",
-		"b Nội dung Kế hoạch CCHC năm của xã 3 6,8 15,5",
-		"c Kết quả, tồn tại, hạn chế; biểu dương, phê 0 0,0 0,0 chưa phát",
-		"d Mô hình, cơ chế, điển hình tốt về CCHC 1 30,0 68,7",
-		"đ Quan hệ Nhà nước – nhân dân; quyền, 0 0,0 0,0 chưa phát",
-		"e Quy chế dân chủ ở xã; Nông thôn mới; 0 0,0 0,0 chưa phát",
-		"g Một cửa điện tử liên thông; dịch vụ công trực 1 1,5 3,5",
-		"Doanh nghiệp và người dân 3 6,9 15,7", "Đội ngũ cán bộ, công chức 3 6,8 15,5",
-		"Cải cách thể chế 2 5,3 12,3", "Hiện đại hóa hành chính nhà nước 1 30,0 68,7",
-		"Mục d 30,0", "Mục c chưa phát",
-		"1 01/01/2023 00:00:00 Bản tin đêm giao", "4 01/04/2023 05:30:00 Chương trình buổi", "b 46 đã phát", "(mô phỏng)",
-		"5 10/05/2023 17:00:00 Chương trình buổi Bài C: Một cửa điện tử g 91 phát một",
-		"6 30/06/2023 23:30:00 Bản tin đêm Bài E: Mô hình hay d 1.799 đã phát",
-		"7 30/06/2023 23:59:59 Bản tin đêm Bài B: Kế hoạch CCHC năm b 61 đã phát",
-		"Tháng 06/2023 2 31,0 71,1", "Tháng 02/2023 0 0,0 0,0", "Cộng 7 43,6 100,0",
-		"Không xác định 1 1,5 3,5",
+		"a Quan điểm, chủ trương của Đảng, 2 0:05:21 12,3",
+		"b Nội dung Kế hoạch CCHC năm của 3 0:06:47 15,5",
+		"c Kết quả, tồn tại, hạn chế; biểu 0 0:00:00 0,0 chưa phát",
+		"d Mô hình, cơ chế, điển hình tốt về 1 0:29:59 68,7",
+		"g Một cửa điện tử liên thông; dịch vụ 1 0:01:31 3,5",
+		"Doanh nghiệp và người dân 3 0:06:52 15,7", "Đội ngũ cán bộ, công chức 3 0:06:47 15,5",
+		"Cải cách thể chế 2 0:05:21 12,3", "Hiện đại hóa hành chính nhà nước 1 0:29:59 68,7",
+		"1 01/01/2023 00:00:00 Bản tin đêm giao thừa", "4 01/04/2023 05:30:00 Chương trình buổi sáng", "b 0:00:46 đã phát (mô phỏng)",
+		"5 10/05/2023 17:00:00 Chương trình buổi chiều Bài C: Một cửa điện tử g 0:01:31 phát một phần",
+		"6 30/06/2023 23:30:00 Bản tin đêm Bài E: Mô hình hay d 0:29:59 đã phát",
+		"7 30/06/2023 23:59:59 Bản tin đêm Bài B: Kế hoạch CCHC năm 2023 b 0:01:01 đã phát",
+		"Tháng 06/2023 2 0:31:00 71,1", "Tháng 02/2023 0 0:00:00 0,0", "Cộng 7 0:43:37 100,0",
+		"Không xác định 1 0:01:31 3,5",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("PDF table lacks %q", want)
@@ -379,58 +381,117 @@ func TestPDF(t *testing.T) {
 			t.Errorf("page %d does not start with its number: %.40q", i+1, pages[i])
 		}
 	}
-	if strings.Count(all, "Tổng thời lượng phát") != 1 {
-		t.Errorf("totals printed more than once")
+	for _, once := range []string{"Tổng thời lượng phát", "chưa phát trong kỳ", "lệnh", "loa report"} {
+		if n := strings.Count(all, once); n > 1 || (n == 1) != (once != "lệnh" && once != "loa report") {
+			t.Errorf("%q printed %d times", once, n)
+		}
+	}
+	if strings.Contains(all, "tính đến ngày") {
+		t.Error("a period long over is marked provisional")
 	}
 }
 
-// TestPDFLongList checks that a long list continues over pages with its
-// header repeated, is cut at report.pdf_max_rows and says where the rest is.
-func TestPDFLongList(t *testing.T) {
+// TestPDFAnnex checks that the annex lists every broadcast of a long year
+// (945) on landscape pages, the header repeated on each, every page but
+// the first numbered.
+func TestPDFAnnex(t *testing.T) {
 	db := fixture(t)
 	ctx := context.Background()
 	var items []reporttest.Item
-	for i := range 150 {
-		items = append(items, item(t, s6, fmt.Sprintf("2023-08-%02d 17:%02d:00", 1+i/50, i%50), 60, "aired"))
+	for i := range 943 {
+		day := local(t, "2023-08-01 17:00:00").AddDate(0, 0, i/8)
+		items = append(items, item(t, s6, day.Add(time.Duration(i%8)*time.Minute).Format("2006-01-02 15:04:05"), 60, "aired"))
 	}
 	if _, err := reporttest.AddRun(ctx, db, reporttest.Run{Programme: "dai", Title: "Chương trình dài",
 		Scheduled: local(t, "2023-08-01 17:00:00"), Status: "completed"}, items...); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
-	cfg.Report.PDFMaxRows = 120
-	r := build(t, db, cfg, "2023-H2")
-	_, pages := pdfText(t, r)
+	r := build(t, db, config.Default(), "2023-H2")
+	if r.Items != 945 {
+		t.Fatalf("fixture: %d broadcasts in 2023-H2, want 945", r.Items)
+	}
+	text, pages := pdfText(t, r)
 	listPages := 0
 	for i, p := range pages {
 		if strings.Contains(p, "Tên bài") {
 			listPages++
-			// Any page holds some digit i+1 (rows, dates): the number
-			// must be the first thing on it, as in TestPDF.
-			if f := strings.Fields(p); i > 0 && (len(f) == 0 || f[0] != fmt.Sprint(i+1)) {
+			if f := strings.Fields(p); len(f) == 0 || f[0] != fmt.Sprint(i+1) {
 				t.Errorf("page %d has no page number", i+1)
 			}
 		}
 	}
-	if listPages < 3 {
-		t.Errorf("list header on %d pages, want it repeated on every page of the list (≥3)", listPages)
+	if listPages < 20 {
+		t.Errorf("list header on %d pages, want it on every page of the annex (≥20)", listPages)
 	}
-	all := squash(strings.Join(pages, " "))
-	for _, want := range []string{"Dưới đây là 120 lượt phát đầu tiên trong tổng số 152 lượt",
-		"Còn 32 lượt phát không in", "--period 2023-H2 --format xlsx hoặc csv"} {
+	// Rows are matched on the unsquashed text, where each starts a line.
+	n := len(regexp.MustCompile(`(?m)^\s*[\d.]+\s+\d\d/\d\d/2023\s+\d\d:\d\d:\d\d`).FindAllString(text, -1))
+	if n != 945 {
+		t.Errorf("annex lists %d broadcasts, want 945", n)
+	}
+	if !regexp.MustCompile(`(?m)^\s*945\s+\d\d/\d\d/2023`).MatchString(text) {
+		t.Error("row 945 not printed")
+	}
+	if all := squash(text); strings.Contains(all, "loa report") || strings.Contains(all, "lệnh") {
+		t.Error("a command line is printed in the document")
+	}
+}
+
+// TestPDFIssue checks the document details from [report]: a vice-chairman
+// signing for the chairman, number, recipients, place, province, a ward's
+// heading, and a period not over on the report's date.
+func TestPDFIssue(t *testing.T) {
+	cfg := config.Default()
+	cfg.Report.SignerTitle = "Phó Chủ tịch"
+	cfg.Report.SignFor = "KT."
+	cfg.Report.SignerName = "Trần Thị Bình"
+	cfg.Report.Number = "15"
+	cfg.Report.Recipients = []string{"Sở Nội vụ tỉnh Quảng Ninh", "Lưu: VT, VHXH"}
+	cfg.Report.Province = "Quảng Ninh"
+	cfg.Station.Commune = "phường Đống Đa"
+	db := fixture(t)
+	now := local(t, "2023-05-20 10:00:00")
+	r, err := Build(t.Context(), db, cfg, mustPeriod(t, "2023-Q2"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.DataUntil != "2023-05-20" {
+		t.Errorf("DataUntil = %q, want the report's date", r.DataUntil)
+	}
+	text, _ := pdfText(t, r)
+	all := squash(text)
+	for _, want := range []string{"TỈNH QUẢNG NINH", "PHƯỜNG ĐỐNG ĐA", "Số: 15/BC-UBND", "Đống Đa, ngày 20 tháng 5 năm 2023",
+		"quý II năm 2023 (số liệu tính đến ngày 20/05/2023)",
+		"Trần Thị Bình",
+		"- Sở Nội vụ tỉnh Quảng Ninh;", "- Lưu: VT, VHXH.", "Báo cáo số 15/BC-UBND ngày 20/05/2023 của Ủy ban nhân dân phường Đống Đa"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("PDF lacks %q", want)
 		}
 	}
-	// Rows are matched on the unsquashed text, where each starts a line.
-	listed := func(n int) bool {
-		return regexp.MustCompile(fmt.Sprintf(`(?m)^\s*%d\s+\d\d/\d\d/2023`, n)).MatchString(strings.Join(pages, "\n"))
+	// The signature's lines, in order, each on its own line.
+	if !regexp.MustCompile(`TM\. ỦY BAN NHÂN DÂN *\n[^\n]*KT\. CHỦ TỊCH *\n(?:[^\n]*\n)*?[^\n]*PHÓ CHỦ TỊCH *\n`).MatchString(text) {
+		t.Errorf("signature block is not TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH:\n%s", text)
 	}
-	if !listed(120) {
-		t.Errorf("row 120 not printed")
+	for f, want := range map[string]string{"json": `"data_until": "2023-05-20"`, "csv-summary": "(số liệu tính đến ngày 20/05/2023)"} {
+		if out := render(t, r, f); !bytes.Contains(out, []byte(want)) {
+			t.Errorf("%s does not mark the figures provisional:\n%s", f, out)
+		}
 	}
-	if listed(121) {
-		t.Errorf("row 121 printed")
+	if strings.Contains(all, "Như trên") {
+		t.Error("default recipients printed over the configured ones")
+	}
+}
+
+func TestSignatureLines(t *testing.T) {
+	for _, c := range []struct{ signFor, title, want string }{
+		{"TM.", "CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH"},
+		{"KT.", "PHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH"},
+		{"TM.", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH"},
+		{"", "Chủ tịch", "CHỦ TỊCH"},
+	} {
+		if got := strings.Join(SignatureLines(c.signFor, c.title), "|"); got != c.want {
+			t.Errorf("SignatureLines(%q, %q) = %q, want %q", c.signFor, c.title, got, c.want)
+		}
 	}
 }
 
@@ -474,29 +535,6 @@ func TestXLSXCut(t *testing.T) {
 	}
 }
 
-// TestPDFNoList checks report.pdf_max_rows = 0 (no list, only where it
-// is), a vice-chairman signing for the chairman, and a ward's heading.
-func TestPDFNoList(t *testing.T) {
-	cfg := config.Default()
-	cfg.Report.PDFMaxRows = 0
-	cfg.Report.SignerTitle = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
-	cfg.Report.SignerName = "Trần Thị Bình"
-	cfg.Station.Commune = "phường Đống Đa"
-	cfg.Station.Place = "Đống Đa"
-	r := build(t, fixture(t), cfg, "2023-Q2")
-	text, _ := pdfText(t, r)
-	all := squash(text)
-	if strings.Contains(all, "Tên bài") || !strings.Contains(all, "Danh sách đầy đủ 4 lượt phát có trong các tệp XLSX và CSV") {
-		t.Errorf("PDF without list:\n%s", all)
-	}
-	for _, want := range []string{"PHƯỜNG ĐỐNG ĐA", "Đống Đa, ngày 26 tháng 11 năm 2026", "quý II năm 2023",
-		"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Thị Bình"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("PDF lacks %q", want)
-		}
-	}
-}
-
 // TestNFC checks that titles logged in decomposed form come out NFC.
 func TestNFC(t *testing.T) {
 	db := fixture(t)
@@ -514,3 +552,75 @@ func TestNFC(t *testing.T) {
 }
 
 func checkGolden(t *testing.T, name string, got []byte) { t.Helper(); golden.Check(t, name, got) }
+
+// TestPDFForm checks the form of Nghị định 30 with poppler: only the
+// embedded Liberation Serif faces, and every word inside the margins (top
+// and bottom 20 mm, left 30 mm, right 15 mm; landscape pages alike) but
+// the page number, centred in the top margin from page 2.
+func TestPDFForm(t *testing.T) {
+	for _, tool := range []string{"pdffonts", "pdftotext"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not found: install poppler-utils to check the PDF report", tool)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	r := build(t, fixture(t), config.Default(), "2023-H1")
+	if err := os.WriteFile(path, render(t, r, "pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdffonts", path).Output()
+	if err != nil {
+		t.Fatalf("pdffonts: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
+	if len(lines) == 0 {
+		t.Fatal("pdffonts lists no font")
+	}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if !strings.Contains(strings.ToLower(f[0]), "liberationserif") || f[len(f)-5] != "yes" {
+			t.Errorf("font not the embedded serif: %s", l)
+		}
+	}
+
+	out, err = exec.Command("pdftotext", "-bbox", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	const pt = 72 / 25.4 // points per mm
+	page := regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+	f := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+	pages := page.FindAllStringSubmatchIndex(string(out), -1)
+	if len(pages) < 4 {
+		t.Fatalf("%d pages", len(pages))
+	}
+	landscape := 0
+	for i, p := range pages {
+		end := len(out)
+		if i+1 < len(pages) {
+			end = pages[i+1][0]
+		}
+		w, h := f(string(out[p[2]:p[3]])), f(string(out[p[4]:p[5]]))
+		if w > h {
+			landscape++
+		}
+		numbered := false
+		for _, m := range word.FindAllStringSubmatch(string(out[p[1]:end]), -1) {
+			x0, y0, x1, y1, text := f(m[1]), f(m[2]), f(m[3]), f(m[4]), m[5]
+			if y1 <= 20*pt && text == fmt.Sprint(i+1) && i > 0 && math.Abs((x0+x1)/2-(30*pt+(w-45*pt)/2)) < 2 {
+				numbered = true
+				continue
+			}
+			if x0 < 30*pt-0.5 || x1 > w-15*pt+0.5 || y0 < 20*pt-0.5 || y1 > h-20*pt+0.5 {
+				t.Errorf("page %d: %q at x %.1f–%.1f mm, y %.1f–%.1f mm is in the margins", i+1, text, x0/pt, x1/pt, y0/pt, y1/pt)
+			}
+		}
+		if numbered != (i > 0) {
+			t.Errorf("page %d: page number in the top margin: %v", i+1, numbered)
+		}
+	}
+	if landscape != 1 {
+		t.Errorf("%d landscape pages, want the annex's one", landscape)
+	}
+}

@@ -1,10 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/go-pdf/fpdf"
 
@@ -12,70 +12,65 @@ import (
 )
 
 // Page geometry (mm) after Nghị định 30/2020: A4, margins top and bottom
-// 20, left 30, right 15.
+// 20, left 30, right 15 (within the decree's 20–25, 30–35 and 15–20). The
+// annex is set on landscape pages with the same margins.
 const (
-	pageW, pageH  = 210.0, 297.0
-	marginL       = 30.0
-	marginR       = 15.0
-	marginT       = 20.0
-	marginB       = 20.0
-	contentW      = pageW - marginL - marginR
-	bottomLimit   = pageH - marginB
-	fontFamily    = "dejavu"
-	bodySize      = 11.0
-	tableSize     = 9.0
-	bodyLine      = 5.6
-	tableLine     = 4.2
-	tablePad      = 1.2
-	signatureRoom = 50.0
+	marginL  = 30.0
+	marginR  = 15.0
+	marginT  = 20.0
+	marginB  = 20.0
+	pageNoY  = 8.0 // the page number's line, in the top margin
+	mmPerPt  = 25.4 / 72
+	lineSp   = 1.2 // line height per font size
+	cellPad  = 1.0 // table cell padding, top and bottom
+	fontName = "LiberationSerif"
 )
 
 type pdfDoc struct {
 	*fpdf.Fpdf
 }
 
-// pdfCol is one table column.
-type pdfCol struct {
-	title string
-	w     float64
-	align string // "L", "C", "R"
-}
-
-// pdfRow is one table row. A gap in the plan is bold and red, a simulated
-// broadcast in the list red only.
-type pdfRow struct {
-	cells []string
-	bold  bool
-	red   bool
-}
-
-// WritePDF writes the report as an A4 PDF in the layout of a Vietnamese
-// administrative report, set in the bundled DejaVu Sans. The list of
-// broadcasts is cut after the configured number of rows (report.pdf_max_rows)
-// with a note that the full list is in the XLSX and CSV exports.
+// WritePDF writes the report as an A4 PDF in the form of Nghị định
+// 30/2020 (Phụ lục I), set in the bundled Liberation Serif (metrics of
+// Times New Roman), with every broadcast listed in the annex.
 func (r *Report) WritePDF(ctx context.Context, w io.Writer) error {
+	doc, err := r.document()
+	if err != nil {
+		return fmt.Errorf("write PDF report: %w", err)
+	}
 	d := pdfDoc{fpdf.New("P", "mm", "A4", "")}
 	d.SetMargins(marginL, marginT, marginR)
+	d.SetCellMargin(1.2)
 	d.SetAutoPageBreak(true, marginB)
-	d.AddUTF8FontFromBytes(fontFamily, "", fonts.Regular)
-	d.AddUTF8FontFromBytes(fontFamily, "B", fonts.Bold)
+	d.AddUTF8FontFromBytes(fontName, "", fonts.Regular)
+	d.AddUTF8FontFromBytes(fontName, "B", fonts.Bold)
+	d.AddUTF8FontFromBytes(fontName, "I", fonts.Italic)
+	d.AddUTF8FontFromBytes(fontName, "BI", fonts.BoldItalic)
 	d.SetCreationDate(r.now)
 	d.SetModificationDate(r.now)
 	d.SetCatalogSort(true)
 	d.SetTitle("Báo cáo "+lowerFirst(r.Title), true)
 	d.SetAuthor(r.Station, true)
 	d.SetCreator("loa", true)
-	// Nghị định 30: page numbers centred in the top margin, not on page 1.
+	// Nghị định 30: the page number centred in the top margin, from page 2.
 	d.SetHeaderFunc(func() {
 		if d.PageNo() > 1 {
-			d.SetFont(fontFamily, "", 10)
-			d.SetXY(marginL, 10)
-			d.CellFormat(contentW, 5, fmt.Sprint(d.PageNo()), "", 0, "C", false, 0, "")
+			w, _ := d.GetPageSize()
+			d.font("", 13)
+			d.SetXY(marginL, pageNoY)
+			d.CellFormat(w-marginL-marginR, 6, fmt.Sprint(d.PageNo()), "", 0, "C", false, 0, "")
 			d.SetXY(marginL, marginT)
 		}
 	})
 	d.AddPage()
-	if err := r.pdfBody(ctx, d); err != nil {
+	d.head(doc.head)
+	for _, b := range doc.blocks {
+		if err := d.block(ctx, b); err != nil {
+			return fmt.Errorf("write PDF report: %w", err)
+		}
+	}
+	d.signature(doc.sign)
+	if err := d.annex(ctx, doc.annex); err != nil {
 		return fmt.Errorf("write PDF report: %w", err)
 	}
 	if err := d.Output(w); err != nil {
@@ -84,418 +79,294 @@ func (r *Report) WritePDF(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-func (d pdfDoc) font(style string, size float64) { d.SetFont(fontFamily, style, size) }
+func (d pdfDoc) font(style string, size float64) { d.SetFont(fontName, style, size) }
+
+// lineH is the height of a line of text at size points.
+func lineH(size float64) float64 { return size * lineSp * mmPerPt }
+
+func (d pdfDoc) contentW() float64 {
+	w, _ := d.GetPageSize()
+	return w - marginL - marginR
+}
+
+func (d pdfDoc) bottom() float64 {
+	_, h := d.GetPageSize()
+	return h - marginB
+}
 
 // fit returns the largest size ≤ size at which s fits in w.
 func (d pdfDoc) fit(s, style string, size, w float64) float64 {
 	for ; size > 6; size -= 0.25 {
 		d.font(style, size)
-		if d.GetStringWidth(s)+2 <= w {
+		if d.GetStringWidth(s)+1 <= w {
 			break
 		}
 	}
 	return size
 }
 
-// centered writes s centred in [x, x+w) at the current y and moves down h.
-func (d pdfDoc) centered(x, w, h float64, s, style string, size float64) {
-	d.font(style, d.fit(s, style, size, w))
+// centered writes s centred in [x, x+w) at the current y and moves down.
+func (d pdfDoc) centered(x, w float64, s, style string, size float64) {
+	size = d.fit(s, style, size, w)
+	d.font(style, size)
 	d.SetX(x)
-	d.CellFormat(w, h, s, "", 1, "C", false, 0, "")
+	d.CellFormat(w, lineH(size), s, "", 1, "C", false, 0, "")
+}
+
+// rule draws a short line under the text just written, centred in [x, x+w).
+func (d pdfDoc) rule(x, w, length float64) {
+	d.SetLineWidth(0.3)
+	y := d.GetY() + 0.8
+	d.Line(x+w/2-length/2, y, x+w/2+length/2, y)
 }
 
 // ensure starts a new page unless h mm are left.
 func (d pdfDoc) ensure(h float64) {
-	if d.GetY()+h > bottomLimit {
+	if d.GetY()+h > d.bottom() {
 		d.AddPage()
 	}
 }
 
-func (d pdfDoc) para(s string) {
-	d.font("", bodySize)
-	d.SetX(marginL)
-	d.MultiCell(contentW, bodyLine, s, "", "J", false)
-}
-
-func (d pdfDoc) section(s string) {
-	d.ensure(30)
-	d.Ln(2.5)
-	d.font("B", bodySize)
-	d.SetX(marginL)
-	d.MultiCell(contentW, bodyLine+0.4, s, "", "L", false)
-	d.Ln(1)
-}
-
-func (r *Report) pdfHead(d pdfDoc) {
+// head is the decree's model: issuing body and number on the left, the
+// national title and motto, place and date on the right, then the title.
+func (d pdfDoc) head(h docHead) {
+	cw := d.contentW()
+	leftW := 70.0
+	rightX, rightW := marginL+leftW, cw-leftW
 	top := d.GetY()
-	leftW, rightX, rightW := 66.0, marginL+62, contentW-62
-	// Issuing body, top left.
-	d.SetY(top)
-	d.centered(marginL, leftW, 5.5, "ỦY BAN NHÂN DÂN", "B", 11.5)
-	body := CommuneHeading(r.Commune)
-	d.centered(marginL, leftW, 5.5, body, "B", 11.5)
-	d.font("B", 11.5)
-	lw := 22.0
-	d.SetLineWidth(0.3)
-	d.Line(marginL+leftW/2-lw/2, d.GetY()+0.6, marginL+leftW/2+lw/2, d.GetY()+0.6)
+	if h.parent != "" {
+		d.centered(marginL, leftW, h.parent, "", 13)
+	}
+	for _, l := range h.body {
+		d.centered(marginL, leftW, l, "B", 13)
+	}
+	d.rule(marginL, leftW, 25)
 	d.Ln(3)
-	d.centered(marginL, leftW, 5.5, "Số:        /BC-UBND", "", 10.5)
+	d.centered(marginL, leftW, h.number, "", 13)
 	leftBottom := d.GetY()
-	// National title and motto, top right.
+
 	d.SetY(top)
-	d.centered(rightX, rightW, 5.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 11)
-	motto := "Độc lập – Tự do – Hạnh phúc"
-	d.centered(rightX, rightW, 5.5, motto, "B", 11.5)
-	mw := d.GetStringWidth(motto)
-	d.Line(rightX+rightW/2-mw/2, d.GetY()+0.6, rightX+rightW/2+mw/2, d.GetY()+0.6)
+	d.centered(rightX, rightW, nationalTitle, "B", 13)
+	d.centered(rightX, rightW, nationalMotto, "B", 14)
+	d.font("B", d.fit(nationalMotto, "B", 14, rightW))
+	d.rule(rightX, rightW, d.GetStringWidth(nationalMotto))
 	d.Ln(3)
-	d.centered(rightX, rightW, 5.5, DateLine(r.cfg.Station.Place, r.Now()), "", 10.5)
+	d.centered(rightX, rightW, h.date, "I", 14)
 	d.SetY(max(leftBottom, d.GetY()) + 8)
-	// Title.
-	d.centered(marginL, contentW, 7, "BÁO CÁO", "B", 14)
-	// The heading and the period on their own lines, never broken mid-phrase.
-	d.centered(marginL, contentW, 6, Heading, "B", 12)
-	d.centered(marginL, contentW, 6, PeriodWords(r.period), "B", 12)
-	mid := marginL + contentW/2
-	d.Line(mid-15, d.GetY()+1, mid+15, d.GetY()+1)
-	d.Ln(6)
+
+	d.centered(marginL, cw, h.kind, "B", 14)
+	for _, l := range h.title {
+		d.centered(marginL, cw, l, "B", 14)
+	}
+	if h.asOf != "" {
+		d.centered(marginL, cw, h.asOf, "I", 14)
+	}
+	d.rule(marginL, cw, 40)
+	d.Ln(7)
 }
 
-// pdfWarnings boxes the warnings in red, above everything else.
-func (r *Report) pdfWarnings(d pdfDoc) {
-	ws := r.Warnings
-	if len(ws) == 0 {
-		return
+func (d pdfDoc) block(ctx context.Context, b block) error {
+	switch b := b.(type) {
+	case section:
+		d.ensure(35) // never a heading alone at a page foot
+		d.Ln(2)
+		d.font("B", bodyPt)
+		d.SetX(marginL)
+		d.MultiCell(d.contentW(), lineH(bodyPt), b.text, "", "L", false)
+		d.Ln(1)
+	case para:
+		style := ""
+		if b.alert {
+			style = "B"
+			d.SetTextColor(192, 0, 0)
+		}
+		d.font(style, bodyPt)
+		d.SetX(marginL)
+		d.MultiCell(d.contentW(), lineH(bodyPt), b.text, "", "J", false)
+		d.SetTextColor(0, 0, 0)
+		d.Ln(1)
+	case warnBox:
+		d.warnings(b.lines)
+	case chart:
+		d.chart(b)
+	case *table:
+		return d.table(ctx, b)
+	default:
+		return fmt.Errorf("no PDF layout for a %s block", b.blockKind())
 	}
-	d.font("B", 10)
+	return nil
+}
+
+// warnings boxes the warnings in red.
+func (d pdfDoc) warnings(ws []string) {
+	const size, pad = 13.0, 2.5
+	cw := d.contentW()
+	d.font("B", size)
 	h := 0.0
 	for _, w := range ws {
-		h += float64(len(d.SplitText(w, contentW-6)))*5 + 1
+		h += float64(len(d.SplitText(w, cw-2*pad))) * lineH(size)
 	}
-	d.ensure(h + 6)
+	d.ensure(h + 2*pad + 4)
 	y := d.GetY()
 	d.SetDrawColor(192, 0, 0)
 	d.SetFillColor(255, 240, 240)
 	d.SetLineWidth(0.6)
-	d.Rect(marginL, y, contentW, h+4, "FD")
+	d.Rect(marginL, y, cw, h+2*pad, "FD")
 	d.SetTextColor(192, 0, 0)
-	d.SetY(y + 2)
+	d.SetY(y + pad)
 	for _, w := range ws {
-		d.SetX(marginL + 3)
-		d.MultiCell(contentW-6, 5, w, "", "L", false)
-		d.Ln(1)
+		d.SetX(marginL + pad)
+		d.MultiCell(cw-2*pad, lineH(size), w, "", "L", false)
 	}
 	d.SetTextColor(0, 0, 0)
 	d.SetDrawColor(0, 0, 0)
 	d.SetLineWidth(0.2)
-	d.SetY(y + h + 8)
+	d.SetY(y + h + 2*pad + 4)
 }
 
-// table draws cols and rows, repeating the header on each new page and
-// keeping each row whole.
-func (d pdfDoc) table(cols []pdfCol, rows []pdfRow) { d.tableSized(cols, rows, tableSize) }
+func (d pdfDoc) chart(c chart) {
+	d.ensure(c.hMM + 12)
+	d.Ln(1)
+	d.font("B", 13)
+	d.SetX(marginL)
+	d.CellFormat(d.contentW(), lineH(13), c.caption, "", 1, "C", false, 0, "")
+	d.Ln(1)
+	d.RegisterImageOptionsReader("chart", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(c.png))
+	x := marginL + (d.contentW()-c.wMM)/2
+	d.ImageOptions("chart", x, d.GetY(), c.wMM, c.hMM, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	d.SetY(d.GetY() + c.hMM + 3)
+}
 
-// tableSized is table with a font size.
-func (d pdfDoc) tableSized(cols []pdfCol, rows []pdfRow, size float64) {
-	line := tableLine * size / tableSize
+// widths scales the columns' weights to the width between the margins.
+func (d pdfDoc) widths(cols []col) []float64 {
+	total := 0.0
+	for _, c := range cols {
+		total += c.weight
+	}
+	ws := make([]float64, len(cols))
+	for i, c := range cols {
+		ws[i] = d.contentW() * c.weight / total
+	}
+	return ws
+}
+
+// table draws t, repeating the header on each new page and keeping each
+// row whole.
+func (d pdfDoc) table(ctx context.Context, t *table) error {
+	ws := d.widths(t.cols)
+	line := lineH(t.size)
 	d.SetLineWidth(0.2)
-	d.ensure(3 * (line + 2*tablePad)) // never a header alone at a page foot
-	d.tableHeader(cols, size)
-	for _, r := range rows {
+	d.ensure(3 * (line + 2*cellPad)) // never a header alone at a page foot
+	d.tableHeader(t, ws)
+	lines := make([][]string, len(t.cols))
+	err := t.forEach(ctx, func(r row) error {
 		style := ""
 		if r.bold {
 			style = "B"
 		}
-		d.font(style, size)
-		lines := make([][]string, len(cols))
+		d.font(style, t.size)
 		n := 1
-		for i, c := range cols {
-			lines[i] = d.SplitText(r.cells[i], c.w)
+		for i := range t.cols {
+			lines[i] = d.SplitText(r.cells[i], ws[i]-1)
 			n = max(n, len(lines[i]))
 		}
-		h := float64(n)*line + 2*tablePad
-		if d.GetY()+h > bottomLimit {
+		h := float64(n)*line + 2*cellPad
+		if d.GetY()+h > d.bottom() {
 			d.AddPage()
-			d.tableHeader(cols, size)
-			d.font(style, size)
+			d.tableHeader(t, ws)
+			d.font(style, t.size)
 		}
 		y, x := d.GetY(), marginL
 		if r.red {
 			d.SetTextColor(192, 0, 0)
 		}
-		for i, c := range cols {
-			d.Rect(x, y, c.w, h, "D")
+		for i, c := range t.cols {
+			d.Rect(x, y, ws[i], h, "D")
 			for j, l := range lines[i] {
-				d.SetXY(x, y+tablePad+float64(j)*line)
-				d.CellFormat(c.w, line, l, "", 0, c.align, false, 0, "")
+				d.SetXY(x, y+cellPad+float64(j)*line)
+				d.CellFormat(ws[i], line, l, "", 0, string(c.align), false, 0, "")
 			}
-			x += c.w
+			x += ws[i]
 		}
-		d.SetTextColor(0, 0, 0)
+		if r.red {
+			d.SetTextColor(0, 0, 0)
+		}
 		d.SetXY(marginL, y+h)
-	}
+		return nil
+	})
 	d.Ln(2)
+	return err
 }
 
-func (d pdfDoc) tableHeader(cols []pdfCol, size float64) {
-	d.font("B", size)
-	line := tableLine * size / tableSize
+func (d pdfDoc) tableHeader(t *table, ws []float64) {
+	d.font("B", t.size)
+	line := lineH(t.size)
 	n := 1
-	for _, c := range cols {
-		n = max(n, len(d.SplitText(c.title, c.w)))
+	for i, c := range t.cols {
+		n = max(n, len(d.SplitText(c.title, ws[i]-1)))
 	}
-	h := float64(n)*line + 2*tablePad
+	h := float64(n)*line + 2*cellPad
 	y, x := d.GetY(), marginL
-	d.SetFillColor(225, 230, 240)
-	for _, c := range cols {
-		d.Rect(x, y, c.w, h, "FD")
-		for j, l := range d.SplitText(c.title, c.w) {
-			d.SetXY(x, y+tablePad+float64(j)*line)
-			d.CellFormat(c.w, line, l, "", 0, "C", false, 0, "")
+	d.SetFillColor(230, 230, 230)
+	for i, c := range t.cols {
+		d.Rect(x, y, ws[i], h, "FD")
+		ls := d.SplitText(c.title, ws[i]-1)
+		top := y + cellPad + float64(n-len(ls))*line/2
+		for j, l := range ls {
+			d.SetXY(x, top+float64(j)*line)
+			d.CellFormat(ws[i], line, l, "", 0, "C", false, 0, "")
 		}
-		x += c.w
+		x += ws[i]
 	}
 	d.SetXY(marginL, y+h)
 }
 
-func percent(part, whole float64) string {
-	if whole <= 0 {
-		return "0,0"
-	}
-	return Decimal(100 * part / whole)
-}
-
-// decimalMinutes is seconds as minutes with one decimal, "43,6" (Minutes
-// is the "43 phút 37 giây" form).
-func decimalMinutes(s float64) string { return Decimal(s / 60) }
-
-func (r *Report) pdfBody(ctx context.Context, d pdfDoc) error {
-	r.pdfHead(d)
-	r.pdfWarnings(d)
-
-	d.section("I. THÔNG TIN CHUNG")
-	d.para(fmt.Sprintf("Đơn vị thực hiện: %s.", r.Station))
-	d.para(fmt.Sprintf("Kỳ báo cáo: từ ngày %s đến ngày %s (theo giờ địa phương, múi giờ %s).", dmy(r.From), dmy(r.To), r.TimeZone))
-	d.para("Nguồn số liệu: nhật ký phát sóng do phần mềm loa ghi tự động. Lượt phát là một lần phát bài tuyên truyền đã được phê duyệt (phát trọn bài hoặc phát một phần); thời lượng tính theo số giây thực phát. Nhạc hiệu, nhạc đệm không tính là lượt phát.")
-
-	d.section("II. KẾT QUẢ CHUNG")
-	kv := []pdfRow{
-		{cells: []string{"1", "Số lượt phát bài tuyên truyền", Thousands(r.Items) + " lượt"}},
-		{cells: []string{"2", "Tổng thời lượng phát", fmt.Sprintf("%s (%s)", Minutes(r.AirtimeS), Clock(r.AirtimeS))}},
-		{cells: []string{"3", "Số bài tuyên truyền khác nhau đã phát", Thousands(r.Scripts) + " bài"}},
-		{cells: []string{"4", "Chương trình phát theo lịch", Thousands(r.Runs.Total()) + " chương trình"}},
-		{cells: []string{"", "– " + RunLabels[0], Thousands(r.Runs.Completed)}},
-		{cells: []string{"", "– " + RunLabels[1], Thousands(r.Runs.Partial)}},
-		{cells: []string{"", "– " + RunLabels[2], Thousands(r.Runs.Missed)}},
-		{cells: []string{"", "– " + RunLabels[3], Thousands(r.Runs.Empty)}},
-		{cells: []string{"5", "Nhạc hiệu (không tính là lượt phát)", fmt.Sprintf("%s lượt, %s", Thousands(r.Jingles.Items), Minutes(r.Jingles.AirtimeS))}},
-		{cells: []string{"6", "Nhạc đệm (không tính là lượt phát)", fmt.Sprintf("%s lượt, %s", Thousands(r.Fillers.Items), Minutes(r.Fillers.AirtimeS))}},
-		{cells: []string{"7", "Lượt phát bài bị lỗi (không tính)", Thousands(r.FailedItems)}},
-	}
-	if r.Simulated {
-		kv = append(kv, pdfRow{cells: []string{"8", "Trong số lượt phát: lượt phát MÔ PHỎNG", Thousands(r.SimulatedItems)}, bold: true, red: true})
-	}
-	d.table([]pdfCol{{"TT", 10, "C"}, {"Chỉ tiêu", 95, "L"}, {"Kết quả", 60, "R"}}, kv)
-
-	d.section("III. THỜI LƯỢNG PHÁT THEO CHỦ ĐỀ CỦA KẾ HOẠCH")
-	var rows []pdfRow
-	for _, b := range r.ByTopic {
-		note := ""
-		if b.Items == 0 {
-			note = Uncovered
-		}
-		rows = append(rows, pdfRow{cells: []string{b.Item, b.Label, Thousands(b.Items), decimalMinutes(b.AirtimeS), percent(b.AirtimeS, r.AirtimeS), note}, bold: note != "", red: note != ""})
-	}
-	rows = append(rows, pdfRow{cells: []string{"", "Cộng", Thousands(r.Items), decimalMinutes(r.AirtimeS), percent(r.AirtimeS, r.AirtimeS), ""}, bold: true})
-	d.table([]pdfCol{{"Mục", 11, "C"}, {"Chủ đề", 78, "L"}, {"Số lượt", 17, "R"}, {"Thời lượng (phút)", 22, "R"}, {"Tỷ lệ (%)", 16, "R"}, {"Ghi chú", 21, "C"}}, rows)
-	r.pdfChart(d)
-	if len(r.UncoveredTopics) == 0 {
-		d.para(fmt.Sprintf("Tất cả %d chủ đề của kế hoạch đều đã được phát trong kỳ.", len(r.ByTopic)))
-	} else {
-		var names []string
-		for _, b := range r.ByTopic {
-			if b.Items == 0 && b.Item != "" {
-				names = append(names, fmt.Sprintf("mục %s (%s)", b.Item, b.Label))
-			}
-		}
-		d.font("B", bodySize)
-		d.SetTextColor(192, 0, 0)
-		d.SetX(marginL)
-		d.MultiCell(contentW, bodyLine, fmt.Sprintf("Chủ đề chưa phát trong kỳ (%d/%d): %s.", len(names), len(r.ByTopic), strings.Join(names, "; ")), "", "L", false)
-		d.SetTextColor(0, 0, 0)
-	}
-
-	d.section("IV. THEO NỘI DUNG CẢI CÁCH HÀNH CHÍNH")
-	d.table(bucketCols("Nội dung cải cách hành chính"), bucketRows(r.ByArea, r))
-	d.section("V. THEO ĐỐI TƯỢNG TUYÊN TRUYỀN")
-	d.table(bucketCols("Đối tượng"), bucketRows(r.ByAudience, r))
-
-	d.section("VI. THEO THÁNG")
-	rows = rows[:0]
-	for _, m := range r.ByMonth {
-		rows = append(rows, r.figureRow(MonthLabel(m.Month), m.Items, m.AirtimeS))
-	}
-	rows = append(rows, r.totalRow())
-	d.table([]pdfCol{{"Tháng", 55, "L"}, {"Số lượt", 35, "R"}, {"Thời lượng (phút)", 40, "R"}, {"Tỷ lệ (%)", 35, "R"}}, rows)
-
-	if err := r.pdfList(ctx, d); err != nil {
-		return err
-	}
-	r.pdfSignature(d)
-	return nil
-}
-
-func bucketCols(what string) []pdfCol {
-	return []pdfCol{{what, 98, "L"}, {"Số lượt", 20, "R"}, {"Thời lượng (phút)", 27, "R"}, {"Tỷ lệ (%)", 20, "R"}}
-}
-
-func bucketRows(bs []Bucket, r *Report) []pdfRow {
-	var rows []pdfRow
-	for _, b := range bs {
-		rows = append(rows, r.figureRow(b.Label, b.Items, b.AirtimeS))
-	}
-	return append(rows, r.totalRow())
-}
-
-// figureRow is label, count, minutes and share of the total airtime.
-func (r *Report) figureRow(label string, items int64, airtimeS float64) pdfRow {
-	return pdfRow{cells: []string{label, Thousands(items), decimalMinutes(airtimeS), percent(airtimeS, r.AirtimeS)}}
-}
-
-// totalRow closes a breakdown table with the report's totals.
-func (r *Report) totalRow() pdfRow {
-	row := r.figureRow("Cộng", r.Items, r.AirtimeS)
-	row.bold = true
-	return row
-}
-
-// pdfChart draws horizontal bars of airtime by topic.
-func (r *Report) pdfChart(d pdfDoc) {
-	const barH, gap, labelW, valueW = 5.0, 2.0, 16.0, 26.0
-	h := 10 + float64(len(r.ByTopic))*(barH+gap) + 4
-	d.ensure(h)
-	d.Ln(1)
-	d.font("B", 10)
-	d.SetX(marginL)
-	d.CellFormat(contentW, 6, "Biểu đồ: thời lượng phát theo chủ đề (phút)", "", 1, "C", false, 0, "")
-	d.Ln(1)
-	maxS := 0.0
-	for _, b := range r.ByTopic {
-		maxS = max(maxS, b.AirtimeS)
-	}
-	barMax := contentW - labelW - valueW
-	y := d.GetY()
-	d.SetLineWidth(0.2)
-	d.Line(marginL+labelW, y-1, marginL+labelW, y+float64(len(r.ByTopic))*(barH+gap))
-	for _, b := range r.ByTopic {
-		d.font("", 9)
-		d.SetXY(marginL, y)
-		label := "Mục " + b.Item
-		if b.Item == "" {
-			label = b.Code
-		}
-		d.CellFormat(labelW-1, barH, label, "", 0, "R", false, 0, "")
-		w := 0.0
-		if maxS > 0 {
-			w = barMax * b.AirtimeS / maxS
-		}
-		if w > 0 {
-			d.SetFillColor(46, 92, 160)
-			d.Rect(marginL+labelW, y, max(w, 0.4), barH, "F")
-		}
-		d.SetXY(marginL+labelW+w+1, y)
-		if b.Items == 0 {
-			d.font("B", 9)
-			d.SetTextColor(192, 0, 0)
-			d.CellFormat(valueW, barH, Uncovered, "", 0, "L", false, 0, "")
-			d.SetTextColor(0, 0, 0)
-		} else {
-			d.CellFormat(valueW, barH, decimalMinutes(b.AirtimeS), "", 0, "L", false, 0, "")
-		}
-		y += barH + gap
-	}
-	d.SetXY(marginL, y+2)
-}
-
-func (r *Report) pdfList(ctx context.Context, d pdfDoc) error {
-	d.section("VII. DANH SÁCH CÁC LƯỢT PHÁT")
-	limit := r.cfg.Report.PDFMaxRows
-	where := "các tệp XLSX và CSV"
-	if r.Items > int64(r.xlsxMax()) {
-		where = "tệp CSV"
-	}
-	more := fmt.Sprintf("Danh sách đầy đủ %s lượt phát có trong %s của báo cáo (lệnh: %s).", Thousands(r.Items), where, r.command("xlsx hoặc csv"))
-	if r.Items == 0 {
-		d.para("Không có lượt phát nào trong kỳ.")
-		return nil
-	}
-	if limit == 0 {
-		d.para(more)
-		return nil
-	}
-	items := map[string]string{} // topic code → plan item letter
-	for _, t := range r.ByTopic {
-		if t.Item != "" {
-			items[t.Code] = t.Item
-		}
-	}
-	var rows []pdfRow
-	n := 0
-	err := r.EachBroadcast(ctx, limit, func(b Broadcast) error {
-		n++
-		status := StatusLabel(b.Status)
-		if b.Simulated {
-			status += "\n(mô phỏng)"
-		}
-		item := labelOr(items[b.Topic], b.Topic)
-		rows = append(rows, pdfRow{cells: []string{
-			fmt.Sprint(n), b.Started.Format("02/01/2006"), b.Started.Format("15:04:05"), b.Programme, b.Title, item,
-			Thousands(wholeSeconds(b.Seconds)), status}, red: b.Simulated})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if int64(n) < r.Items {
-		d.para(fmt.Sprintf("Dưới đây là %s lượt phát đầu tiên trong tổng số %s lượt. %s", Thousands(int64(n)), Thousands(r.Items), more))
-		d.Ln(1)
-	}
-	d.tableSized([]pdfCol{{"STT", 10, "R"}, {"Ngày", 19, "C"}, {"Giờ", 15, "C"}, {"Chương trình", 30, "L"}, {"Tên bài", 42, "L"},
-		{"Chủ đề", 13, "C"}, {"Số giây", 13, "R"}, {"Trạng thái", 23, "L"}}, rows, 8)
-	if int64(n) < r.Items {
-		d.para(fmt.Sprintf("(Còn %s lượt phát không in trong báo cáo này. %s)", Thousands(r.Items-int64(n)), more))
-	}
-	return nil
-}
-
-// pdfSignature is "Nơi nhận" on the left and the signer on the right, kept
-// on one page.
-func (r *Report) pdfSignature(d pdfDoc) {
-	d.ensure(signatureRoom)
+// signature is "Nơi nhận" on the left and the signer on the right, kept on
+// one page.
+func (d pdfDoc) signature(s docSign) {
+	recH := lineH(12) + float64(len(s.recipients))*lineH(11)
+	signH := float64(len(s.lines))*lineH(14) + 28 + lineH(14)
+	d.ensure(max(recH, signH) + 6)
 	d.Ln(6)
 	y := d.GetY()
-	d.font("B", 9.5)
+	leftW := 75.0
+	d.font("BI", 12)
 	d.SetXY(marginL, y)
-	d.CellFormat(70, 5, "Nơi nhận:", "", 1, "L", false, 0, "")
-	d.font("", 8.5)
-	for _, s := range []string{"- Văn phòng UBND;", "- Phòng Văn hóa và Thông tin huyện;", "- Phòng Nội vụ huyện;", "- Lưu: VT."} {
+	d.CellFormat(leftW, lineH(12), "Nơi nhận:", "", 1, "L", false, 0, "")
+	for _, l := range s.recipients {
+		d.font("", 11)
 		d.SetX(marginL)
-		d.CellFormat(70, 4.2, s, "", 1, "L", false, 0, "")
+		d.MultiCell(leftW, lineH(11), l, "", "L", false)
 	}
-	x, w := marginL+contentW-85, 85.0
+	x := marginL + leftW
+	w := d.contentW() - leftW
 	d.SetY(y)
-	d.centered(x, w, 5.5, "TM. ỦY BAN NHÂN DÂN", "B", 11)
-	for _, line := range strings.Split(r.Signer.Title, "\n") {
-		d.centered(x, w, 5.5, upper(strings.TrimSpace(line)), "B", 11)
+	for _, l := range s.lines {
+		d.centered(x, w, l, "B", 14)
 	}
-	d.SetY(d.GetY() + 24)
-	d.centered(x, w, 5.5, r.Signer.Name, "B", 11)
+	d.SetY(d.GetY() + 28) // room for the signature and the seal
+	d.centered(x, w, s.name, "B", 14)
 }
 
-// command is the loa command line that writes this report in format.
-func (r *Report) command(format string) string {
-	if r.period.Kind == KindRange {
-		return fmt.Sprintf("loa report --from %s --to %s --format %s", r.From, r.To, format)
+// annex starts the appendix on a landscape page: its title, then the list
+// with its header repeated on every page.
+func (d pdfDoc) annex(ctx context.Context, a docAnnex) error {
+	d.AddPageFormat("L", d.GetPageSizeStr("A4"))
+	cw := d.contentW()
+	for i, l := range a.title {
+		style, size := "B", 14.0
+		if i == 2 {
+			style, size = "I", 13
+		}
+		d.centered(marginL, cw, l, style, size)
 	}
-	return fmt.Sprintf("loa report --period %s --format %s", r.Period, format)
+	d.rule(marginL, cw, 40)
+	d.Ln(5)
+	if a.list == nil {
+		d.font("", bodyPt)
+		d.SetX(marginL)
+		d.MultiCell(cw, lineH(bodyPt), a.note, "", "L", false)
+		return nil
+	}
+	return d.table(ctx, a.list)
 }

@@ -85,7 +85,10 @@ type Report struct {
 	To       string `json:"to"`
 	TimeZone string `json:"time_zone"`
 	Date     string `json:"date"` // the local date the report is dated
-	Signer   Signer `json:"signer"`
+	// DataUntil is set when the period is not over on the report's date:
+	// the figures run to the end of that day ("provisional").
+	DataUntil string `json:"data_until,omitempty"`
+	Signer    Signer `json:"signer"`
 
 	Items       int64   `json:"items"`
 	AirtimeS    float64 `json:"airtime_s"`
@@ -168,6 +171,9 @@ func Build(ctx context.Context, db *sql.DB, cfg *config.Config, p Period, now ti
 	}
 	if err := r.aggregateRuns(ctx); err != nil {
 		return nil, fmt.Errorf("report %s: %w", p.Spec, err)
+	}
+	if r.Date < r.To {
+		r.DataUntil = r.Date
 	}
 	r.finish()
 	return r, nil
@@ -362,9 +368,13 @@ func (r *Report) finish() {
 			r.OpenItems, r.OpenRuns))
 	}
 	if len(r.UncoveredTopics) > 0 {
-		r.Warnings = append(r.Warnings, fmt.Sprintf(
-			"Có %d/%d chủ đề của kế hoạch chưa phát trong kỳ.", len(r.UncoveredTopics), len(taxonomy.Topics())))
+		r.Warnings = append(r.Warnings, r.uncoveredWarning())
 	}
+}
+
+// uncoveredWarning is the warning about plan topics with no broadcast.
+func (r *Report) uncoveredWarning() string {
+	return fmt.Sprintf("Có %d/%d chủ đề của kế hoạch chưa phát trong kỳ.", len(r.UncoveredTopics), len(taxonomy.Topics()))
 }
 
 func seconds(ms int64) float64 { return float64(ms) / 1000 }

@@ -77,6 +77,38 @@ func CommuneHeading(commune string) string {
 	return "XÃ " + upper(c)
 }
 
+// communeName is the commune's bare name: "Đống Đa" from "phường Đống Đa".
+func communeName(commune string) string {
+	c := norm.NFC.String(strings.TrimSpace(commune))
+	low := strings.ToLower(c)
+	for _, p := range []string{"xã ", "phường ", "thị trấn ", "đặc khu "} {
+		if strings.HasPrefix(low, p) {
+			return strings.TrimSpace(c[len(p):])
+		}
+	}
+	return c
+}
+
+// communeWords is "xã Bình Lương" (or the name as given when it already
+// says xã, phường, thị trấn).
+func communeWords(commune string) string {
+	if c := communeName(commune); c != strings.TrimSpace(commune) {
+		return norm.NFC.String(strings.TrimSpace(commune))
+	}
+	return "xã " + norm.NFC.String(strings.TrimSpace(commune))
+}
+
+// ProvinceHeading is "TỈNH QUẢNG NINH" from "Quảng Ninh"; a name already
+// starting with tỉnh or thành phố is kept.
+func ProvinceHeading(province string) string {
+	p := norm.NFC.String(strings.TrimSpace(province))
+	low := strings.ToLower(p)
+	if strings.HasPrefix(low, "tỉnh ") || strings.HasPrefix(low, "thành phố ") {
+		return upper(p)
+	}
+	return "TỈNH " + upper(p)
+}
+
 // DateLine is "Bình Lương, ngày 26 tháng 11 năm 2026". As Nghị định
 // 30/2020 asks, days below 10 and months 1 and 2 get a leading zero.
 func DateLine(place string, t time.Time) string {
@@ -99,6 +131,13 @@ func Clock(s float64) string {
 		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
 	}
 	return fmt.Sprintf("%d:%02d", m, sec)
+}
+
+// HMS renders seconds (rounded to whole seconds) as giờ:phút:giây,
+// "0:00:06", "1:02:03": how documents show durations.
+func HMS(s float64) string {
+	n := wholeSeconds(s)
+	return fmt.Sprintf("%d:%02d:%02d", n/3600, n/60%60, n%60)
 }
 
 // Minutes renders seconds as "125 phút 30 giây" (whole seconds).

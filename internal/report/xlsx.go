@@ -312,3 +312,12 @@ func (r *Report) xlsxMax() int {
 	}
 	return XLSXMaxDetail
 }
+
+// command is the loa command line that writes this report in format (for
+// the workbook's note only: never printed in the signed documents).
+func (r *Report) command(format string) string {
+	if r.period.Kind == KindRange {
+		return fmt.Sprintf("loa report --from %s --to %s --format %s", r.From, r.To, format)
+	}
+	return fmt.Sprintf("loa report --period %s --format %s", r.Period, format)
+}

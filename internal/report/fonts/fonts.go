@@ -1,19 +1,33 @@
-// Package fonts ships the Unicode TrueType fonts the PDF report is set in
-// (DejaVu Sans, regular and bold), so that Vietnamese renders the same on
-// every machine without depending on system fonts. The files are DejaVu
-// 2.37 as Debian's fonts-dejavu-core builds them. License: see LICENSE,
-// DejaVu's own (Bitstream Vera; glyphs from Arev (c) Tavmjong Bah; DejaVu
-// changes in the public domain).
+// Package fonts ships the TrueType fonts the report documents are set in:
+// Liberation Serif (regular, bold, italic, bold italic), metric-compatible
+// with Times New Roman, which Nghị định 30/2020 prescribes, and covering
+// every Vietnamese letter. Bundled so that the PDF looks the same on every
+// machine without system fonts. The files are Liberation 2.1.5 as Debian's
+// fonts-liberation2 ships them; licence: SIL Open Font License 1.1, see
+// LICENSE.
 package fonts
 
 import _ "embed"
 
-// Regular is DejaVuSans.ttf.
+// Family is the name Word and LibreOffice know the fonts by.
+const Family = "Liberation Serif"
+
+// Regular is LiberationSerif-Regular.ttf.
 //
-//go:embed DejaVuSans.ttf
+//go:embed LiberationSerif-Regular.ttf
 var Regular []byte
 
-// Bold is DejaVuSans-Bold.ttf.
+// Bold is LiberationSerif-Bold.ttf.
 //
-//go:embed DejaVuSans-Bold.ttf
+//go:embed LiberationSerif-Bold.ttf
 var Bold []byte
+
+// Italic is LiberationSerif-Italic.ttf.
+//
+//go:embed LiberationSerif-Italic.ttf
+var Italic []byte
+
+// BoldItalic is LiberationSerif-BoldItalic.ttf.
+//
+//go:embed LiberationSerif-BoldItalic.ttf
+var BoldItalic []byte
