@@ -24,7 +24,7 @@ import (
 // on a schedule firing every few seconds, with real audio through the
 // real renderer and output.
 
-type station struct {
+type testStation struct {
 	t     *testing.T
 	bin   string
 	dir   string // working directory: data, schedules, air checks
@@ -35,9 +35,9 @@ type station struct {
 
 // newStation makes a data directory with approved scripts of the given
 // lengths (ingested through the CLI) and one programme file.
-func newStation(t *testing.T, cronSpec, length string, scripts ...float64) *station {
+func newStation(t *testing.T, cronSpec, length string, scripts ...float64) *testStation {
 	t.Helper()
-	s := &station{t: t, bin: loaBinary(t), dir: t.TempDir()}
+	s := &testStation{t: t, bin: loaBinary(t), dir: t.TempDir()}
 	s.data = filepath.Join(s.dir, "data")
 	s.sched = filepath.Join(s.dir, "schedules")
 	s.air = filepath.Join(s.dir, "air")
@@ -61,7 +61,7 @@ func newStation(t *testing.T, cronSpec, length string, scripts ...float64) *stat
 	return s
 }
 
-func (s *station) cli(args ...string) string {
+func (s *testStation) cli(args ...string) string {
 	s.t.Helper()
 	cmd := exec.Command(s.bin, append([]string{"--data", s.data}, args...)...)
 	cmd.Dir = s.dir
@@ -97,7 +97,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func (s *station) start(extra ...string) *daemon {
+func (s *testStation) start(extra ...string) *daemon {
 	s.t.Helper()
 	args := append([]string{"--data", s.data, "daemon", "--schedules", s.sched, "--output", "wav:" + s.air}, extra...)
 	cmd := exec.Command(s.bin, args...)
@@ -117,7 +117,7 @@ func (s *station) start(extra ...string) *daemon {
 	return d
 }
 
-func (s *station) db() *sql.DB {
+func (s *testStation) db() *sql.DB {
 	s.t.Helper()
 	db, err := database.Open(context.Background(), filepath.Join(s.data, database.FileName))
 	if err != nil {
@@ -128,7 +128,7 @@ func (s *station) db() *sql.DB {
 }
 
 // waitFor polls cond every 50 ms until it holds or timeout.
-func (s *station) waitFor(what string, timeout time.Duration, d *daemon, cond func() bool) {
+func (s *testStation) waitFor(what string, timeout time.Duration, d *daemon, cond func() bool) {
 	s.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -160,7 +160,7 @@ type logRow struct {
 	runStatus            sql.NullString
 }
 
-func (s *station) items(db *sql.DB) []logRow {
+func (s *testStation) items(db *sql.DB) []logRow {
 	s.t.Helper()
 	rows, err := db.Query(`SELECT i.run_id, i.position, i.status, i.started_at, i.ended_at, i.seconds, r.started_at, r.ended_at, r.status
 		FROM air_items i JOIN air_runs r ON r.id = i.run_id ORDER BY i.run_id, i.position`)
@@ -193,7 +193,7 @@ func wavSeconds(t *testing.T, path string) float64 {
 // checkLog verifies the airtime log against the air-check WAVs: every row
 // closed, nothing duplicated, and per run the audio recorded equals the
 // audio logged (end of its last item minus the run's start) within tol.
-func (s *station) checkLog(db *sql.DB, tol float64) (runs int) {
+func (s *testStation) checkLog(db *sql.DB, tol float64) (runs int) {
 	s.t.Helper()
 	var open int
 	db.QueryRow(`SELECT (SELECT COUNT(*) FROM air_runs WHERE status IS NULL) + (SELECT COUNT(*) FROM air_items WHERE status IS NULL)`).Scan(&open)
@@ -481,7 +481,7 @@ func TestDaemonOnceAlteredAudio(t *testing.T) {
 		if err := json.Unmarshal([]byte(s.cli("script", "show", fmt.Sprint(id), "--json")), &sc); err != nil || sc.SHA == "" {
 			t.Fatalf("script %d: %v", id, err)
 		}
-		path := filepath.Join(s.data, StoreDir, sc.SHA)
+		path := filepath.Join(s.data, "store", sc.SHA)
 		os.Chmod(path, 0o644)
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {

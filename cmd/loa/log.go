@@ -10,12 +10,8 @@ import (
 	"time"
 
 	"loa/internal/airlog"
+	"loa/internal/station"
 )
-
-// logTimeFormat is RFC 3339 in the station's time zone with milliseconds,
-// the resolution of the stored log: a reader sees local wall-clock time and
-// the offset makes it an exact instant ("2026-11-24T17:00:00.012+07:00").
-const logTimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 func (e *Env) runLog(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("log", "loa log [--from DATE] [--to DATE] [--programme NAME] [--runs] [--json]\n\n"+
@@ -69,89 +65,22 @@ func (e *Env) runLog(ctx context.Context, args []string) error {
 	return writeItemsTable(e.Stdout, items, loc)
 }
 
-// jsonTime is a log instant as RFC 3339 in the station zone; zero is null.
-type jsonTime struct {
-	t   time.Time
-	loc *time.Location
-}
-
-func (j jsonTime) MarshalJSON() ([]byte, error) {
-	if j.t.IsZero() {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.Quote(j.t.In(j.loc).Format(logTimeFormat))), nil
-}
-
-// optString is "" as null (a row still open has no status).
-func optString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func optID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
-type itemJSON struct {
-	RunID       int64    `json:"run_id"`
-	Programme   string   `json:"programme"`
-	Kind        string   `json:"kind"`
-	ScriptID    *int64   `json:"script_id"`
-	Title       string   `json:"title"`
-	Topic       string   `json:"topic"`
-	Area        string   `json:"area"`
-	ScheduledAt jsonTime `json:"scheduled_at"`
-	StartedAt   jsonTime `json:"started_at"`
-	EndedAt     jsonTime `json:"ended_at"`
-	Seconds     *float64 `json:"seconds"`
-	Status      *string  `json:"status"`
-	Simulated   bool     `json:"simulated"`
-}
-
 func writeItemsJSON(w io.Writer, items []airlog.Item, loc *time.Location) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, it := range items {
-		o := itemJSON{RunID: it.RunID, Programme: it.Programme, Kind: it.Kind, ScriptID: optID(it.ScriptID),
-			Title: it.Title, Topic: it.Topic, Area: it.Area, ScheduledAt: jsonTime{it.ScheduledAt, loc},
-			StartedAt: jsonTime{it.StartedAt, loc}, EndedAt: jsonTime{it.EndedAt, loc}, Status: optString(it.Status),
-			Simulated: it.Simulated}
-		if it.Status != "" {
-			s := dec3(it.Seconds) // the stored millisecond resolution
-			o.Seconds = &s
-		}
-		if err := enc.Encode(o); err != nil {
+		if err := enc.Encode(station.NewLogItem(it, loc)); err != nil {
 			return fmt.Errorf("write log: %w", err)
 		}
 	}
 	return nil
 }
 
-type runJSON struct {
-	RunID       int64    `json:"run_id"`
-	Programme   string   `json:"programme"`
-	ScheduledAt jsonTime `json:"scheduled_at"`
-	StartedAt   jsonTime `json:"started_at"`
-	EndedAt     jsonTime `json:"ended_at"`
-	Status      *string  `json:"status"`
-	Reason      string   `json:"reason"`
-	Simulated   bool     `json:"simulated"`
-	StartErrMS  *float64 `json:"start_error_ms"`
-}
-
 func writeRunsJSON(w io.Writer, runs []airlog.Run, loc *time.Location) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, r := range runs {
-		o := runJSON{RunID: r.ID, Programme: r.Programme, ScheduledAt: jsonTime{r.ScheduledAt, loc},
-			StartedAt: jsonTime{r.StartedAt, loc}, EndedAt: jsonTime{r.EndedAt, loc}, Status: optString(r.Status),
-			Reason: r.Reason, Simulated: r.Simulated, StartErrMS: r.StartErrorMS}
-		if err := enc.Encode(o); err != nil {
+		if err := enc.Encode(station.NewLogRun(r, loc)); err != nil {
 			return fmt.Errorf("write log: %w", err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"loa/internal/audio"
 	"loa/internal/inputerr"
+	"loa/internal/station"
 )
 
 // loudnessJSON is the --json output of loa loudness.
@@ -71,4 +72,4 @@ func analyzePath(ctx context.Context, path string) (audio.Info, error) {
 
 // dec2 and dec3 round for printing (JSON keeps 2 or 3 decimals).
 func dec2(v float64) float64 { return math.Round(v*100) / 100 }
-func dec3(v float64) float64 { return math.Round(v*1000) / 1000 }
+func dec3(v float64) float64 { return station.Dec3(v) }

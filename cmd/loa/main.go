@@ -61,6 +61,7 @@ func commands() []command {
 		{"log", "print the airtime log", (*Env).runLog},
 		{"simulate", "run the schedules over a period on a virtual clock", (*Env).runSimulate},
 		{"report", "write the airtime report (PDF, XLSX, CSV, JSON)", (*Env).runReport},
+		{"user", "manage console users, roles and API tokens", (*Env).runUser},
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"loa/internal/inputerr"
 	"loa/internal/queue"
 	"loa/internal/report"
+	"loa/internal/station"
 	"loa/internal/taxonomy"
 )
 
@@ -181,7 +182,7 @@ func (e *Env) scriptAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	s, warn, err := st.Queue.Add(ctx, f, actor(*by))
+	s, warn, err := st.AddScript(ctx, station.Local(actor(*by)), f)
 	if err != nil {
 		return err
 	}
@@ -213,11 +214,12 @@ func (e *Env) scriptEdit(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	before, err := st.Queue.Get(ctx, id)
+	a := station.Local(actor(*by))
+	before, err := st.Script(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	s, warn, err := st.Queue.Edit(ctx, id, f, actor(*by))
+	s, warn, err := st.EditScript(ctx, a, id, f)
 	if err != nil {
 		return err
 	}
@@ -249,10 +251,11 @@ func (e *Env) scriptList(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	list, err := st.Queue.List(ctx, *status)
+	page, err := st.Scripts(ctx, station.Local(actor("")), station.ScriptFilter{Status: *status})
 	if err != nil {
 		return err
 	}
+	list := page.Items
 	if *asJSON {
 		return writeJSONLines(e.Stdout, list)
 	}
@@ -288,7 +291,7 @@ func (e *Env) scriptShow(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	s, err := st.Queue.Get(ctx, id)
+	s, err := st.Script(ctx, station.Local(actor("")), id)
 	if err != nil {
 		return err
 	}
@@ -373,7 +376,7 @@ func (e *Env) scriptApprove(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	s, err := st.Queue.Approve(ctx, id, *by, *note, heard)
+	s, err := st.Approve(ctx, station.Local(*by), id, heard, *note)
 	if err != nil {
 		return err
 	}
@@ -414,7 +417,12 @@ func (e *Env) scriptReject(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.transition(ctx, func(q *queue.Queue) (queue.Script, error) { return q.Reject(ctx, id, *by, *reason) })
+	if strings.TrimSpace(*reason) == "" {
+		return inputerr.New("reject: --reason TEXT is required")
+	}
+	return e.transition(ctx, func(st *station.Station) (queue.Script, error) {
+		return st.Reject(ctx, station.Local(*by), id, *reason)
+	})
 }
 
 func (e *Env) scriptRetire(ctx context.Context, args []string) error {
@@ -425,16 +433,18 @@ func (e *Env) scriptRetire(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.transition(ctx, func(q *queue.Queue) (queue.Script, error) { return q.Retire(ctx, id, actor(*by), *note) })
+	return e.transition(ctx, func(st *station.Station) (queue.Script, error) {
+		return st.Retire(ctx, station.Local(actor(*by)), id, *note)
+	})
 }
 
-func (e *Env) transition(ctx context.Context, do func(*queue.Queue) (queue.Script, error)) error {
+func (e *Env) transition(ctx context.Context, do func(*station.Station) (queue.Script, error)) error {
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := do(st.Queue)
+	s, err := do(st)
 	if err != nil {
 		return err
 	}
@@ -454,7 +464,7 @@ func (e *Env) scriptHistory(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	h, err := st.Queue.History(ctx, id)
+	h, err := st.History(ctx, station.Local(actor("")), id)
 	if err != nil {
 		return err
 	}

@@ -2,49 +2,23 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/term"
 
-	"loa/internal/audio"
-	"loa/internal/content"
 	"loa/internal/queue"
+	"loa/internal/station"
 )
 
-// StoreDir is where ingested audio lives inside the data directory.
-const StoreDir = "store"
-
-// Station is the opened database, content store and queue of the data dir.
-type Station struct {
-	DB      *sql.DB
-	Content *content.Store
-	Queue   *queue.Queue
-}
-
-// Close releases the database.
-func (s *Station) Close() error { return s.DB.Close() }
-
-// OpenStation opens everything a command needs to work on the queue.
-func (e *Env) OpenStation(ctx context.Context) (*Station, error) {
+// OpenStation opens the data directory through the service layer.
+func (e *Env) OpenStation(ctx context.Context) (*station.Station, error) {
 	cfg, err := e.Config()
 	if err != nil {
 		return nil, err
 	}
-	db, err := e.OpenDB(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := content.Open(filepath.Join(e.DataDir, StoreDir))
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	q := queue.New(db, st, cfg, audio.Analyze, queue.WithProgress(e.progress()))
-	return &Station{DB: db, Content: st, Queue: q}, nil
+	return station.Open(ctx, e.DataDir, cfg, station.Options{Create: e.createData, Progress: e.progress()})
 }
 
 // progress shows a one-line progress indicator for long ingests, only when

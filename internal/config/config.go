@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"sort"
 	"strings"
@@ -31,6 +32,7 @@ type Config struct {
 	Audio    Audio   `toml:"audio"`
 	Playout  Playout `toml:"playout"`
 	Ingest   Ingest  `toml:"ingest"`
+	Web      Web     `toml:"web"`
 	location *time.Location
 }
 
@@ -100,6 +102,13 @@ type Playout struct {
 	Overlap   string   `toml:"overlap"`   // "delay" or "skip" a run that would overlap a running one
 }
 
+// Web is the console and API server ('loa serve').
+type Web struct {
+	Listen      string `toml:"listen"`        // host:port; loopback unless the office LAN should reach it
+	MaxUploadMB int    `toml:"max_upload_mb"` // largest upload accepted, in MiB
+	Public      bool   `toml:"public"`        // serve the public schedule page and Atom feed without login
+}
+
 // Default returns the compiled-in configuration.
 func Default() *Config {
 	c := &Config{
@@ -134,6 +143,7 @@ func Default() *Config {
 			Overlap:   "delay",
 		},
 		Ingest: Ingest{MaxFileMB: 1024},
+		Web:    Web{Listen: "127.0.0.1:8080", MaxUploadMB: 300},
 	}
 	if err := c.validate(); err != nil {
 		panic("config: defaults invalid: " + err.Error()) // a programming error
@@ -247,6 +257,11 @@ func (c *Config) validate() error {
 		return fmt.Errorf("playout.grace: %s is outside 0..24h", c.Playout.Grace)
 	case c.Playout.Overlap != "delay" && c.Playout.Overlap != "skip":
 		return fmt.Errorf("playout.overlap: %q must be \"delay\" or \"skip\"", c.Playout.Overlap)
+	case c.Web.MaxUploadMB < 1 || c.Web.MaxUploadMB > 4096:
+		return fmt.Errorf("web.max_upload_mb: %d is outside 1..4096", c.Web.MaxUploadMB)
+	}
+	if _, _, err := net.SplitHostPort(c.Web.Listen); err != nil {
+		return fmt.Errorf("web.listen: %q is not host:port (e.g. 127.0.0.1:8080)", c.Web.Listen)
 	}
 	return nil
 }

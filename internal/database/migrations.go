@@ -118,4 +118,33 @@ BEGIN SELECT RAISE(ABORT, 'air_items row is closed'); END;
 CREATE INDEX air_items_report_group ON air_items (kind, status, simulated, topic, area, audience, started_at, seconds);
 CREATE INDEX air_items_report_time ON air_items (started_at, seconds) WHERE kind = 'script' AND status IN ('aired', 'partial');
 `,
+	// 5: console users, their API tokens and sessions (package users). Only
+	// hashes of tokens and session ids are stored.
+	`
+CREATE TABLE users (
+	id            INTEGER PRIMARY KEY,
+	name          TEXT NOT NULL UNIQUE,
+	role          TEXT NOT NULL CHECK (role IN ('quan-tri','bien-tap','phe-duyet','xem')),
+	password_hash TEXT NOT NULL DEFAULT '',
+	disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),
+	created_at    TEXT NOT NULL,
+	updated_at    TEXT NOT NULL
+);
+CREATE TABLE user_tokens (
+	id         INTEGER PRIMARY KEY,
+	user_id    INTEGER NOT NULL REFERENCES users (id),
+	hash       TEXT NOT NULL UNIQUE,
+	created_at TEXT NOT NULL,
+	revoked_at TEXT
+);
+CREATE TABLE sessions (
+	hash       TEXT PRIMARY KEY,
+	user_id    INTEGER NOT NULL REFERENCES users (id),
+	created_at TEXT NOT NULL,
+	expires_at TEXT NOT NULL,
+	revoked_at TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX user_tokens_user ON user_tokens (user_id);
+`,
 }

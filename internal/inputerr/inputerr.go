@@ -32,3 +32,29 @@ func Is(err error) bool {
 	var e *Error
 	return errors.As(err, &e)
 }
+
+// FieldError is an input error about one named field, with a short code
+// (such as "required", "invalid", "too_large") from which an edge that does
+// not show English (the web console) makes its own words.
+type FieldError struct {
+	Field, Code string
+	err         error
+}
+
+func (e *FieldError) Error() string { return e.err.Error() }
+func (e *FieldError) Unwrap() error { return e.err }
+
+// Field returns an input error about field with code; the message (English,
+// naming the field) is what the command line prints.
+func Field(field, code, format string, args ...any) error {
+	return &Error{err: &FieldError{Field: field, Code: code, err: fmt.Errorf(format, args...)}}
+}
+
+// FieldOf returns the field and code of err, or "" when it has none.
+func FieldOf(err error) (field, code string) {
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return fe.Field, fe.Code
+	}
+	return "", ""
+}

@@ -1,0 +1,74 @@
+package station
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/inputerr"
+	"loa/internal/users"
+)
+
+// LogFilter selects a page of the airtime log: [From, To) and one
+// programme, newest first when paged.
+type LogFilter struct {
+	airlog.Filter
+	Limit, Offset int // Limit 0: all, oldest first
+}
+
+func (f LogFilter) check() error {
+	if f.Limit < 0 || f.Offset < 0 {
+		return inputerr.Field("limit", "invalid", "limit and offset must not be negative")
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return inputerr.Field("to", "before_from", "to is before from")
+	}
+	return nil
+}
+
+// LogItems returns items of the airtime log in the JSON shape.
+func (s *Station) LogItems(ctx context.Context, a Actor, f LogFilter) (Page[LogItem], error) {
+	if err := a.can(users.View, "read log"); err != nil {
+		return Page[LogItem]{}, err
+	}
+	if err := f.check(); err != nil {
+		return Page[LogItem]{}, err
+	}
+	items, err := s.Log.Items(ctx, f.Filter)
+	if err != nil {
+		return Page[LogItem]{}, err
+	}
+	if f.Limit > 0 {
+		slices.Reverse(items) // a page shows the latest first
+	}
+	p := page(items, f.Limit, f.Offset)
+	return Page[LogItem]{Items: convert(p.Items, s.Location(), NewLogItem), Total: p.Total, Limit: p.Limit, Offset: p.Offset}, nil
+}
+
+// LogRuns returns programme runs in the JSON shape.
+func (s *Station) LogRuns(ctx context.Context, a Actor, f LogFilter) (Page[LogRun], error) {
+	if err := a.can(users.View, "read log"); err != nil {
+		return Page[LogRun]{}, err
+	}
+	if err := f.check(); err != nil {
+		return Page[LogRun]{}, err
+	}
+	runs, err := s.Log.Runs(ctx, f.Filter)
+	if err != nil {
+		return Page[LogRun]{}, err
+	}
+	if f.Limit > 0 {
+		slices.Reverse(runs)
+	}
+	p := page(runs, f.Limit, f.Offset)
+	return Page[LogRun]{Items: convert(p.Items, s.Location(), NewLogRun), Total: p.Total, Limit: p.Limit, Offset: p.Offset}, nil
+}
+
+func convert[T, U any](in []T, loc *time.Location, f func(T, *time.Location) U) []U {
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = f(v, loc)
+	}
+	return out
+}

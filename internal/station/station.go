@@ -1,0 +1,101 @@
+package station
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/audio"
+	"loa/internal/config"
+	"loa/internal/content"
+	"loa/internal/database"
+	"loa/internal/inputerr"
+	"loa/internal/queue"
+	"loa/internal/users"
+)
+
+// StoreDir is where ingested audio lives inside the data directory.
+const StoreDir = "store"
+
+// Station is an opened data directory.
+type Station struct {
+	DataDir string
+	Config  *config.Config
+	DB      *sql.DB
+	Content *content.Store
+	Queue   *queue.Queue
+	Log     *airlog.Log
+	Users   *users.Store
+	now     func() time.Time
+}
+
+// Options adjust Open.
+type Options struct {
+	// Create allows making a missing data directory (script add, daemon,
+	// user add); otherwise a mistyped directory is an input error rather
+	// than a quietly empty station.
+	Create bool
+	// Progress is told how far a long ingest has got.
+	Progress queue.Progress
+	// Now replaces time.Now (tests).
+	Now func() time.Time
+	// UserOptions adjust the users store (tests lower the bcrypt cost).
+	UserOptions []users.Option
+}
+
+// Open opens the station in dataDir with cfg.
+func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) (*Station, error) {
+	if _, err := os.Stat(dataDir); errors.Is(err, os.ErrNotExist) && !opt.Create {
+		return nil, inputerr.Field("data", "missing", "data directory %s does not exist (check --data or $LOA_DATA; 'loa script add', 'loa user add' or 'loa daemon' creates it)", dataDir)
+	}
+	// The database holds password hashes and the store unpublished
+	// recordings: nobody but the station's account reads them.
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("open station: %w", err)
+	}
+	dbPath := filepath.Join(dataDir, database.FileName)
+	db, err := database.Open(ctx, dbPath)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.Close()
+			return nil, fmt.Errorf("open station: %w", err)
+		}
+	}
+	st, err := content.Open(filepath.Join(dataDir, StoreDir))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	qopts := []queue.Option{queue.WithClock(now)}
+	if opt.Progress != nil {
+		qopts = append(qopts, queue.WithProgress(opt.Progress))
+	}
+	return &Station{
+		DataDir: dataDir,
+		Config:  cfg,
+		DB:      db,
+		Content: st,
+		Queue:   queue.New(db, st, cfg, audio.Analyze, qopts...),
+		Log:     airlog.New(db),
+		Users:   users.New(db, append([]users.Option{users.WithClock(now)}, opt.UserOptions...)...),
+		now:     now,
+	}, nil
+}
+
+// Close releases the database.
+func (s *Station) Close() error { return s.DB.Close() }
+
+// Location is the station's time zone.
+func (s *Station) Location() *time.Location { return s.Config.Location() }
