@@ -11,6 +11,7 @@ import (
 	"loa/internal/airlog"
 	"loa/internal/assembly"
 	"loa/internal/audio"
+	"loa/internal/forecast"
 	"loa/internal/inputerr"
 	"loa/internal/output"
 	"loa/internal/report"
@@ -258,30 +259,19 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	scripts, err := st.Queue.Approved(ctx)
+	start, err := forecast.Load(ctx, st.Queue, airlog.New(st.DB), now, loc)
 	if err != nil {
 		return err
 	}
-	log := airlog.New(st.DB)
-	// Airtime so far in each half-year: the current one from the log, later
-	// ones start empty.
-	airtime := map[time.Time]map[string]float64{}
+	runs, err := forecast.Runs(ctx, forecast.Options{Programmes: progs, Location: loc, Lead: cfg.Playout.Lead.D()}, start, time.Time{}, *count)
+	if err != nil {
+		return err
+	}
 	enc := json.NewEncoder(e.Stdout)
-	for _, r := range schedule.Upcoming(progs, now, time.Time{}, *count) {
-		half, _ := assembly.HalfYear(r.At.In(loc))
-		sofar, ok := airtime[half]
-		if !ok {
-			sofar = map[string]float64{}
-			if half.Before(now) {
-				if sofar, err = log.TopicAirtime(ctx, half, now, false); err != nil {
-					return err
-				}
-			}
-			airtime[half] = sofar
-		}
-		plan := assembly.Assemble(r.Prog, assembly.Input{At: r.At, Candidates: scripts, TopicAirtime: sofar})
+	for _, r := range runs {
+		plan := r.Plan
 		if *asJSON {
-			if err := enc.Encode(planJSON(plan, r.Prog.Output)); err != nil {
+			if err := enc.Encode(planJSON(plan, r.Output)); err != nil {
 				return err
 			}
 			continue

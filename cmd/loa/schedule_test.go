@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -224,5 +226,136 @@ func TestSimulate(t *testing.T) {
 		if code, _, errs := runLoa(t, append([]string{"--data", data, "simulate", "--schedules", sched}, bad...)...); code != 2 {
 			t.Errorf("%v: exit %d %s", bad, code, errs)
 		}
+	}
+}
+
+// demoStation queues and approves the 7 demo scripts (audio/demo) in a new
+// data dir, as `make demo` does, approving each by the hash of its audio.
+func demoStation(t *testing.T) string {
+	t.Helper()
+	tsv, err := os.ReadFile(demoAudio + "scripts.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	n := 0
+	for line := range strings.SplitSeq(strings.TrimSpace(string(tsv)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		code, out, errs := runLoa(t, "--data", data, "script", "add", "--json", "--title", f[4], "--topic", f[1], "--area", f[2],
+			"--priority", f[3], "--audio", demoAudio+f[0]+".mp3", "--text", demoAudio+f[0]+".txt", "--by", "Cán bộ VHTT")
+		if code != 0 {
+			t.Fatalf("add %s: exit %d: %s", f[0], code, errs)
+		}
+		var s struct {
+			ID     int64  `json:"id"`
+			SHA256 string `json:"sha256"`
+		}
+		if err := json.Unmarshal([]byte(out), &s); err != nil || len(s.SHA256) < 16 {
+			t.Fatalf("add %s: %q %v", f[0], out, err)
+		}
+		if code, _, errs := runLoa(t, "--data", data, "script", "approve", fmt.Sprint(s.ID), "--by", "Nguyễn Văn An",
+			"--sha256", s.SHA256[:16]); code != 0 {
+			t.Fatalf("approve %d: exit %d: %s", s.ID, code, errs)
+		}
+		n++
+	}
+	if n != 7 {
+		t.Fatalf("%d demo scripts, want 7", n)
+	}
+	return data
+}
+
+// forecastRun is what `schedule next --json` and `simulate --json` say of
+// one run.
+type forecastRun struct {
+	Type string `json:"type"`
+	nextJSON
+}
+
+func decodeRuns(t *testing.T, out string) []forecastRun {
+	t.Helper()
+	var runs []forecastRun
+	for line := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
+		var r forecastRun
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		if r.Type == "" || r.Type == "run" {
+			r.Type = ""
+			runs = append(runs, r)
+		}
+	}
+	return runs
+}
+
+func runIDs(r forecastRun) string {
+	var ids []string
+	for _, it := range r.Items {
+		ids = append(ids, fmt.Sprintf("#%d", it.ScriptID))
+	}
+	return strings.Join(ids, " ")
+}
+
+// TestScheduleNextIsSimulate: `schedule next --count N` lists exactly what
+// `simulate` airs over the same runs — a daily 60-second programme with the
+// demo scripts (where planning every run against today's queue showed the
+// same three scripts every day), and the shipped schedules over two months
+// (where the weekly run after the monthly review repeats with spacing
+// relaxed).
+func TestScheduleNextIsSimulate(t *testing.T) {
+	for _, j := range []string{"intro", "outro"} {
+		if _, err := os.Stat(filepath.Join("..", "..", "audio", "jingles", j+".mp3")); err != nil {
+			t.Skipf("jingles not generated yet: %v", err)
+		}
+	}
+	data, err := filepath.Abs(demoStation(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	daily := t.TempDir()
+	writeFiles(t, daily, map[string]string{"daily.toml": "name = \"daily\"\ntitle = \"Hằng ngày\"\ncron = \"0 17 * * *\"\nlength = \"60s\"\n"})
+	t.Chdir("../..") // the shipped schedules name the jingles from the repository root
+	for _, tc := range []struct {
+		name, schedules string
+		count           int
+		to              string // simulate --to, inclusive: the day of run count
+		wantDistinct    int    // at least this many different run contents
+	}{
+		{"daily", daily, 4, "2027-01-04", 4},
+		{"shipped", "schedules", 19, "2027-02-28", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runLoa(t, "--data", data, "schedule", "next", "--schedules", tc.schedules, "--json",
+				"--count", fmt.Sprint(tc.count), "--from", "2027-01-01")
+			if code != 0 {
+				t.Fatalf("schedule next: exit %d: %s", code, errs)
+			}
+			next := decodeRuns(t, out)
+			code, out, errs = runLoa(t, "--data", data, "simulate", "--schedules", tc.schedules, "--json",
+				"--from", "2027-01-01", "--to", tc.to)
+			if code != 0 {
+				t.Fatalf("simulate: exit %d: %s", code, errs)
+			}
+			sim := decodeRuns(t, out)
+			if len(next) != tc.count || len(sim) != tc.count {
+				t.Fatalf("schedule next listed %d runs, simulate %d, want %d", len(next), len(sim), tc.count)
+			}
+			distinct := map[string]bool{}
+			for i := range next {
+				if !reflect.DeepEqual(next[i], sim[i]) {
+					t.Errorf("run %d: schedule next %s %s, simulate %s %s", i, next[i].At, runIDs(next[i]), sim[i].At, runIDs(sim[i]))
+				}
+				if len(next[i].Items) == 0 {
+					t.Errorf("run %d at %s airs nothing: %+v", i, next[i].At, next[i].Problems)
+				}
+				distinct[runIDs(next[i])] = true
+			}
+			if len(distinct) < tc.wantDistinct {
+				t.Errorf("%d distinct run contents, want at least %d: the forecast does not carry plays", len(distinct), tc.wantDistinct)
+			}
+		})
 	}
 }

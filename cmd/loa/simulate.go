@@ -11,6 +11,7 @@ import (
 
 	"loa/internal/airlog"
 	"loa/internal/assembly"
+	"loa/internal/forecast"
 	"loa/internal/inputerr"
 	"loa/internal/report"
 	"loa/internal/simulate"
@@ -71,16 +72,12 @@ func (e *Env) runSimulate(ctx context.Context, args []string) error {
 			return inputerr.Wrap(simulate.ErrRealBroadcasts)
 		}
 	}
-	scripts, err := st.Queue.Approved(ctx)
+	start, err := forecast.Load(ctx, st.Queue, log, from, loc)
 	if err != nil {
 		return err
 	}
-	half, _ := assembly.HalfYear(from)
-	seed, err := log.TopicAirtime(ctx, half, from, false)
-	if err != nil {
-		return err
-	}
-	res, err := simulate.Simulate(ctx, simulate.Options{Programmes: progs, Scripts: scripts, From: from, To: to, Location: loc, TopicAirtime: seed})
+	res, err := simulate.Simulate(ctx, simulate.Options{Programmes: progs, Scripts: start.Scripts, From: from, To: to, Location: loc,
+		TopicAirtime: start.TopicAirtime, Lead: cfg.Playout.Lead.D()})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,5 +53,45 @@ func TestSimulateRunsRowLabel(t *testing.T) {
 	}
 	if strings.Contains(w.String(), "Số lượt phát (") || !strings.Contains(w.String(), "Số chương trình (không có bài)") {
 		t.Errorf("runs row label:\n%s", w.String())
+	}
+}
+
+// TestSimulateShippedYearNoEmptyRun: a year of the shipped schedules with
+// the 7 demo scripts airs something in every run. The weekly run two days
+// after the monthly review finds every script inside its 3-day spacing;
+// spacing yields (and says so) rather than leave the slot silent.
+func TestSimulateShippedYearNoEmptyRun(t *testing.T) {
+	for _, j := range []string{"intro", "outro"} {
+		if _, err := os.Stat(filepath.Join("..", "..", "audio", "jingles", j+".mp3")); err != nil {
+			t.Skipf("jingles not generated yet: %v", err)
+		}
+	}
+	data, err := filepath.Abs(demoStation(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir("../..")
+	code, out, errs := runLoa(t, "--data", data, "simulate", "--schedules", "schedules", "--json", "--from", "2027-01-01", "--to", "2027-12-31")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	runs := decodeRuns(t, out)
+	if len(runs) != 105+12 { // 2027 starts on a Friday: 53 Fridays
+		t.Fatalf("%d runs, want 117", len(runs))
+	}
+	relaxed := 0
+	for _, r := range runs {
+		if len(r.Items) == 0 {
+			t.Errorf("%s %s airs nothing: %+v", r.At, r.Programme, r.Problems)
+		}
+		for _, p := range r.Problems {
+			if p.Code != "spacing-relaxed" || r.Programme != "cchc-hang-tuan" {
+				t.Errorf("%s %s: problem %+v", r.At, r.Programme, p)
+			}
+			relaxed++
+		}
+	}
+	if relaxed != 12 {
+		t.Errorf("spacing relaxed in %d runs, want the 12 after each monthly review", relaxed)
 	}
 }

@@ -3,6 +3,7 @@ package assembly
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -41,29 +42,56 @@ func HalfYear(t time.Time) (from, to time.Time) {
 	return from, from.AddDate(0, 6, 0)
 }
 
+// Why a script may not air in a run (Eligible, Cause.Code): the causes an
+// empty run's reason names.
+const (
+	HeldNotApproved = "not-approved" // defence in depth: the queue passes only approved scripts
+	HeldNoAudio     = "no-audio"     // no audio file
+	HeldNotYet      = "window-ahead" // its air window has not begun
+	HeldExpired     = "window-over"  // its air window is over
+	HeldMaxPlays    = "max-plays"    // it reached its max plays
+	HeldTopic       = "topic"        // its topic is not among the programme's
+	HeldAudience    = "audience"     // its audience is not among the programme's
+	HeldNoLength    = "no-length"    // its audio has no measured length
+	HeldSpacing     = "spacing"      // it aired less than the programme's repeat_days ago
+)
+
+// heldOrder is the order an empty run's causes are listed in. Spacing is
+// never among them: it yields (see Assemble).
+var heldOrder = [...]string{HeldNotApproved, HeldNoAudio, HeldNoLength, HeldNotYet, HeldExpired, HeldMaxPlays,
+	HeldTopic, HeldAudience}
+
 // Eligible reports whether s may air in a run of prog at at, and if not
-// why (for listings and tests).
+// why: one of the Held codes.
 func Eligible(prog *schedule.Programme, s *Script, at time.Time) (bool, string) {
+	why := held(prog, s, at)
+	return why == "", why
+}
+
+func held(prog *schedule.Programme, s *Script, at time.Time) string {
 	day := at.In(prog.Location).Format(database.DateFormat)
 	switch {
-	case s.Status != queue.Approved: // defence in depth: the queue passes only approved scripts
-		return false, "not approved"
+	case s.Status != queue.Approved:
+		return HeldNotApproved
 	case s.AudioSHA256 == "":
-		return false, "no audio"
-	case !s.InWindow(day):
-		return false, "outside its air window"
-	case !s.UnderMaxPlays():
-		return false, "reached its max plays"
-	case len(prog.Topics) > 0 && !slices.Contains(prog.Topics, s.Topic):
-		return false, "topic not in the programme"
-	case len(prog.Audiences) > 0 && !slices.Contains(prog.Audiences, s.Audience):
-		return false, "audience not in the programme"
+		return HeldNoAudio
 	case Seconds(s) <= 0:
-		return false, "no audio length"
+		return HeldNoLength
+	case !s.InWindow(day):
+		if s.From != "" && day < s.From {
+			return HeldNotYet
+		}
+		return HeldExpired
+	case !s.UnderMaxPlays():
+		return HeldMaxPlays
+	case len(prog.Topics) > 0 && !slices.Contains(prog.Topics, s.Topic):
+		return HeldTopic
+	case len(prog.Audiences) > 0 && !slices.Contains(prog.Audiences, s.Audience):
+		return HeldAudience
 	case prog.RepeatDays > 0 && !s.LastPlayed.IsZero() && daysBetween(s.LastPlayed.Time, at, prog.Location) < prog.RepeatDays:
-		return false, fmt.Sprintf("aired less than %d days ago", prog.RepeatDays)
+		return HeldSpacing
 	}
-	return true, ""
+	return ""
 }
 
 // daysBetween counts local calendar days from a to b.
@@ -89,14 +117,29 @@ func priorityRank(p string) int {
 const eps = 1e-6
 
 // Assemble chooses the items of a run of prog at in.At. It is pure.
+//
+// Repeat spacing (repeat_days) is the one rule that yields: when no script
+// passes every rule but some are held back only by spacing, the run is
+// chosen again with those allowed, and the plan says so (SpacingRelaxed).
+// A commune's plan asks for regular broadcasts (thường xuyên, liên tục):
+// repeating a script sooner than wished is a lesser harm than loudspeakers
+// silent at the announced hour. Approval, air windows, max plays and the
+// programme's topics and audiences never yield.
 func Assemble(prog *schedule.Programme, in Input) Plan {
 	plan := Plan{Programme: prog.Name, Title: prog.Title, At: in.At.In(prog.Location), LengthS: prog.Length.Seconds()}
 	gap := prog.Gap.Seconds()
 
-	var cands []*Script
+	var cands, spaced []*Script
+	counts := map[string]int{}
 	for i := range in.Candidates {
-		if ok, _ := Eligible(prog, &in.Candidates[i], in.At); ok {
-			cands = append(cands, &in.Candidates[i])
+		s := &in.Candidates[i]
+		switch why := held(prog, s, in.At); why {
+		case "":
+			cands = append(cands, s)
+		case HeldSpacing:
+			spaced = append(spaced, s)
+		default:
+			counts[why]++
 		}
 	}
 
@@ -118,57 +161,39 @@ func Assemble(prog *schedule.Programme, in Input) Plan {
 			Msg: fmt.Sprintf("intro and outro (%.1fs) exceed the slot (%.0fs)", fixed, plan.LengthS)})
 		return plan
 	}
-	// cost of adding one more item between the fixed clips: its length
-	// plus one gap (none for the very first item when there are no clips).
-	used := fixed
-	count := nFixed
-	cost := func(sec float64) float64 {
-		if count == 0 {
-			return sec
+	f := filling{prog: prog, length: plan.LengthS, gap: gap, used: fixed, count: nFixed}
+	chosen, fill := f.choose(cands, in.TopicAirtime)
+	if len(chosen) == 0 && len(spaced) > 0 {
+		if again, fill2 := f.choose(append(slices.Clone(cands), spaced...), in.TopicAirtime); len(again) > 0 {
+			chosen, fill = again, fill2
+			plan.Problems = append(plan.Problems, Problem{Code: SpacingRelaxed, RepeatDays: prog.RepeatDays,
+				Msg: fmt.Sprintf("every eligible script aired less than %d days ago: spacing relaxed", prog.RepeatDays)})
 		}
-		return sec + gap
 	}
-
-	airtime := map[string]float64{}
-	for k, v := range in.TopicAirtime {
-		airtime[k] = v
-	}
-	taken := make([]bool, len(cands))
-	var chosen []*Script
-	for prog.MaxItems == 0 || len(chosen) < prog.MaxItems {
-		best := -1
-		for i, s := range cands {
-			if taken[i] || used+cost(Seconds(s)) > plan.LengthS+eps {
-				continue
-			}
-			if best < 0 || better(s, cands[best], airtime) {
-				best = i
-			}
-		}
-		if best < 0 {
-			break
-		}
-		s := cands[best]
-		taken[best] = true
-		chosen = append(chosen, s)
-		used += cost(Seconds(s))
-		count++
-		airtime[s.Topic] += Seconds(s)
-	}
-	used = improveFill(cands, taken, chosen, used, plan.LengthS)
 	switch {
-	case len(cands) == 0:
-		plan.Problems = append(plan.Problems, Problem{Code: NoCandidates, Msg: "no approved script may air in this programme now"})
+	case len(in.Candidates) == 0:
+		plan.Problems = append(plan.Problems, Problem{Code: NoApproved, Msg: "no script is approved for air"})
+	case len(cands)+len(spaced) == 0:
+		pr := Problem{Code: NoCandidates}
+		var parts []string
+		for _, why := range heldOrder {
+			if n := counts[why]; n > 0 {
+				pr.Causes = append(pr.Causes, Cause{Code: why, Scripts: n})
+				parts = append(parts, fmt.Sprintf("%d %s", n, why))
+			}
+		}
+		pr.Msg = "no approved script may air in this programme now: " + strings.Join(parts, ", ")
+		plan.Problems = append(plan.Problems, pr)
 	case len(chosen) == 0:
 		plan.Problems = append(plan.Problems, Problem{Code: NothingFits,
-			Msg: fmt.Sprintf("%d eligible script(s), none fits the slot", len(cands))})
+			Msg: fmt.Sprintf("%d eligible script(s), none fits the slot", len(cands)+len(spaced))})
 	}
 
 	var fillers int
 	if prog.Fill == schedule.FillFiller && prog.Filler != nil && prog.Filler.Seconds > 0 {
-		for used+cost(prog.Filler.Seconds) <= plan.LengthS+eps {
-			used += cost(prog.Filler.Seconds)
-			count++
+		for fill.used+fill.cost(prog.Filler.Seconds) <= plan.LengthS+eps {
+			fill.used += fill.cost(prog.Filler.Seconds)
+			fill.count++
 			fillers++
 		}
 	}
@@ -209,6 +234,57 @@ func Assemble(prog *schedule.Programme, in Input) Plan {
 	}
 	plan.FillS = off
 	return plan
+}
+
+// filling is the slot being filled: what the fixed clips take, and the
+// cost of one more item (its length plus a gap, none before the very first
+// item when there are no clips).
+type filling struct {
+	prog        *schedule.Programme
+	length, gap float64
+	used        float64
+	count       int
+}
+
+func (f filling) cost(sec float64) float64 {
+	if f.count == 0 {
+		return sec
+	}
+	return sec + f.gap
+}
+
+// choose fills f from cands greedily in rank order (better), balancing
+// topics as it goes, then improves the fill; it returns the scripts in air
+// order and the filling after them. cands is not changed.
+func (f filling) choose(cands []*Script, topicAirtime map[string]float64) ([]*Script, filling) {
+	airtime := maps.Clone(topicAirtime)
+	if airtime == nil {
+		airtime = map[string]float64{}
+	}
+	taken := make([]bool, len(cands))
+	var chosen []*Script
+	for f.prog.MaxItems == 0 || len(chosen) < f.prog.MaxItems {
+		best := -1
+		for i, s := range cands {
+			if taken[i] || f.used+f.cost(Seconds(s)) > f.length+eps {
+				continue
+			}
+			if best < 0 || better(s, cands[best], airtime) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		s := cands[best]
+		taken[best] = true
+		chosen = append(chosen, s)
+		f.used += f.cost(Seconds(s))
+		f.count++
+		airtime[s.Topic] += Seconds(s)
+	}
+	f.used = improveFill(cands, taken, chosen, f.used, f.length)
+	return chosen, f
 }
 
 // improveFill fills more of the slot after the greedy choice: from the
@@ -252,16 +328,52 @@ func improveFill(cands []*Script, taken []bool, chosen []*Script, used, length f
 // and listings. Msg stays the English detail for logs.
 func (p Problem) Vietnamese() string {
 	switch p.Code {
+	case NoApproved:
+		return "chưa có bài nào được duyệt để phát"
 	case NoCandidates:
-		return "không có bài đã duyệt nào được phát trong chương trình này"
+		if len(p.Causes) == 0 {
+			return "không có bài đã duyệt nào được phát trong chương trình này"
+		}
+		parts := make([]string, len(p.Causes))
+		for i, c := range p.Causes {
+			parts[i] = fmt.Sprintf("%d bài %s", c.Scripts, heldVietnamese(c.Code))
+		}
+		return "không có bài đã duyệt nào được phát trong chương trình này (" + strings.Join(parts, ", ") + ")"
 	case NothingFits:
 		return "có bài được phát nhưng không bài nào vừa thời lượng"
 	case SlotTooShort:
 		return "nhạc hiệu mở đầu và kết thúc dài hơn thời lượng chương trình"
 	case AudioFailed:
 		return fmt.Sprintf("tệp âm thanh của bài %d bị thiếu hoặc đã thay đổi: %s", p.ScriptID, p.Msg)
+	case SpacingRelaxed:
+		return fmt.Sprintf("mọi bài đủ điều kiện đều vừa phát chưa đủ %d ngày (giãn cách phát lại): vẫn phát để chương trình không bỏ trống", p.RepeatDays)
 	}
 	return p.Msg
+}
+
+// heldVietnamese says a Held code after "N bài".
+func heldVietnamese(code string) string {
+	switch code {
+	case HeldNotApproved:
+		return "chưa được duyệt"
+	case HeldNoAudio:
+		return "chưa có âm thanh"
+	case HeldNoLength:
+		return "chưa đo được thời lượng âm thanh"
+	case HeldNotYet:
+		return "chưa đến thời hạn phát"
+	case HeldExpired:
+		return "đã hết thời hạn phát"
+	case HeldMaxPlays:
+		return "đã phát đủ số lần tối đa"
+	case HeldTopic:
+		return "có chủ đề không thuộc chương trình"
+	case HeldAudience:
+		return "có đối tượng không thuộc chương trình"
+	case HeldSpacing:
+		return "vừa phát chưa đủ số ngày giãn cách"
+	}
+	return code
 }
 
 // ProblemText is the plan's problems in Vietnamese, joined with "; ": the
@@ -331,6 +443,10 @@ func AssembleVerified(ctx context.Context, prog *schedule.Programme, in Input, v
 			it.Path = path
 		}
 		if bad == 0 {
+			if len(failed) > 0 && len(in.Candidates) == 0 {
+				// every candidate failed: that, not "nothing approved", is the cause
+				plan.Problems = slices.DeleteFunc(plan.Problems, func(p Problem) bool { return p.Code == NoApproved })
+			}
 			plan.Problems = append(failed, plan.Problems...)
 			return plan, nil
 		}

@@ -77,7 +77,7 @@ func render(p Plan) string {
 		fmt.Fprintf(&b, "  %8.3f %-6s %3d %-14s %-9s %8.3fs %s\n", it.OffsetS, it.Kind, it.ScriptID, it.Topic, it.Priority, it.Seconds, it.Title)
 	}
 	for _, pr := range p.Problems {
-		fmt.Fprintf(&b, "  problem %s %d: %s\n", pr.Code, pr.ScriptID, pr.Msg)
+		fmt.Fprintf(&b, "  problem %s %d: %s\n    vi: %s\n", pr.Code, pr.ScriptID, pr.Msg, pr.Vietnamese())
 	}
 	return b.String()
 }
@@ -169,6 +169,22 @@ func TestAssemble(t *testing.T) {
 		{"max items", prog(30*time.Minute, func(p *schedule.Programme) { p.MaxItems = 3 }), seven, nil},
 		{"filler fills the rest", prog(5*time.Minute, jingles, filler), []Script{script(1, "ke-hoach", 150)}, nil},
 		{"no candidates, fill end: nothing airs", prog(5*time.Minute, jingles), []Script{script(1, "ke-hoach", 60, window("2027-01-01", ""))}, nil},
+		{"no candidates: every cause counted", prog(5*time.Minute, func(p *schedule.Programme) {
+			p.RepeatDays = 3
+			p.Topics = []string{"ke-hoach", "mo-hinh"}
+		}), []Script{
+			script(1, "ke-hoach", 60, window("2027-01-01", "")), script(2, "ke-hoach", 60, window("", "2026-11-30")),
+			script(3, "mo-hinh", 60, window("", "2026-11-01")), script(4, "mo-hinh", 60, maxPlays(2), plays(2)),
+			script(5, "ket-qua", 60),
+		}, nil},
+		{"nothing approved", prog(5 * time.Minute), nil, nil},
+		{"spacing yields when it alone would leave the run empty", prog(5*time.Minute, func(p *schedule.Programme) { p.RepeatDays = 3 }), []Script{
+			script(1, "ke-hoach", 60, lastPlayed(2)), script(2, "mo-hinh", 60, lastPlayed(1)),
+			script(3, "ket-qua", 60, window("", "2026-11-30")), // expired: never yields
+		}, nil},
+		{"spacing holds while another script can air", prog(5*time.Minute, func(p *schedule.Programme) { p.RepeatDays = 3 }), []Script{
+			script(1, "ke-hoach", 60, lastPlayed(2)), script(2, "mo-hinh", 60, lastPlayed(1)), script(3, "ket-qua", 60, lastPlayed(3)),
+		}, nil},
 		{"no candidates, filler: ident with jingles", prog(2*time.Minute, jingles, filler), nil, nil},
 		{"nothing fits", prog(2*time.Minute, jingles), []Script{script(1, "ke-hoach", 110)}, nil},
 		{"slot too short for the jingles", prog(15*time.Second, jingles), []Script{script(1, "ke-hoach", 1)}, nil},
@@ -225,6 +241,15 @@ func TestAssembleVerified(t *testing.T) {
 			t.Errorf("script %d verified %d times, want once (verifying hashes the whole file)", id, n)
 		}
 	}
+	// every file fails: the failures are the reason, not "nothing approved"
+	bad := func(_ context.Context, s Script) (string, error) { return "", fmt.Errorf("script %d: gone", s.ID) }
+	plan, err = AssembleVerified(context.Background(), p, Input{At: at, Candidates: cands[:2]}, bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Items) != 0 || len(plan.Problems) != 2 || plan.Problems[0].Code != AudioFailed || plan.Problems[1].Code != AudioFailed {
+		t.Errorf("all failed: items %d, problems %+v", len(plan.Items), plan.Problems)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := AssembleVerified(ctx, p, Input{At: at, Candidates: cands}, verify); !errors.Is(err, context.Canceled) {
@@ -255,6 +280,10 @@ func TestProblemVietnamese(t *testing.T) {
 		want string
 	}{
 		{Problem{Code: NoCandidates, Msg: "no approved script may air in this programme now"}, "không có bài đã duyệt nào được phát trong chương trình này"},
+		{Problem{Code: NoCandidates, Causes: []Cause{{HeldExpired, 3}, {HeldMaxPlays, 1}, {HeldTopic, 2}}},
+			"không có bài đã duyệt nào được phát trong chương trình này (3 bài đã hết thời hạn phát, 1 bài đã phát đủ số lần tối đa, 2 bài có chủ đề không thuộc chương trình)"},
+		{Problem{Code: NoApproved}, "chưa có bài nào được duyệt để phát"},
+		{Problem{Code: SpacingRelaxed, RepeatDays: 3}, "mọi bài đủ điều kiện đều vừa phát chưa đủ 3 ngày (giãn cách phát lại): vẫn phát để chương trình không bỏ trống"},
 		{Problem{Code: NothingFits, Msg: "3 eligible script(s), none fits the slot"}, "có bài được phát nhưng không bài nào vừa thời lượng"},
 		{Problem{Code: SlotTooShort, Msg: "intro and outro (17.0s) exceed the slot (15s)"}, "nhạc hiệu mở đầu và kết thúc dài hơn thời lượng chương trình"},
 		{Problem{Code: AudioFailed, ScriptID: 7, Msg: "sha256 differs"}, "tệp âm thanh của bài 7 bị thiếu hoặc đã thay đổi: sha256 differs"},

@@ -6,7 +6,10 @@
 // then fewest plays, then oldest approval, then lowest id. A candidate is
 // skipped when it is outside its air window (local date of the run), has
 // reached its max plays, aired less than the programme's repeat_days ago, or
-// is not among the programme's topics or audiences. The slot's length minus
+// is not among the programme's topics or audiences. Repeat spacing alone
+// yields: when it would leave the run without a script, the scripts it held
+// back are taken after all (Problem SpacingRelaxed), since silence at an
+// announced hour is worse than an early repeat. The slot's length minus
 // intro, outro and gaps is filled greedily in that order with every script
 // that still fits, so the programme never exceeds its slot; then, to use
 // the time left, a chosen normal script may give its place to a longer
@@ -73,17 +76,28 @@ type Item struct {
 
 // Problem codes.
 const (
-	NoCandidates = "no-candidates"  // nothing approved passes the programme's filters, windows, plays, spacing
-	NothingFits  = "nothing-fits"   // eligible scripts exist but none fits the slot
-	SlotTooShort = "slot-too-short" // intro+outro alone exceed the slot
-	AudioFailed  = "audio-failed"   // a chosen script's audio failed verification and was dropped
+	NoApproved     = "no-approved"     // no script is approved for air at all
+	NoCandidates   = "no-candidates"   // approved scripts exist, none passes windows, max plays, topics, audiences (Causes say which)
+	NothingFits    = "nothing-fits"    // eligible scripts exist but none fits the slot
+	SlotTooShort   = "slot-too-short"  // intro+outro alone exceed the slot
+	AudioFailed    = "audio-failed"    // a chosen script's audio failed verification and was dropped
+	SpacingRelaxed = "spacing-relaxed" // every eligible script aired within repeat_days: they air anyway (the run is not empty)
 )
 
-// Problem is one reason a plan is short or empty.
+// Problem is one reason a plan is short or empty, or (SpacingRelaxed) a
+// rule that yielded.
 type Problem struct {
-	Code     string
-	ScriptID int64 // for AudioFailed
-	Msg      string
+	Code       string
+	ScriptID   int64   // for AudioFailed
+	RepeatDays int     // for SpacingRelaxed
+	Causes     []Cause // for NoCandidates: why the approved scripts were held back
+	Msg        string  // English detail, for logs
+}
+
+// Cause counts the approved scripts held back for one reason (a Held code).
+type Cause struct {
+	Code    string
+	Scripts int
 }
 
 // HasScripts reports whether the plan airs any script; when false the
@@ -95,7 +109,7 @@ func (p *Plan) HasScripts() bool { return p.ScriptS > 0 }
 //	Assemble(prog *schedule.Programme, in Input) Plan
 //	AssembleVerified(ctx, prog, in, verify Verify) (Plan, error) // verify: queue.VerifyAudio
 //	HalfYear(t time.Time) (from, to time.Time)  // the half-year containing t, in t's zone
-//	Eligible(prog, *Script, at) (bool, why string)
+//	Eligible(prog, *Script, at) (bool, why string) // why: a Held code
 //	Seconds(*Script) float64                    // frames / sample rate
 //	(*Plan).ProblemText() string                // Problems in Vietnamese, for the run's reason
 //

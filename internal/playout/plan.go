@@ -7,6 +7,7 @@ import (
 
 	"loa/internal/airlog"
 	"loa/internal/assembly"
+	"loa/internal/forecast"
 	"loa/internal/queue"
 	"loa/internal/schedule"
 )
@@ -29,22 +30,19 @@ type StorePlanner struct {
 	Location *time.Location
 }
 
-// Plan implements Planner.
+// Plan implements Planner: the station read as the forecast reads it
+// (forecast.Load), so `loa schedule next` and `loa simulate` show what this
+// airs.
 func (sp StorePlanner) Plan(ctx context.Context, prog *schedule.Programme, at time.Time) (assembly.Plan, error) {
-	cands, err := sp.Queue.Approved(ctx)
-	if err != nil {
-		return assembly.Plan{}, fmt.Errorf("plan %s: %w", prog.Name, err)
-	}
 	loc := sp.Location
 	if loc == nil {
 		loc = prog.Location
 	}
-	from, _ := assembly.HalfYear(at.In(loc))
-	air, err := sp.Log.TopicAirtime(ctx, from, at, false)
+	st, err := forecast.Load(ctx, sp.Queue, sp.Log, at, loc)
 	if err != nil {
 		return assembly.Plan{}, fmt.Errorf("plan %s: %w", prog.Name, err)
 	}
-	plan, err := assembly.AssembleVerified(ctx, prog, assembly.Input{At: at, Candidates: cands, TopicAirtime: air}, sp.Queue.VerifyAudio)
+	plan, err := assembly.AssembleVerified(ctx, prog, st.Input(at), sp.Queue.VerifyAudio)
 	if err != nil {
 		return assembly.Plan{}, fmt.Errorf("plan %s: %w", prog.Name, err)
 	}

@@ -1,22 +1,21 @@
 // Package simulate runs the station's schedules over a period on a virtual
-// clock, instantly: each run is assembled as the daemon would assemble it
-// (internal/assembly) against the current queue, lengths come from the
-// scripts' metadata, and what airs updates plays, last-played dates and
-// topic airtime for the runs after it. The result is what would air and
-// the airtime by topic per month and per half-year — the operator's check
-// that the year's plan will be covered. Record writes it into the airtime
-// log as simulated runs.
+// clock, instantly: the runs are forecast (internal/forecast, the one
+// forecaster, which carries plays, last-played dates and topic airtime from
+// run to run as the daemon would see them), lengths come from the scripts'
+// metadata. The result is what would air and the airtime by topic per
+// month and per half-year — the operator's check that the year's plan will
+// be covered. Record writes it into the airtime log as simulated runs.
 package simulate
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"time"
 
 	"loa/internal/airlog"
 	"loa/internal/assembly"
+	"loa/internal/forecast"
 	"loa/internal/inputerr"
 	"loa/internal/queue"
 	"loa/internal/schedule"
@@ -31,13 +30,12 @@ type Options struct {
 	// TopicAirtime is airtime by topic already in the half-year of From,
 	// before From (from the real log); nil: none.
 	TopicAirtime map[string]float64
+	// Lead is playout.lead (see forecast.Options).
+	Lead time.Duration
 }
 
 // Run is one simulated programme run.
-type Run struct {
-	Output string
-	Plan   assembly.Plan
-}
+type Run = forecast.Run
 
 // Bucket is airtime in one month ("2027-01") or half-year ("2027-H1"),
 // local: runs count where they are scheduled, scripts where they start.
@@ -52,7 +50,6 @@ type Bucket struct {
 	ByTopic   map[string]float64 // script seconds by topic code
 	Distinct  int                // distinct scripts aired
 	ids       map[int64]bool
-	balance   map[string]float64 // half-years: ByTopic plus the seed (Options.TopicAirtime), what assembly balances
 }
 
 // Result is a whole simulation.
@@ -72,45 +69,30 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 	if !opt.From.Before(opt.To) {
 		return nil, inputerr.New("simulate: --to must be after --from")
 	}
-	scripts := append([]queue.Script(nil), opt.Scripts...)
-
-	res := &Result{From: opt.From, To: opt.To}
+	runs, err := forecast.Runs(ctx, forecast.Options{Programmes: opt.Programmes, Location: opt.Location, Lead: opt.Lead},
+		forecast.Start{At: opt.From, Scripts: opt.Scripts, TopicAirtime: opt.TopicAirtime}, opt.To, 0)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{From: opt.From, To: opt.To, Runs: runs}
 	months := map[string]*Bucket{}
 	halves := map[string]*Bucket{}
-	seedHalf, _ := assembly.HalfYear(opt.From.In(opt.Location))
 	halfOf := func(local time.Time) *Bucket {
 		from, to := assembly.HalfYear(local)
 		n := 1
 		if from.Month() != time.January {
 			n = 2
 		}
-		b := bucket(halves, &res.Halves, fmt.Sprintf("%d-H%d", from.Year(), n), from, to)
-		if b.balance == nil {
-			// Assembly balances topics over the whole half-year: what the
-			// real log already holds before From, then what this simulation airs.
-			b.balance = map[string]float64{}
-			if from.Equal(seedHalf) {
-				maps.Copy(b.balance, opt.TopicAirtime)
-			}
-		}
-		return b
+		return bucket(halves, &res.Halves, fmt.Sprintf("%d-H%d", from.Year(), n), from, to)
 	}
 	monthOf := func(local time.Time) *Bucket {
 		from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, opt.Location)
 		return bucket(months, &res.Months, from.Format("2006-01"), from, from.AddDate(0, 1, 0))
 	}
-	for _, run := range schedule.Upcoming(opt.Programmes, opt.From, opt.To, 0) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, at := run.Prog, run.At
-		local := at.In(opt.Location)
-		half := halfOf(local)
-		month := monthOf(local)
-		plan := assembly.Assemble(p, assembly.Input{At: at, Candidates: scripts, TopicAirtime: half.balance})
-		res.Runs = append(res.Runs, Run{Output: p.Output, Plan: plan})
-
-		for _, b := range []*Bucket{month, half} {
+	for _, run := range runs {
+		plan := run.Plan
+		local := plan.At.In(opt.Location)
+		for _, b := range []*Bucket{monthOf(local), halfOf(local)} {
 			b.Runs++
 			if !plan.HasScripts() {
 				b.NoScripts++
@@ -123,20 +105,15 @@ func Simulate(ctx context.Context, opt Options) (*Result, error) {
 			}
 			// A script counts in the month and half-year it starts in (a run
 			// may cross midnight into the next), as the report counts the
-			// airtime log and the daemon balances topics.
-			start := at.Add(seconds(it.OffsetS))
-			itemHalf := halfOf(start.In(opt.Location))
-			itemHalf.balance[it.Topic] += it.Seconds
-			for _, b := range []*Bucket{monthOf(start.In(opt.Location)), itemHalf} {
+			// airtime log.
+			start := plan.At.Add(seconds(it.OffsetS)).In(opt.Location)
+			for _, b := range []*Bucket{monthOf(start), halfOf(start)} {
 				b.Scripts++
 				b.Seconds += it.Seconds
 				b.ByTopic[it.Topic] += it.Seconds
 				b.ids[it.ScriptID] = true
 				b.Distinct = len(b.ids)
 			}
-			s := findScript(scripts, it.ScriptID)
-			s.Plays++
-			s.LastPlayed = queue.JSONTime{Time: start}
 		}
 	}
 	return res, nil
@@ -151,15 +128,6 @@ func bucket(m map[string]*Bucket, list *[]*Bucket, key string, from, to time.Tim
 	m[key] = b
 	*list = append(*list, b)
 	return b
-}
-
-func findScript(ss []queue.Script, id int64) *queue.Script {
-	for i := range ss {
-		if ss[i].ID == id {
-			return &ss[i]
-		}
-	}
-	panic(fmt.Sprintf("simulate: plan names script %d not among the candidates", id))
 }
 
 // ErrRealBroadcasts is returned by Record when the log already holds real
