@@ -99,6 +99,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 	defer lock.Release()
 
 	e.createData = true // a new station starts with its daemon
+	e.upgrade = true    // and an older one is upgraded by it, at start
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err

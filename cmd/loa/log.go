@@ -39,6 +39,7 @@ func (e *Env) runLog(ctx context.Context, args []string) error {
 	if f.From, f.To, err = localDays("log", *from, *to, loc); err != nil {
 		return err
 	}
+	e.readOnly = true
 	db, err := e.OpenDB(ctx)
 	if err != nil {
 		return err

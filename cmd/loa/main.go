@@ -42,6 +42,8 @@ type Env struct {
 
 	config     *config.Config
 	createData bool // this command may create the data directory
+	readOnly   bool // a read command: open the database read-only
+	upgrade    bool // this command upgrades an older schema (daemon, migrate)
 }
 
 type command struct {
@@ -62,6 +64,7 @@ func commands() []command {
 		{"simulate", "run the schedules over a period on a virtual clock", (*Env).runSimulate},
 		{"report", "write the airtime report (PDF, XLSX, CSV, JSON)", (*Env).runReport},
 		{"user", "manage console users, roles and API tokens", (*Env).runUser},
+		{"migrate", "upgrade the station database to this loa's schema", (*Env).runMigrate},
 	}
 }
 
@@ -156,12 +159,30 @@ func (e *Env) Config() (*config.Config, error) {
 
 // OpenDB opens the station database in the data directory. Only commands
 // that start a station (script add, daemon) may create the directory: a
-// mistyped --data must not quietly show an empty station.
+// mistyped --data must not quietly show an empty station. Read commands
+// open it read-only (so they work on a backup copy or a read-only mount);
+// only the daemon and loa migrate upgrade an older schema.
 func (e *Env) OpenDB(ctx context.Context) (*sql.DB, error) {
-	if _, err := os.Stat(e.DataDir); errors.Is(err, os.ErrNotExist) && !e.createData {
-		return nil, inputerr.New("data directory %s does not exist (check --data or $LOA_DATA; 'loa script add' or 'loa daemon' creates it)", e.DataDir)
+	if err := e.checkDataDir(); err != nil {
+		return nil, err
 	}
-	return database.Open(ctx, filepath.Join(e.DataDir, database.FileName))
+	path := filepath.Join(e.DataDir, database.FileName)
+	switch {
+	case e.readOnly:
+		return database.OpenReadOnly(ctx, path)
+	case e.upgrade:
+		return database.OpenUpgrade(ctx, path)
+	}
+	return database.Open(ctx, path)
+}
+
+// checkDataDir refuses a data directory that does not exist, unless this
+// command may create it.
+func (e *Env) checkDataDir() error {
+	if _, err := os.Stat(e.DataDir); errors.Is(err, os.ErrNotExist) && !e.createData {
+		return inputerr.New("data directory %s does not exist (check --data or $LOA_DATA; 'loa script add' or 'loa daemon' creates it)", e.DataDir)
+	}
+	return nil
 }
 
 // usageErr turns a flag parsing error into an input error (exit 2), except

@@ -81,6 +81,7 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 		}
 	}
 
+	e.readOnly = true
 	db, err := e.OpenDB(ctx)
 	if err != nil {
 		return err

@@ -254,6 +254,7 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.readOnly = true
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err

@@ -246,6 +246,7 @@ func (e *Env) scriptList(ctx context.Context, args []string) error {
 	if err := wantArgs(pos, 0, "script list"); err != nil {
 		return err
 	}
+	e.readOnly = true
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err
@@ -286,6 +287,7 @@ func (e *Env) scriptShow(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.readOnly = true
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err
@@ -459,6 +461,7 @@ func (e *Env) scriptHistory(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.readOnly = true
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err

@@ -56,6 +56,7 @@ func (e *Env) runSimulate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.readOnly = !*record // a simulation not recorded only reads the station
 	st, err := e.OpenStation(ctx)
 	if err != nil {
 		return err

@@ -27,9 +27,16 @@ var validSum = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // Store is a directory of files named by their SHA-256.
 type Store struct{ dir string }
 
+// Modes of the store: files are never written after they are stored (their
+// name is their hash), and like the database they are the station's own.
+const (
+	dirMode  fs.FileMode = 0o750
+	fileMode fs.FileMode = 0o440
+)
+
 // Open makes sure dir exists and returns the store in it.
 func Open(dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return nil, fmt.Errorf("open content store %s: %w", dir, err)
 	}
 	return &Store{dir: dir}, nil
@@ -92,7 +99,7 @@ func (st *Staged) Commit() (created bool, err error) {
 		return false, nil
 	}
 	existed := !errors.Is(verr, ErrMissing)
-	if err := os.Chmod(st.Path, 0o444); err != nil {
+	if err := os.Chmod(st.Path, fileMode); err != nil {
 		os.Remove(st.Path)
 		return false, fmt.Errorf("store %s: %w", st.SHA256, err)
 	}

@@ -7,10 +7,13 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver
@@ -38,11 +41,75 @@ func ParseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// Open opens (creating if needed) the database at path and applies pending
-// migrations.
+// Permissions of what loa creates: the log and the queue are the station's
+// record, readable by its group (backups, the report clerk), no one else.
+const (
+	DirMode  fs.FileMode = 0o750
+	FileMode fs.FileMode = 0o640
+)
+
+// ErrOutdated means the database has an older schema than this loa: only
+// an explicit upgrade (OpenUpgrade: "loa migrate", "loa daemon") changes
+// it, so a newer command line never changes the schema under a running
+// older daemon.
+var ErrOutdated = errors.New("database schema is older than this loa")
+
+// ErrReadOnly means a command that writes met a database it cannot write.
+var ErrReadOnly = errors.New("database is read-only")
+
+// Open opens the database at path for reading and writing. A new database
+// (and its directory) is created with the current schema; an existing one
+// must already have it (ErrOutdated otherwise; a newer one is refused too).
 func Open(ctx context.Context, path string) (*sql.DB, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	return open(ctx, path, false)
+}
+
+// OpenUpgrade is Open that also migrates an older database to the current
+// schema. Only the daemon (at start) and "loa migrate" use it.
+func OpenUpgrade(ctx context.Context, path string) (*sql.DB, error) {
+	return open(ctx, path, true)
+}
+
+// Upgrade migrates the database at path (created if missing) to the
+// current schema and reports the versions before and after.
+func Upgrade(ctx context.Context, path string) (from, to int, err error) {
+	if _, err := os.Stat(path); err == nil {
+		db, err := sql.Open("sqlite3", readOnlyDSN(path, false))
+		if err != nil {
+			return 0, 0, fmt.Errorf("open database %s: %w", path, err)
+		}
+		from, err = Version(ctx, db)
+		db.Close()
+		if err != nil {
+			return 0, 0, fmt.Errorf("database %s: %w", path, err)
+		}
+	}
+	db, err := OpenUpgrade(ctx, path)
+	if err != nil {
+		return from, 0, err
+	}
+	defer db.Close()
+	to, err = Version(ctx, db)
+	if err != nil {
+		return from, 0, fmt.Errorf("database %s: %w", path, err)
+	}
+	return from, to, nil
+}
+
+func open(ctx context.Context, path string, upgrade bool) (*sql.DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), DirMode); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	// Created here, not by SQLite, for its mode (the -wal and -shm files
+	// SQLite makes take the database file's).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, FileMode); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("open database %s: %w", path, readOnlyErr(err))
+	}
+	if !writable(path) || !writable(filepath.Dir(path)) {
+		return nil, fmt.Errorf("open database %s: %w (a read-only copy or mount): this command changes the station; "+
+			"read commands (script list/show/history, log, report, schedule next, simulate, config) work here", path, ErrReadOnly)
 	}
 	db, err := sql.Open("sqlite3", dsn(path))
 	if err != nil {
@@ -52,11 +119,82 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := Migrate(ctx, db); err != nil {
+	v, err := Version(ctx, db)
+	if err == nil {
+		switch {
+		case v == 0 || upgrade:
+			// Version 0 is a database no one has used yet: creating the
+			// schema changes nothing anyone reads.
+			err = Migrate(ctx, db)
+		default:
+			err = checkVersion(v)
+		}
+	}
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// OpenReadOnly opens the database at path for reading only: a read command
+// must work on a backup copy or a read-only mount, and can then never
+// write. Where the file or its directory is not writable SQLite cannot make
+// the WAL index beside it, so the file is opened as immutable. A missing
+// database is created, as by Open, when it can be.
+func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return Open(ctx, path)
+	}
+	try := func(immutable bool) (*sql.DB, error) {
+		db, err := sql.Open("sqlite3", readOnlyDSN(path, immutable))
+		if err != nil {
+			return nil, err
+		}
+		// Reading the version reads the file: a DSN that cannot work
+		// fails here, not at the first query.
+		v, err := Version(ctx, db)
+		if err == nil {
+			err = checkVersion(v)
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		return db, nil
+	}
+	db, err := try(false)
+	if err != nil && !errors.Is(err, ErrOutdated) && (!writable(path) || !writable(filepath.Dir(path))) {
+		// Immutable skips locking and the WAL: right for a file no one
+		// can write, and what a copy closed cleanly (WAL checkpointed) is.
+		db, err = try(true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s read-only: %w", path, err)
+	}
+	return db, nil
+}
+
+// checkVersion refuses a schema other than this loa's.
+func checkVersion(v int) error {
+	switch {
+	case v > len(migrations):
+		return fmt.Errorf("database schema version %d is newer than this loa (%d): upgrade loa", v, len(migrations))
+	case v < len(migrations):
+		return fmt.Errorf("%w (version %d, this loa needs %d): run 'loa migrate' (or start 'loa daemon', which upgrades it)", ErrOutdated, v, len(migrations))
+	}
+	return nil
+}
+
+// writable reports whether this process may write path (a read-only mount
+// refuses even root).
+func writable(path string) bool { return syscall.Access(path, 2 /* W_OK */) == nil }
+
+func readOnlyErr(err error) error {
+	if errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("%w: %w", ErrReadOnly, err)
+	}
+	return err
 }
 
 // dsn sets the pragmas on every pooled connection. _txlock=immediate makes
@@ -69,6 +207,18 @@ func dsn(path string) string {
 	v.Set("_busy_timeout", "10000")
 	v.Set("_synchronous", "NORMAL")
 	v.Set("_txlock", "immediate")
+	return "file:" + path + "?" + v.Encode()
+}
+
+// readOnlyDSN opens path with SQLite's mode=ro (nothing can write through
+// it), immutable when no one can write the file.
+func readOnlyDSN(path string, immutable bool) string {
+	v := url.Values{}
+	v.Set("mode", "ro")
+	if immutable {
+		v.Set("immutable", "1")
+	}
+	v.Set("_busy_timeout", "10000")
 	return "file:" + path + "?" + v.Encode()
 }
 

@@ -3,9 +3,13 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"loa/internal/testenv"
 )
 
 func TestOpenAppliesAllMigrations(t *testing.T) {
@@ -59,8 +63,20 @@ func TestUpgradeFromFirstSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	old.Close()
-
-	db, err := Open(ctx, path)
+	// Only an explicit upgrade changes the schema: a command opening it
+	// to read or write is told to run loa migrate, and changes nothing.
+	for name, open := range map[string]func(context.Context, string) (*sql.DB, error){"Open": Open, "OpenReadOnly": OpenReadOnly} {
+		if db, err := open(ctx, path); !errors.Is(err, ErrOutdated) || !strings.Contains(err.Error(), "loa migrate") {
+			if db != nil {
+				db.Close()
+			}
+			t.Fatalf("%s of an older schema: %v", name, err)
+		}
+	}
+	if v := versionOf(t, path); v != 1 {
+		t.Fatalf("version %d after refused opens, want 1", v)
+	}
+	db, err := OpenUpgrade(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +108,10 @@ func TestNewerDatabaseRefused(t *testing.T) {
 	}
 	db.Exec("PRAGMA user_version = 999")
 	db.Close()
-	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer") {
-		t.Fatalf("want refusal of newer schema, got %v", err)
+	for name, open := range map[string]func(context.Context, string) (*sql.DB, error){"Open": Open, "OpenUpgrade": OpenUpgrade, "OpenReadOnly": OpenReadOnly} {
+		if _, err := open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer") {
+			t.Fatalf("%s: want refusal of newer schema, got %v", name, err)
+		}
 	}
 }
 
@@ -126,5 +144,86 @@ func TestAirLogIsAppendOnly(t *testing.T) {
 	mustExec(`UPDATE air_runs SET status = 'completed', ended_at = '2023-07-01T00:00:06.000Z' WHERE id = 1`)
 	if _, err := db.Exec(`UPDATE air_runs SET reason = 'x' WHERE id = 1`); err == nil {
 		t.Error("closed run rewritten")
+	}
+}
+
+func versionOf(t *testing.T, path string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite3", readOnlyDSN(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v, err := Version(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestNewDatabaseModes: the station's record is not world-readable.
+func TestNewDatabaseModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, FileName)
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-07-01T00:00:00.000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]os.FileMode{dir: DirMode, path: FileMode, path + "-wal": FileMode} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %o, want %o", p, got, want)
+		}
+	}
+}
+
+// TestReadOnly: a read-only open never writes, and works where nothing can
+// be written (a read-only mount of a station); a read-write open there
+// says why it cannot.
+func TestReadOnly(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-07-01T00:00:00.000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ro.Exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('q', '2023-07-01T00:00:00.000Z')`); err == nil {
+		t.Fatal("a read-only open wrote")
+	}
+	ro.Close()
+
+	mnt := testenv.ReadOnlyMount(t, dir)
+	path = filepath.Join(mnt, FileName)
+	ro, err = OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatalf("read-only mount: %v", err)
+	}
+	var n int
+	if err := ro.QueryRow(`SELECT count(*) FROM air_runs`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("read on a read-only mount: %d rows, %v", n, err)
+	}
+	ro.Close()
+	if _, err := Open(ctx, path); !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), "read commands") {
+		t.Fatalf("read-write open on a read-only mount: %v", err)
+	}
+	if _, err := OpenReadOnly(ctx, filepath.Join(mnt, "none", FileName)); err == nil {
+		t.Fatal("a missing database on a read-only mount opened")
 	}
 }

@@ -35,7 +35,7 @@ func MigrateTo(ctx context.Context, db *sql.DB, target int) error {
 				return err
 			}
 			if v > len(migrations) {
-				return fmt.Errorf("database schema version %d is newer than this loa (%d): upgrade loa", v, len(migrations))
+				return checkVersion(v)
 			}
 			if v >= target {
 				done = true

@@ -28,7 +28,7 @@ type Lock struct {
 // lock without keeping the schedule); the daemon calls Touch.
 func AcquireLock(dataDir string) (l *Lock, lastAlive time.Time, err error) {
 	path := filepath.Join(dataDir, LockFile)
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, err)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.ModTime().Unix() > 0 {

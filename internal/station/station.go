@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -40,6 +39,12 @@ type Options struct {
 	// user add); otherwise a mistyped directory is an input error rather
 	// than a quietly empty station.
 	Create bool
+	// ReadOnly opens the database read-only, for commands that only read:
+	// they then work on a backup copy or a read-only mount, and cannot write.
+	ReadOnly bool
+	// Upgrade migrates an older database to this loa's schema (the daemon
+	// at start); without it an older schema is refused.
+	Upgrade bool
 	// Progress is told how far a long ingest has got.
 	Progress queue.Progress
 	// Now replaces time.Now (tests).
@@ -54,20 +59,19 @@ func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) 
 		return nil, inputerr.Field("data", "missing", "data directory %s does not exist (check --data or $LOA_DATA; 'loa script add', 'loa user add' or 'loa daemon' creates it)", dataDir)
 	}
 	// The database holds password hashes and the store unpublished
-	// recordings: nobody but the station's account reads them.
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("open station: %w", err)
-	}
+	// recordings: only the station's account and group read them (the
+	// database package creates them 0750/0640, the store 0440).
 	dbPath := filepath.Join(dataDir, database.FileName)
-	db, err := database.Open(ctx, dbPath)
+	open := database.Open
+	switch {
+	case opt.ReadOnly:
+		open = database.OpenReadOnly
+	case opt.Upgrade:
+		open = database.OpenUpgrade
+	}
+	db, err := open(ctx, dbPath)
 	if err != nil {
 		return nil, err
-	}
-	for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-			db.Close()
-			return nil, fmt.Errorf("open station: %w", err)
-		}
 	}
 	st, err := content.Open(filepath.Join(dataDir, StoreDir))
 	if err != nil {
