@@ -49,14 +49,15 @@ func TestUserCommands(t *testing.T) {
 			t.Errorf("loa %s: exit %d, stdout %q, stderr %q; want exit %d and %q", strings.Join(s.args, " "), code, out, errs, s.code, s.out)
 		}
 	}
-	// Neither the data directory nor the database is readable by others.
+	// Neither the data directory nor the database is readable by others
+	// (the station's group may read them, for backups: 0750 and 0640).
 	for _, p := range []string{data, filepath.Join(data, "loa.db")} {
 		fi, err := os.Stat(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fi.Mode().Perm()&0o077 != 0 {
-			t.Errorf("%s has mode %v, want no group/other access", p, fi.Mode().Perm())
+		if fi.Mode().Perm()&0o027 != 0 {
+			t.Errorf("%s has mode %v, want no group write nor other access", p, fi.Mode().Perm())
 		}
 	}
 }
