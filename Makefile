@@ -10,8 +10,9 @@ DEMO     ?= var/demo
 BUILD_PKGS := gcc pkg-config libasound2-dev
 # Test-time references only, never runtime dependencies of loa: ffmpeg for
 # decoded lengths and loudness, poppler-utils to read the report PDF back,
-# lame/sox/espeak-ng to make audio fixtures, alsa-utils for the ALSA path.
-TEST_PKGS  := ffmpeg poppler-utils lame sox espeak-ng alsa-utils
+# lame/sox/espeak-ng to make audio fixtures, alsa-utils for the ALSA path,
+# LibreOffice (with the Liberation fonts) to convert the report DOCX to PDF.
+TEST_PKGS  := ffmpeg poppler-utils lame sox espeak-ng alsa-utils libreoffice-writer-nogui fonts-liberation2
 
 .PHONY: all build test demo run bench fuzz vet deps deps-test clean
 

@@ -16,7 +16,7 @@ import (
 	"loa/internal/report"
 )
 
-const reportSynopsis = `loa report (--period P | --from DATE --to DATE) --format pdf|xlsx|csv|json [--out FILE] [--summary] [--date DATE]
+const reportSynopsis = `loa report (--period P | --from DATE --to DATE) --format pdf|docx|xlsx|csv|json [--out FILE] [--summary] [--date DATE]
 
 Writes the chairman's report of what the station broadcast in a period, from
 the airtime log. Periods are in station local time: 2023, 2023-H1, 2023-H2,
@@ -24,8 +24,8 @@ the airtime log. Periods are in station local time: 2023, 2023-H1, 2023-H2,
 
 Output: json and csv go to stdout unless --out names a file. With --out, csv
 writes FILE (one row per broadcast) and FILE-summary.csv beside it (the
-figures); --summary writes only the figures. pdf and xlsx go to --out, or to
-DATA/reports/bao-cao-PERIOD.pdf|xlsx. The paths written are printed. Files
+figures); --summary writes only the figures. pdf, docx and xlsx go to --out,
+or to DATA/reports/bao-cao-PERIOD.pdf|docx|xlsx. The paths written are printed. Files
 are written atomically: on error nothing is left half-written.`
 
 func (e *Env) runReport(ctx context.Context, args []string) error {
@@ -103,7 +103,7 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 		kind = "csv-summary"
 	}
 	path := *out
-	if path == "" && (kind == "pdf" || kind == "xlsx") {
+	if path == "" && (kind == "pdf" || kind == "docx" || kind == "xlsx") {
 		path = filepath.Join(e.DataDir, "reports", "bao-cao-"+p.Spec+"."+kind)
 	}
 	if path == "" {

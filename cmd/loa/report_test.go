@@ -175,6 +175,14 @@ func TestReportPDFAndXLSX(t *testing.T) {
 	if data, err := os.ReadFile(want); err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
 		t.Errorf("%s is not a PDF (%v)", want, err)
 	}
+	code, out, errOut = runLoa(t, "--data", dir, "report", "--period", "2023-H1", "--format", "docx")
+	want = filepath.Join(dir, "reports", "bao-cao-2023-H1.docx")
+	if code != 0 || out != want+"\n" {
+		t.Fatalf("docx: exit %d, stdout %q (want %q), stderr %s", code, out, want, errOut)
+	}
+	if data, err := os.ReadFile(want); err != nil || !bytes.HasPrefix(data, []byte("PK")) || !bytes.Contains(data, []byte("word/document.xml")) {
+		t.Errorf("%s is not a Word document (%v)", want, err)
+	}
 	xlsx := filepath.Join(dir, "r.xlsx")
 	if code, _, errOut := runLoa(t, "--data", dir, "report", "--period", "2023-Q3", "--format", "xlsx", "--out", xlsx); code != 0 {
 		t.Fatalf("xlsx: exit %d: %s", code, errOut)

@@ -434,6 +434,13 @@ func TestPDFAnnex(t *testing.T) {
 	if all := squash(text); strings.Contains(all, "loa report") || strings.Contains(all, "lệnh") {
 		t.Error("a command line is printed in the document")
 	}
+	w := readWord(t, docxParts(t, render(t, r, "docx"))["word/document.xml"])
+	if rows := w.tables[len(w.tables)-1]; rows != 946 {
+		t.Errorf("DOCX annex has %d rows, want a header and 945 broadcasts", rows)
+	}
+	if all := squash(strings.Join(w.paras, " ")); strings.Contains(all, "loa report") || !regexp.MustCompile(`\b945 \d\d/\d\d/2023 `).MatchString(all) {
+		t.Errorf("DOCX annex: last row missing or a command line printed")
+	}
 }
 
 // TestPDFIssue checks the document details from [report]: a vice-chairman

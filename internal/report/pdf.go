@@ -15,15 +15,18 @@ import (
 // 20, left 30, right 15 (within the decree's 20–25, 30–35 and 15–20). The
 // annex is set on landscape pages with the same margins.
 const (
-	marginL  = 30.0
-	marginR  = 15.0
-	marginT  = 20.0
-	marginB  = 20.0
-	pageNoY  = 8.0 // the page number's line, in the top margin
-	mmPerPt  = 25.4 / 72
-	lineSp   = 1.2 // line height per font size
-	cellPad  = 1.0 // table cell padding, top and bottom
-	fontName = "LiberationSerif"
+	marginL = 30.0
+	marginR = 15.0
+	marginT = 20.0
+	marginB = 20.0
+	pageNoY = 8.0 // the page number's line, in the top margin
+	// headLeftW is the width of the issuing body's block on page 1; the
+	// national title and motto take the rest.
+	headLeftW = 66.0
+	mmPerPt   = 25.4 / 72
+	lineSp    = 1.2 // line height per font size
+	cellPad   = 1.0 // table cell padding, top and bottom
+	fontName  = "LiberationSerif"
 )
 
 type pdfDoc struct {
@@ -131,7 +134,7 @@ func (d pdfDoc) ensure(h float64) {
 // national title and motto, place and date on the right, then the title.
 func (d pdfDoc) head(h docHead) {
 	cw := d.contentW()
-	leftW := 70.0
+	leftW := headLeftW
 	rightX, rightW := marginL+leftW, cw-leftW
 	top := d.GetY()
 	if h.parent != "" {

@@ -16,7 +16,7 @@ func TestWriteSamples(t *testing.T) {
 		t.Skip("set LOA_REPORT_SAMPLES=DIR to write sample reports")
 	}
 	r := build(t, fixture(t), config.Default(), "2023-H1")
-	for _, f := range []string{"pdf", "xlsx", "json", "csv", "csv-summary"} {
+	for _, f := range []string{"pdf", "docx", "xlsx", "json", "csv", "csv-summary"} {
 		name := filepath.Join(dir, "bao-cao-2023-H1."+f)
 		if f == "csv-summary" {
 			name = filepath.Join(dir, "bao-cao-2023-H1-summary.csv")

@@ -12,10 +12,10 @@ import (
 )
 
 // Formats are the output formats, for flag help and checks.
-var Formats = []string{"pdf", "xlsx", "csv", "json"}
+var Formats = []string{"pdf", "docx", "xlsx", "csv", "json"}
 
 // Render writes the report in format to w: "json", "csv" (the list of
-// broadcasts), "csv-summary" (the figures as CSV), "xlsx" or "pdf".
+// broadcasts), "csv-summary" (the figures as CSV), "xlsx", "pdf" or "docx".
 func (r *Report) Render(ctx context.Context, format string, w io.Writer) error {
 	switch format {
 	case "json":
@@ -28,6 +28,8 @@ func (r *Report) Render(ctx context.Context, format string, w io.Writer) error {
 		return r.WriteXLSX(ctx, w)
 	case "pdf":
 		return r.WritePDF(ctx, w)
+	case "docx":
+		return r.WriteDOCX(ctx, w)
 	}
 	return fmt.Errorf("unknown report format %q", format)
 }
