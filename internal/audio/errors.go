@@ -10,7 +10,7 @@ var (
 	// ErrNotAudio: the input is not a container loa recognises.
 	ErrNotAudio = errors.New("audio: not an audio file")
 	// ErrUnsupported: a recognised container or codec loa does not decode
-	// (FLAC, Ogg, AAC/M4A, AIFF, MPEG layer I/II, MPEG 2.5, WAV codecs
+	// (FLAC, Ogg, AAC/M4A, AIFF, MPEG layer I/II, WAV codecs
 	// other than PCM/float, more than 2 channels).
 	ErrUnsupported = errors.New("audio: unsupported format")
 	// ErrCorrupt: truncated or damaged data, or a decoder error.

@@ -219,9 +219,6 @@ func openMP3(r io.ReadSeeker, size int64, head []byte) (*mp3Decoder, error) {
 	if h.layer != 3 {
 		return nil, fmt.Errorf("%w: MPEG layer %d (only layer III/MP3 is decoded)", ErrUnsupported, h.layer)
 	}
-	if h.version == 25 {
-		return nil, fmt.Errorf("%w: MPEG 2.5 (%d Hz)", ErrUnsupported, h.sampleRate)
-	}
 
 	d := &mp3Decoder{channels: h.channels, rate: h.sampleRate, spf: h.spf, remain: -1}
 	start := pos + int64(off)

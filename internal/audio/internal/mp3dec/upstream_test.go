@@ -12,17 +12,19 @@ import (
 	gomp3 "github.com/hajimehoshi/go-mp3"
 )
 
-// The files loa ships: speech at 22.05 kHz mono (espeak-ng + LAME) and
-// jingles at 44.1 kHz stereo.
+// Files loa ships that upstream decodes right: speech at 22.05 kHz mono
+// (espeak-ng + LAME) and a jingle at 44.1 kHz stereo. The ident jingle is
+// left out: it has M/S stereo short blocks, which upstream gets wrong
+// (see README.md); correctness is checked against ffmpeg by
+// loa/internal/audio's TestMP3MatrixMatchesFFmpeg.
 var upstreamFixtures = []string{
 	"../../../../audio/demo/01-mot-cua-dien-tu.mp3",
 	"../../../../audio/demo/06-mo-hinh-tot.mp3",
 	"../../../../audio/jingles/intro.mp3",
-	"../../../../audio/jingles/ident.mp3",
 }
 
-// TestMatchesUpstream checks that this copy still decodes exactly like the
-// library it was made from: upstream go-mp3 gives 16-bit samples, this copy
+// TestMatchesUpstream checks that the fast paths still decode exactly like
+// the library this copy was made from, where that library is right: upstream go-mp3 gives 16-bit samples, this copy
 // float32. Upstream scales by 32767 and truncates, and this copy sums the
 // synthesis in another order (a fast DCT), so a sample may differ by one
 // 16-bit step but no more, the difference must be noise far below the

@@ -92,9 +92,6 @@ func Read(source FullReader, position int64, prev *Frame) (frame *Frame, startPo
 		}
 	}
 
-	if h.ID() == consts.Version2_5 {
-		return nil, 0, fmt.Errorf("mp3: MPEG version 2.5 is not supported")
-	}
 	if h.Layer() != consts.Layer3 {
 		return nil, 0, fmt.Errorf("mp3: only layer3 (want %d; got %d) is supported", consts.Layer3, h.Layer())
 	}
@@ -203,7 +200,7 @@ func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
 
 func getSfBandIndicesArray(header *frameheader.FrameHeader) ([]int, []int) {
 	sfreq := header.SamplingFrequency() // Setup sampling frequency index
-	lsf := header.LowSamplingFrequency()
+	lsf := header.SfTable()
 	sfBandIndicesShort := consts.SfBandIndices[lsf][sfreq][consts.SfBandIndicesShort]
 	sfBandIndicesLong := consts.SfBandIndices[lsf][sfreq][consts.SfBandIndicesLong]
 	return sfBandIndicesLong, sfBandIndicesShort
@@ -355,8 +352,9 @@ var (
 func (f *Frame) stereoProcessIntensityLong(gr int, sfb int) {
 	is_ratio_l := float32(0)
 	is_ratio_r := float32(0)
-	// Check that((is_pos[sfb]=scalefac) < 7) => no intensity stereo
-	if is_pos := f.mainData.ScalefacL[gr][0][sfb]; is_pos < 7 {
+	// is_pos is sent as the right channel's scalefactor (ISO/IEC 11172-3
+	// 2.4.3.4.9.3; go-mp3 read the left one); 7 means no intensity stereo.
+	if is_pos := f.mainData.ScalefacL[gr][1][sfb]; is_pos < 7 {
 		sfBandIndicesLong, _ := getSfBandIndicesArray(&f.header)
 		sfb_start := sfBandIndicesLong[sfb]
 		sfb_stop := sfBandIndicesLong[sfb+1]
@@ -384,7 +382,7 @@ func (f *Frame) stereoProcessIntensityShort(gr int, sfb int) {
 	// The three windows within the band has different scalefactors
 	for win := 0; win < 3; win++ {
 		// Check that((is_pos[sfb]=scalefac) < 7) => no intensity stereo
-		is_pos := f.mainData.ScalefacS[gr][0][sfb][win]
+		is_pos := f.mainData.ScalefacS[gr][1][sfb][win]
 		if is_pos < 7 {
 			sfb_start := sfBandIndicesShort[sfb]*3 + win_len*win
 			sfb_stop := sfb_start + win_len
@@ -407,12 +405,11 @@ func (f *Frame) stereoProcessIntensityShort(gr int, sfb int) {
 
 func (f *Frame) stereo(gr int) {
 	if f.header.UseMSStereo() {
-		// Determine how many frequency lines to transform
-		i := 1
-		if f.sideInfo.Count1[gr][0] > f.sideInfo.Count1[gr][1] {
-			i = 0
-		}
-		max_pos := int(f.sideInfo.Count1[gr][i])
+		// Every line is transformed: count1 is a position in the bitstream
+		// order, and after the short-block reorder a band's last window
+		// lands above it (go-mp3 stopped at the larger count1 and left
+		// the top of a short-block band in M/S form).
+		max_pos := consts.SamplesPerGr
 		// Do the actual processing
 		const invSqrt2 = math.Sqrt2 / 2
 		for i := 0; i < max_pos; i++ {

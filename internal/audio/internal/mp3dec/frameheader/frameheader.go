@@ -51,13 +51,18 @@ func (f FrameHeader) SamplingFrequency() consts.SamplingFrequency {
 }
 
 func (f FrameHeader) SamplingFrequencyValue() (int, error) {
+	// MPEG-2 halves the MPEG-1 rates, MPEG 2.5 quarters them.
+	shift := uint(f.LowSamplingFrequency())
+	if f.ID() == consts.Version2_5 {
+		shift = 2
+	}
 	switch f.SamplingFrequency() {
 	case 0:
-		return 44100 >> uint(f.LowSamplingFrequency()), nil
+		return 44100 >> shift, nil
 	case 1:
-		return 48000 >> uint(f.LowSamplingFrequency()), nil
+		return 48000 >> shift, nil
 	case 2:
-		return 32000 >> uint(f.LowSamplingFrequency()), nil
+		return 32000 >> shift, nil
 	}
 	return 0, errors.New("mp3: frame header has invalid sample frequency")
 }
@@ -112,6 +117,18 @@ func (f FrameHeader) OriginalOrCopy() int {
 // Emphasis returns emphasis - the emphasis indication is here to tell the decoder that the file must be de-emphasized - stored in position 0,1
 func (f FrameHeader) Emphasis() int {
 	return int(f&0x00000003) >> 0
+}
+
+// SfTable returns the index of the version's scalefactor band tables in
+// consts.SfBandIndices: 0 MPEG-1, 1 MPEG-2, 2 MPEG 2.5.
+func (f FrameHeader) SfTable() int {
+	switch f.ID() {
+	case consts.Version1:
+		return 0
+	case consts.Version2_5:
+		return 2
+	}
+	return 1
 }
 
 // LowSamplingFrequency returns whether the frame is encoded in a low sampling frequency => 0 = MPEG-1, 1 = MPEG-2/2.5
@@ -191,9 +208,17 @@ func (f FrameHeader) FrameSize() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	size := ((144*f.Bitrate())/freq +
-		int(f.PaddingBit())) >> uint(f.LowSamplingFrequency())
-	return size, nil
+	// A Layer III frame carries 1152 samples in MPEG-1 and 576 in MPEG-2
+	// and 2.5, hence 144 or 72 bytes per bit/s per Hz. The padding byte is
+	// added after the division: go-mp3 halved (144*bitrate/freq + padding)
+	// for MPEG-2, which loses the padding byte whenever 144*bitrate/freq
+	// floors to an even number (22.05 kHz at 32, 96, ... kbit/s), so every
+	// padded frame was read one byte short and the bit reservoir slipped.
+	perFrame := 144
+	if f.LowSamplingFrequency() == 1 {
+		perFrame = 72
+	}
+	return perFrame*f.Bitrate()/freq + f.PaddingBit(), nil
 }
 
 func (f FrameHeader) SideInfoSize() int {

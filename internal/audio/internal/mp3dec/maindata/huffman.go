@@ -39,11 +39,12 @@ func readHuffman(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinf
 	region_1_start := 0
 	region_2_start := 0
 	if (sideInfo.WinSwitchFlag[gr][ch] == 1) && (sideInfo.BlockType[gr][ch] == 2) {
-		region_1_start = 36                  // sfb[9/3]*3=36
+		// Region 1 starts at short band 3: line 36, or 72 at 8 kHz.
+		region_1_start = 3 * consts.SfBandIndices[header.SfTable()][header.SamplingFrequency()][consts.SfBandIndicesShort][3]
 		region_2_start = consts.SamplesPerGr // No Region2 for short block case.
 	} else {
 		sfreq := header.SamplingFrequency()
-		lsf := header.LowSamplingFrequency()
+		lsf := header.SfTable()
 		l := consts.SfBandIndices[lsf][sfreq][consts.SfBandIndicesLong]
 		i := sideInfo.Region0Count[gr][ch] + 1
 		if i < 0 || len(l) <= i {

@@ -151,20 +151,20 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 			}
 		}
 
-		n = (n << 1) + 1
-		for i := 0; i < n; i++ {
-			scaleFactors = append(scaleFactors, 0)
-		}
-
-		if len(scaleFactors) == 22 {
-			for i := 0; i < 22; i++ {
-				md.ScalefacL[0][ch][i] = scaleFactors[i]
+		// Long blocks carry bands 0-20, short blocks bands 0-11 of each
+		// window, mixed blocks long bands 0-5 then short bands 3-11 (go-mp3
+		// read a mixed block's 33 values as 39 short ones and panicked).
+		switch n {
+		case 0:
+			copy(md.ScalefacL[0][ch][:21], scaleFactors)
+		case 1:
+			for x := 0; x < 12; x++ {
+				copy(md.ScalefacS[0][ch][x][:], scaleFactors[x*3:x*3+3])
 			}
-		} else {
-			for x := 0; x < 13; x++ {
-				for i := 0; i < 3; i++ {
-					md.ScalefacS[0][ch][x][i] = scaleFactors[(x*3)+i]
-				}
+		default:
+			copy(md.ScalefacL[0][ch][:6], scaleFactors)
+			for x := 3; x < 12; x++ {
+				copy(md.ScalefacS[0][ch][x][:], scaleFactors[6+(x-3)*3:6+(x-3)*3+3])
 			}
 		}
 
