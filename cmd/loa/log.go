@@ -98,8 +98,32 @@ func kindLabel(code string) string {
 		return "nhạc hiệu"
 	case airlog.KindFiller:
 		return "lấp chỗ"
+	case airlog.KindAnnouncement:
+		return "thông báo"
 	}
 	return code
+}
+
+// itemStatusLabel is the status with, for a skipped or cut item, why.
+func itemStatusLabel(it airlog.Item) string {
+	var why string
+	switch it.Reason {
+	case "":
+		return statusLabel(it.Status)
+	case airlog.ReasonWithdrawn:
+		why = "bài đã rút"
+	case airlog.ReasonRevoked:
+		why = "mất phê duyệt"
+	case airlog.ReasonAltered:
+		why = "tệp bị thay đổi"
+	case airlog.ReasonExpired:
+		why = "hết hạn phát"
+	case airlog.ReasonPreempted:
+		why = "ngắt để phát thông báo khẩn"
+	default:
+		why = it.Reason
+	}
+	return statusLabel(it.Status) + " (" + why + ")"
 }
 
 func statusLabel(code string) string {
@@ -108,8 +132,10 @@ func statusLabel(code string) string {
 		return "đã phát"
 	case airlog.ItemPartial: // = airlog.RunPartial; the report's word too
 		return "phát một phần"
-	case airlog.ItemFailed:
+	case airlog.ItemFailed: // = airlog.RunFailed
 		return "lỗi"
+	case airlog.ItemSkipped:
+		return "bỏ qua"
 	case airlog.RunCompleted:
 		return "hoàn thành"
 	case airlog.RunMissed:
@@ -159,7 +185,7 @@ func writeItemsTable(w io.Writer, items []airlog.Item, loc *time.Location) error
 			prog += " (mô phỏng)"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.RunID, prog, localOrDash(it.StartedAt, loc, tableTime),
-			localOrDash(it.EndedAt, loc, "15:04:05"), secs, statusLabel(it.Status), kindLabel(it.Kind), id,
+			localOrDash(it.EndedAt, loc, "15:04:05"), secs, itemStatusLabel(it), kindLabel(it.Kind), id,
 			orDash(it.Topic), it.Title)
 	}
 	if err := tw.Flush(); err != nil {

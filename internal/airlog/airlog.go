@@ -17,6 +17,15 @@ const (
 	KindScript = "script"
 	KindJingle = "jingle"
 	KindFiller = "filler"
+	// KindAnnouncement is an urgent announcement (loa announce): counted
+	// apart from the plan's topics unless it was given one.
+	KindAnnouncement = "announcement"
+)
+
+// Announcement levels (Thông tư 39/2020/TT-BTTTT: ưu tiên, khẩn cấp).
+const (
+	LevelPriority  = "priority"
+	LevelEmergency = "emergency"
 )
 
 // Item statuses.
@@ -24,6 +33,18 @@ const (
 	ItemAired   = "aired"
 	ItemPartial = "partial"
 	ItemFailed  = "failed"
+	// ItemSkipped: refused at the instant of air (see the Reason codes);
+	// nothing of it went out.
+	ItemSkipped = "skipped"
+)
+
+// Item reason codes (air_items.reason): why an item was skipped or cut.
+const (
+	ReasonWithdrawn = "withdrawn"        // retired or rejected after the run was assembled
+	ReasonRevoked   = "approval revoked" // no longer approved for exactly its content
+	ReasonAltered   = "altered"          // the stored file does not hash to the approved sha256
+	ReasonExpired   = "expired"          // outside its air window or over its max plays
+	ReasonPreempted = "preempted"        // cut by an emergency announcement
 )
 
 // Run statuses.
@@ -32,6 +53,8 @@ const (
 	RunPartial   = "partial"
 	RunMissed    = "missed"
 	RunEmpty     = "empty"
+	// RunFailed: the output could not play it (the reason says why).
+	RunFailed = "failed"
 )
 
 // ErrDuplicate is returned by OpenRun, LogMissed and RecordRun when the log
@@ -58,7 +81,7 @@ type RunSpec struct {
 // RunEnd closes a run.
 type RunEnd struct {
 	EndedAt time.Time // zero: now
-	Status  string    // RunCompleted, RunPartial, RunMissed or RunEmpty
+	Status  string    // RunCompleted, RunPartial, RunMissed, RunEmpty or RunFailed
 	Reason  string
 }
 
@@ -76,14 +99,17 @@ type ItemSpec struct {
 	SHA256      string
 	ScheduledAt time.Time // planned start
 	StartedAt   time.Time // actual start (from the output sample offset)
+	Level       string    // announcements: LevelPriority or LevelEmergency
+	OrderedBy   string    // announcements: who ordered it
 }
 
 // ItemEnd closes an item.
 type ItemEnd struct {
 	EndedAt time.Time // zero: started_at + Seconds
 	Seconds float64   // aired, from the sample offsets actually played
-	Status  string    // ItemAired, ItemPartial or ItemFailed
+	Status  string    // ItemAired, ItemPartial, ItemFailed or ItemSkipped
 	Error   string
+	Reason  string // a reason code (ReasonWithdrawn...), "" when none
 }
 
 // OpenRun inserts an open run and returns its id.
@@ -161,10 +187,10 @@ func (l *Log) StartItem(ctx context.Context, it ItemSpec) (int64, error) {
 		return 0, fmt.Errorf("start item %d of run %d: %w", it.Position, it.RunID, err)
 	}
 	res, err := l.db.ExecContext(ctx, `INSERT INTO air_items (run_id, position, kind, script_id, title, topic, area, audience,
-			audio_sha256, scheduled_at, started_at, simulated)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, simulated FROM air_runs WHERE id = ?`,
+			audio_sha256, scheduled_at, started_at, level, ordered_by, simulated)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, simulated FROM air_runs WHERE id = ?`,
 		it.RunID, it.Position, it.Kind, nullID(it.ScriptID), it.Title, it.Topic, it.Area, it.Audience, it.SHA256,
-		database.FormatTime(it.ScheduledAt), database.FormatTime(it.StartedAt), it.RunID)
+		database.FormatTime(it.ScheduledAt), database.FormatTime(it.StartedAt), it.Level, it.OrderedBy, it.RunID)
 	if err != nil {
 		return 0, fmt.Errorf("start item %d of run %d: %w", it.Position, it.RunID, err)
 	}
@@ -201,8 +227,8 @@ func (l *Log) CloseItem(ctx context.Context, itemID int64, e ItemEnd) error {
 		}
 		end = st.Add(secondsDur(e.Seconds))
 	}
-	res, err := l.db.ExecContext(ctx, `UPDATE air_items SET ended_at = ?, seconds = ?, progress_s = ?, status = ?, error = ?
-		WHERE id = ? AND status IS NULL`, database.FormatTime(end), e.Seconds, e.Seconds, e.Status, e.Error, itemID)
+	res, err := l.db.ExecContext(ctx, `UPDATE air_items SET ended_at = ?, seconds = ?, progress_s = ?, status = ?, error = ?, reason = ?
+		WHERE id = ? AND status IS NULL`, database.FormatTime(end), e.Seconds, e.Seconds, e.Status, e.Error, e.Reason, itemID)
 	if err != nil {
 		return fmt.Errorf("close item %d: %w", itemID, err)
 	}
@@ -279,7 +305,7 @@ func (l *Log) RecoverOpen(ctx context.Context, reason string) (Recovered, error)
 
 func checkKind(k string) error {
 	switch k {
-	case KindScript, KindJingle, KindFiller:
+	case KindScript, KindJingle, KindFiller, KindAnnouncement:
 		return nil
 	}
 	return fmt.Errorf("unknown item kind %q", k)
@@ -287,7 +313,7 @@ func checkKind(k string) error {
 
 func checkItemStatus(s string) error {
 	switch s {
-	case ItemAired, ItemPartial, ItemFailed:
+	case ItemAired, ItemPartial, ItemFailed, ItemSkipped:
 		return nil
 	}
 	return fmt.Errorf("unknown item status %q", s)
@@ -295,7 +321,7 @@ func checkItemStatus(s string) error {
 
 func checkRunStatus(s string) error {
 	switch s {
-	case RunCompleted, RunPartial, RunMissed, RunEmpty:
+	case RunCompleted, RunPartial, RunMissed, RunEmpty, RunFailed:
 		return nil
 	}
 	return fmt.Errorf("unknown run status %q", s)

@@ -37,6 +37,9 @@ type Item struct {
 	Seconds     float64
 	Status      string // "" while open
 	Error       string
+	Reason      string // reason code (ReasonWithdrawn...), "" when none
+	Level       string // announcements only
+	OrderedBy   string // announcements only
 	Simulated   bool
 }
 
@@ -81,7 +84,7 @@ func (l *Log) Items(ctx context.Context, f Filter) ([]Item, error) {
 	w, args := where(f, "i.started_at", "r.programme")
 	rows, err := l.db.QueryContext(ctx, `SELECT i.id, i.run_id, r.programme, i.position, i.kind, COALESCE(i.script_id, 0),
 			i.title, i.topic, i.area, i.audience, i.audio_sha256, i.scheduled_at, i.started_at, COALESCE(i.ended_at, ''),
-			i.progress_s, COALESCE(i.seconds, 0), COALESCE(i.status, ''), i.error, i.simulated
+			i.progress_s, COALESCE(i.seconds, 0), COALESCE(i.status, ''), i.error, i.reason, i.level, i.ordered_by, i.simulated
 		FROM air_items i JOIN air_runs r ON r.id = i.run_id`+w+` ORDER BY i.started_at, i.run_id, i.position`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query airtime log items: %w", err)
@@ -93,7 +96,7 @@ func (l *Log) Items(ctx context.Context, f Filter) ([]Item, error) {
 		var sched, start, end string
 		if err := rows.Scan(&it.ID, &it.RunID, &it.Programme, &it.Position, &it.Kind, &it.ScriptID, &it.Title, &it.Topic,
 			&it.Area, &it.Audience, &it.SHA256, &sched, &start, &end, &it.ProgressS, &it.Seconds, &it.Status, &it.Error,
-			&it.Simulated); err != nil {
+			&it.Reason, &it.Level, &it.OrderedBy, &it.Simulated); err != nil {
 			return nil, fmt.Errorf("query airtime log items: %w", err)
 		}
 		if err := parseTimes(&it.ScheduledAt, sched, &it.StartedAt, start, &it.EndedAt, end); err != nil {

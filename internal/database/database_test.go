@@ -227,3 +227,70 @@ func TestReadOnly(t *testing.T) {
 		t.Fatal("a missing database on a read-only mount opened")
 	}
 }
+
+// TestAirLogRebuildKeepsRowsAndRules upgrades an airtime log of schema 4
+// through the table rebuild of migration 6: rows and ids survive, the new
+// statuses are accepted, and closed rows stay closed and undeletable.
+func TestAirLogRebuildKeepsRowsAndRules(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName)
+	old, err := sql.Open("sqlite3", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := MigrateTo(ctx, old, 4); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO air_runs (id, programme, scheduled_at, started_at, ended_at, status) VALUES (7, 'p', '2023-01-05T10:00:00.000Z', '2023-01-05T10:00:00.000Z', '2023-01-05T10:01:00.000Z', 'completed')`,
+		`INSERT INTO air_items (id, run_id, position, kind, scheduled_at, started_at, ended_at, seconds, status) VALUES (3, 7, 0, 'script', '2023-01-05T10:00:00.000Z', '2023-01-05T10:00:00.000Z', '2023-01-05T10:01:00.000Z', 60, 'aired')`,
+	} {
+		if _, err := old.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	db, err := OpenUpgrade(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var secs float64
+	var run int64
+	if err := db.QueryRow(`SELECT run_id, seconds FROM air_items WHERE id = 3`).Scan(&run, &secs); err != nil || run != 7 || secs != 60 {
+		t.Fatalf("item after rebuild: run %d, %v s, %v", run, secs, err)
+	}
+	for _, q := range []string{
+		`INSERT INTO air_runs (id, programme, scheduled_at, status) VALUES (8, 'p', '2023-01-06T10:00:00.000Z', 'failed')`,
+		`INSERT INTO air_items (run_id, position, kind, scheduled_at, started_at, status, reason) VALUES (8, 0, 'script', '2023-01-06T10:00:00.000Z', '2023-01-06T10:00:00.000Z', 'skipped', 'withdrawn')`,
+		`INSERT INTO air_items (run_id, position, kind, scheduled_at, started_at, status, level, ordered_by) VALUES (8, 1, 'announcement', '2023-01-06T10:00:00.000Z', '2023-01-06T10:00:00.000Z', 'aired', 'emergency', 'Chủ tịch')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, q := range []string{
+		`UPDATE air_items SET seconds = 1 WHERE id = 3`,
+		`DELETE FROM air_runs WHERE id = 7`,
+		`INSERT INTO air_items (run_id, position, kind, scheduled_at, started_at) VALUES (99, 0, 'script', '2023-01-06T10:00:00.000Z', '2023-01-06T10:00:00.000Z')`,
+	} {
+		if _, err := db.Exec(q); err == nil {
+			t.Errorf("%s: allowed after the rebuild", q)
+		}
+	}
+}
+
+func TestAirItemsReferAirRunsAfterRebuild(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ddl string
+	if err := db.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'air_items'`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ddl, `REFERENCES "air_runs"`) && !strings.Contains(ddl, "REFERENCES air_runs ") {
+		t.Fatalf("air_items does not refer to air_runs:\n%s", ddl)
+	}
+}

@@ -147,4 +147,79 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions (user_id);
 CREATE INDEX user_tokens_user ON user_tokens (user_id);
 `,
+	// 6: checks at the instant of air and urgent announcements. An item
+	// refused at its boundary is logged 'skipped' with a reason code; a
+	// run whose output could not be opened is 'failed'; announcements are
+	// items of kind 'announcement' with their level and who ordered them.
+	// SQLite cannot alter a CHECK: both tables are rebuilt (DROP TABLE
+	// fires no DELETE trigger; the triggers and indexes are made again).
+	// air_items_new refers to air_runs_new, so air_runs has no child when
+	// dropped; renaming air_runs_new rewrites that reference (SQLite >= 3.26).
+	`
+CREATE TABLE air_runs_new (
+	id             INTEGER PRIMARY KEY,
+	programme      TEXT NOT NULL,
+	title          TEXT NOT NULL DEFAULT '',
+	output         TEXT NOT NULL DEFAULT '',
+	scheduled_at   TEXT NOT NULL,
+	started_at     TEXT,
+	ended_at       TEXT,
+	status         TEXT CHECK (status IS NULL OR status IN ('completed','partial','missed','empty','failed')),
+	reason         TEXT NOT NULL DEFAULT '',
+	start_error_ms REAL,
+	simulated      INTEGER NOT NULL DEFAULT 0 CHECK (simulated IN (0,1)),
+	UNIQUE (programme, scheduled_at, simulated)
+);
+INSERT INTO air_runs_new (id, programme, title, output, scheduled_at, started_at, ended_at, status, reason, start_error_ms, simulated)
+	SELECT id, programme, title, output, scheduled_at, started_at, ended_at, status, reason, start_error_ms, simulated FROM air_runs;
+CREATE TABLE air_items_new (
+	id            INTEGER PRIMARY KEY,
+	run_id        INTEGER NOT NULL REFERENCES air_runs_new (id),
+	position      INTEGER NOT NULL,
+	kind          TEXT NOT NULL CHECK (kind IN ('script','jingle','filler','announcement')),
+	script_id     INTEGER REFERENCES scripts (id),
+	title         TEXT NOT NULL DEFAULT '',
+	topic         TEXT NOT NULL DEFAULT '',
+	area          TEXT NOT NULL DEFAULT '',
+	audience      TEXT NOT NULL DEFAULT '',
+	audio_sha256  TEXT NOT NULL DEFAULT '',
+	scheduled_at  TEXT NOT NULL,
+	started_at    TEXT NOT NULL,
+	ended_at      TEXT,
+	progress_s    REAL NOT NULL DEFAULT 0,
+	seconds       REAL,
+	status        TEXT CHECK (status IS NULL OR status IN ('aired','partial','failed','skipped')),
+	error         TEXT NOT NULL DEFAULT '',
+	simulated     INTEGER NOT NULL DEFAULT 0 CHECK (simulated IN (0,1)),
+	reason        TEXT NOT NULL DEFAULT '',
+	level         TEXT NOT NULL DEFAULT '' CHECK (level IN ('','priority','emergency')),
+	ordered_by    TEXT NOT NULL DEFAULT '',
+	UNIQUE (run_id, position)
+);
+INSERT INTO air_items_new (id, run_id, position, kind, script_id, title, topic, area, audience, audio_sha256,
+		scheduled_at, started_at, ended_at, progress_s, seconds, status, error, simulated)
+	SELECT id, run_id, position, kind, script_id, title, topic, area, audience, audio_sha256,
+		scheduled_at, started_at, ended_at, progress_s, seconds, status, error, simulated FROM air_items;
+DROP TABLE air_items;
+DROP TABLE air_runs;
+ALTER TABLE air_runs_new RENAME TO air_runs;
+ALTER TABLE air_items_new RENAME TO air_items;
+
+CREATE INDEX air_runs_scheduled ON air_runs (scheduled_at);
+CREATE INDEX air_runs_open ON air_runs (id) WHERE status IS NULL;
+CREATE INDEX air_items_started ON air_items (started_at);
+CREATE INDEX air_items_script ON air_items (script_id, started_at);
+CREATE INDEX air_items_open ON air_items (id) WHERE status IS NULL;
+CREATE INDEX air_items_report_group ON air_items (kind, status, simulated, topic, area, audience, started_at, seconds);
+CREATE INDEX air_items_report_time ON air_items (started_at, seconds) WHERE kind = 'script' AND status IN ('aired', 'partial');
+
+CREATE TRIGGER air_runs_no_delete BEFORE DELETE ON air_runs
+BEGIN SELECT RAISE(ABORT, 'air_runs is append-only'); END;
+CREATE TRIGGER air_items_no_delete BEFORE DELETE ON air_items
+BEGIN SELECT RAISE(ABORT, 'air_items is append-only'); END;
+CREATE TRIGGER air_runs_closed BEFORE UPDATE ON air_runs WHEN OLD.status IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'air_runs row is closed'); END;
+CREATE TRIGGER air_items_closed BEFORE UPDATE ON air_items WHEN OLD.status IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'air_items row is closed'); END;
+`,
 }

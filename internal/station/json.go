@@ -67,6 +67,9 @@ type LogItem struct {
 	EndedAt     Time     `json:"ended_at"`
 	Seconds     *float64 `json:"seconds"`
 	Status      *string  `json:"status"`
+	Reason      string   `json:"reason"` // skipped or cut: withdrawn, approval revoked, altered, expired, preempted
+	Level       string   `json:"level,omitempty"`
+	OrderedBy   string   `json:"ordered_by,omitempty"`
 	Simulated   bool     `json:"simulated"`
 }
 
@@ -75,7 +78,7 @@ func NewLogItem(it airlog.Item, loc *time.Location) LogItem {
 	o := LogItem{RunID: it.RunID, Programme: it.Programme, Kind: it.Kind, ScriptID: optID(it.ScriptID),
 		Title: it.Title, Topic: it.Topic, Area: it.Area, ScheduledAt: Time{it.ScheduledAt, loc},
 		StartedAt: Time{it.StartedAt, loc}, EndedAt: Time{it.EndedAt, loc}, Status: optString(it.Status),
-		Simulated: it.Simulated}
+		Reason: it.Reason, Level: it.Level, OrderedBy: it.OrderedBy, Simulated: it.Simulated}
 	if it.Status != "" {
 		s := Dec3(it.Seconds)
 		o.Seconds = &s
