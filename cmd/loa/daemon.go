@@ -109,7 +109,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 	d := playout.New(playout.Options{
 		Load:      load,
 		Planner:   playout.StorePlanner{Queue: st.Queue, Log: alog, Location: cfg.Location()},
-		Air:       &playout.AudioAir{Audio: cfg.Audio},
+		Air:       &playout.AudioAir{Audio: cfg.Audio, Check: st.Queue},
 		Log:       alog,
 		Logger:    e.Logger,
 		Location:  cfg.Location(),

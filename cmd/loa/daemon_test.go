@@ -505,3 +505,90 @@ func TestDaemonOnceAlteredAudio(t *testing.T) {
 		t.Fatalf("once with every file altered:\n%s", out)
 	}
 }
+
+// TestDaemonChecksAtInstantOfAir is issue 9's first "done when": while the
+// first script of a run is on air, one script of the run is retired,
+// another's text edited and a third's stored file altered in place. None
+// of the three airs: each is logged skipped with its reason, and the
+// programme goes on with the next item, which airs.
+func TestDaemonChecksAtInstantOfAir(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays a 15 s programme in real time")
+	}
+	s := newStation(t, "0 0 1 1 *", "40s", 2.5, 2.5, 2.5, 2.5, 2.5)
+	db := s.db()
+	d := s.start("--once", "thu")
+	var onAir int64
+	s.waitFor("the first script on air", 20*time.Second, d, func() bool {
+		return db.QueryRow(`SELECT script_id FROM air_items WHERE status IS NULL AND kind = 'script' AND progress_s > 0.2`).Scan(&onAir) == nil
+	})
+	var others []int64
+	for id := int64(1); id <= 5; id++ {
+		if id != onAir {
+			others = append(others, id)
+		}
+	}
+	retired, edited, altered, next := others[0], others[1], others[2], others[3]
+	s.cli("script", "retire", fmt.Sprint(retired), "--by", "test")
+	text := filepath.Join(s.dir, "moi.txt")
+	os.WriteFile(text, []byte("Nội dung đã sửa sau khi duyệt"), 0o644)
+	s.cli("script", "edit", fmt.Sprint(edited), "--text", text, "--by", "test")
+	var sha string
+	db.QueryRow(`SELECT audio_sha256 FROM scripts WHERE id = ?`, altered).Scan(&sha)
+	path := filepath.Join(s.data, StoreDir, sha)
+	os.Chmod(path, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("tampered"))
+	f.Close()
+	var onAirStill int
+	db.QueryRow(`SELECT COUNT(*) FROM air_items WHERE status IS NULL AND script_id = ?`, onAir).Scan(&onAirStill)
+	if onAirStill != 1 {
+		t.Fatalf("the changes were not made while the first item was on air (machine too slow?)")
+	}
+	select {
+	case err := <-d.done:
+		if err != nil {
+			t.Fatalf("daemon --once: %v\n%s", err, d.errb.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("daemon --once did not end:\n%s", d.errb.String())
+	}
+	type item struct {
+		ID     int64  `json:"script_id"`
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+	}
+	var got []item
+	for _, line := range strings.Split(strings.TrimSpace(s.cli("log", "--json")), "\n") {
+		var it item
+		if err := json.Unmarshal([]byte(line), &it); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		got = append(got, it)
+	}
+	want := map[int64][2]string{
+		onAir: {"aired", ""}, retired: {"skipped", "withdrawn"}, edited: {"skipped", "approval revoked"},
+		altered: {"skipped", "altered"}, next: {"aired", ""},
+	}
+	seen := map[int64]bool{}
+	for _, it := range got {
+		w, ok := want[it.ID]
+		if !ok || seen[it.ID] || it.Status != w[0] || it.Reason != w[1] {
+			t.Errorf("script %d logged %s %q; want %s %q (once)", it.ID, it.Status, it.Reason, w[0], w[1])
+		}
+		seen[it.ID] = true
+	}
+	if len(seen) != 5 {
+		t.Fatalf("logged scripts %v, want all five:\n%s", seen, d.errb.String())
+	}
+	if got[len(got)-1].ID != next {
+		t.Errorf("the item after the skipped ones is not the last logged: %+v", got)
+	}
+	// No gap is left for the skipped items: the air check holds what the
+	// log says aired.
+	s.checkLog(db, 0.05)
+	t.Logf("on air %d; retired %d, edited %d, altered %d; then %d aired", onAir, retired, edited, altered, next)
+}

@@ -61,6 +61,10 @@ const (
 // already holds a run of that programme at that scheduled time.
 var ErrDuplicate = errors.New("run already logged")
 
+// ErrNotOpen is returned when closing a row that is not open (closed
+// already, or no such row): trying again cannot help.
+var ErrNotOpen = errors.New("no open row with that id")
+
 // Log is the airtime log in one station database.
 type Log struct {
 	db *sql.DB
@@ -152,7 +156,7 @@ func (l *Log) CloseRun(ctx context.Context, runID int64, e RunEnd) error {
 		return fmt.Errorf("close run %d: %w", runID, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("close run %d: no open run with that id", runID)
+		return fmt.Errorf("close run %d: %w", runID, ErrNotOpen)
 	}
 	return nil
 }
@@ -233,7 +237,7 @@ func (l *Log) CloseItem(ctx context.Context, itemID int64, e ItemEnd) error {
 		return fmt.Errorf("close item %d: %w", itemID, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("close item %d: no open item with that id", itemID)
+		return fmt.Errorf("close item %d: %w", itemID, ErrNotOpen)
 	}
 	return nil
 }

@@ -30,6 +30,11 @@ type Item struct {
 	Info *Info
 	// Open, if set, opens the audio instead of os.Open(Path).
 	Open func() (io.ReadSeekCloser, error)
+	// Gate, if set, is called at the item's boundary, just before its
+	// first frame is rendered (not when it is prefetched): an error ends
+	// the item there with nothing of it in the output and that error in its
+	// result, and the programme goes on with the next item.
+	Gate func() error
 }
 
 // ItemResult is what became of an item in the output.
@@ -263,6 +268,9 @@ func (r *Renderer) startItem() {
 	}
 	// Decode the next item while this one plays.
 	r.prefetchItem(r.cur + 1)
+	if err == nil && it.Gate != nil {
+		err = it.Gate()
+	}
 	if err != nil {
 		r.finishItem(r.pos, err)
 		return

@@ -424,3 +424,52 @@ func TestRenderGainClampAndSilentItem(t *testing.T) {
 		t.Errorf("offsets %+v", res)
 	}
 }
+
+// TestRenderGateAtBoundary: an item's gate is asked when the output reaches
+// the item, after the previous item was rendered (not when its decoding
+// started ahead); a refused item leaves nothing in the output.
+func TestRenderGateAtBoundary(t *testing.T) {
+	dir := t.TempDir()
+	a := toneWAV(t, filepath.Join(dir, "a.wav"), 44100, 1, 440, 0.2, 0, 1, 0)
+	b := toneWAV(t, filepath.Join(dir, "b.wav"), 44100, 1, 660, 0.2, 0, 1, 0)
+	o := DefaultOptions()
+	o.Gap = 0
+	refused := errors.New("withdrawn")
+	var r *Renderer
+	var askedAt []int64 // frames rendered when each gate was asked
+	gate := func(err error) func() error {
+		return func() error {
+			f, _ := r.Progress()
+			askedAt = append(askedAt, f)
+			return err
+		}
+	}
+	items := []Item{{Path: a, Gate: gate(nil)}, {Path: b, Gate: gate(refused)}, {Path: a, Gate: gate(nil)}}
+	r, err := NewRenderer(context.Background(), items, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var n int64
+	buf := make([]float32, 1000*o.Channels)
+	for {
+		k, err := r.Read(buf)
+		n += int64(k / o.Channels)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := r.Results()
+	if len(askedAt) != 3 || askedAt[1] < 40000 {
+		t.Fatalf("gates asked at frames %v, want item 2's after item 1 (~44100 frames) was rendered", askedAt)
+	}
+	if !errors.Is(res[1].Err, refused) || res[1].Frames() != 0 {
+		t.Errorf("refused item: %+v", res[1])
+	}
+	if res[2].Err != nil || res[2].Start != res[0].End || n != res[2].End {
+		t.Errorf("the programme did not go on with the next item: %+v %+v, %d frames", res[0], res[2], n)
+	}
+}

@@ -167,7 +167,15 @@ loop:
 	if stopped {
 		playErr = nil
 	}
-	tr.update(snap, true, playErr)
+	// The run has ended: what is still unwritten is retried (each try
+	// waits out the busy timeout) until it lands or logWriteRetry passes.
+	for giveUp := time.Now().Add(logWriteRetry); tr.update(snap, true, playErr); {
+		if time.Now().After(giveUp) {
+			log.Error("airtime log writes still failing: giving up", "after", logWriteRetry)
+			break
+		}
+		time.Sleep(time.Second)
+	}
 
 	res := Result{RunID: runID, Items: tr.count, StartErrorMS: tr.startErrMS}
 	var reasons []string
@@ -209,9 +217,24 @@ loop:
 	return res
 }
 
+// logWriteRetry is how long log writes still failing when a run ends
+// are retried.
+const logWriteRetry = 2 * time.Minute
+
 func (d *Daemon) closeRun(ctx context.Context, log *slog.Logger, id int64, e airlog.RunEnd) {
-	if err := d.opt.Log.CloseRun(ctx, id, e); err != nil {
-		log.Error("close run", "run", id, "err", err)
+	for giveUp := time.Now().Add(logWriteRetry); ; time.Sleep(time.Second) {
+		err := d.opt.Log.CloseRun(ctx, id, e)
+		if err == nil || errors.Is(err, airlog.ErrNotOpen) {
+			if err != nil {
+				log.Error("close run", "run", id, "err", err)
+			}
+			return
+		}
+		if time.Now().After(giveUp) {
+			log.Error("close run: giving up", "run", id, "err", err)
+			return
+		}
+		log.Error("close run (will retry)", "run", id, "err", err)
 	}
 }
 
@@ -224,7 +247,9 @@ type tracker struct {
 	at         time.Time
 	plan       assembly.Plan
 	started    bool
+	runLogged  bool // StartRun written
 	startErrMS float64
+	cutReason  string // reason code for the item on air when the run is cut (ReasonPreempted)
 	rows       []int64
 	closed     []bool
 	count      int      // rows inserted
@@ -232,14 +257,15 @@ type tracker struct {
 	itemErrs   []string // for the run's reason
 }
 
-func (tr *tracker) update(s Snapshot, final bool, playErr error) {
+// update maps what went out to log rows. A log write that fails (the
+// database locked by another writer past its busy timeout, say) is not
+// dropped: the row stays pending and is written at the next update; it
+// reports whether any write is still pending.
+func (tr *tracker) update(s Snapshot, final bool, playErr error) (pending bool) {
 	l := tr.alog
 	if !tr.started && !s.Started.IsZero() {
 		tr.started = true
 		tr.startErrMS = float64(s.Started.Sub(tr.at).Microseconds()) / 1000
-		if err := l.StartRun(tr.ctx, tr.runID, s.Started, tr.startErrMS); err != nil {
-			tr.log.Error("log run start", "err", err)
-		}
 		if math.Abs(tr.startErrMS) > 50 {
 			tr.log.Warn("on air, off time", "run", tr.runID, "start_error_ms", tr.startErrMS)
 		} else {
@@ -247,7 +273,15 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 		}
 	}
 	if !tr.started {
-		return
+		return false
+	}
+	if !tr.runLogged {
+		if err := l.StartRun(tr.ctx, tr.runID, s.Started, tr.startErrMS); err != nil {
+			tr.log.Error("log run start (will retry)", "err", err)
+			pending = true
+		} else {
+			tr.runLogged = true
+		}
 	}
 	for i, pos := range s.Items {
 		if i >= len(tr.rows) || tr.closed[i] {
@@ -263,8 +297,8 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 				Title: it.Title, Topic: it.Topic, Area: it.Area, Audience: it.Audience, SHA256: it.SHA256,
 				ScheduledAt: tr.at.Add(secDur(it.OffsetS)), StartedAt: s.Started.Add(secDur(pos.StartS))})
 			if err != nil {
-				tr.log.Error("log item start", "item", i, "err", err)
-				tr.closed[i] = true
+				tr.log.Error("log item start (will retry)", "item", i, "err", err)
+				pending = true
 				continue
 			}
 			tr.rows[i] = id
@@ -277,8 +311,14 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 		}
 		aired = math.Max(0, aired)
 		finished := pos.EndS >= 0 && s.PlayedS >= pos.EndS
+		var skip *SkipError
 		var end *airlog.ItemEnd
 		switch {
+		case finished && errors.As(pos.Err, &skip) && aired <= 0:
+			end = &airlog.ItemEnd{Seconds: 0, Status: airlog.ItemSkipped, Reason: skip.Reason, Error: skip.Error()}
+		case finished && errors.As(pos.Err, &skip):
+			// Cut while on air.
+			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Reason: skip.Reason, Error: skip.Error()}
 		case finished && pos.Err != nil && aired <= 0:
 			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemFailed, Error: pos.Err.Error()}
 		case finished && pos.Err != nil:
@@ -290,7 +330,7 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 			if playErr != nil {
 				msg = "lỗi đầu ra: " + playErr.Error()
 			}
-			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Error: msg}
+			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Error: msg, Reason: tr.cutReason}
 		}
 		if end == nil {
 			if err := l.Progress(tr.ctx, tr.rows[i], round3(aired)); err != nil {
@@ -299,8 +339,10 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 			continue
 		}
 		end.Seconds = round3(end.Seconds)
-		if err := l.CloseItem(tr.ctx, tr.rows[i], *end); err != nil {
-			tr.log.Error("log item end", "item", i, "err", err)
+		if err := l.CloseItem(tr.ctx, tr.rows[i], *end); err != nil && !errors.Is(err, airlog.ErrNotOpen) {
+			tr.log.Error("log item end (will retry)", "item", i, "err", err)
+			pending = true
+			continue
 		}
 		tr.closed[i] = true
 		if end.Status != airlog.ItemAired {
@@ -311,7 +353,7 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 		}
 		tr.log.Info("item ended", "item", i, "status", end.Status, "seconds", end.Seconds)
 	}
-	if final {
+	if final && !pending {
 		// Items the output never reached are not logged: they did not air.
 		for i := range tr.rows {
 			if !tr.closed[i] && tr.rows[i] == 0 && i < len(s.Items) {
@@ -319,6 +361,7 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) {
 			}
 		}
 	}
+	return pending
 }
 
 // nextWake is when to look again: at the next tick, or just after the next

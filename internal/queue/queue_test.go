@@ -674,3 +674,64 @@ func TestEditMaxPlays(t *testing.T) {
 		}
 	}
 }
+
+// TestAirCheck: what is asked at the instant of air, for each way a script
+// planned minutes ago can have stopped being airable since.
+func TestAirCheck(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	text := filepath.Join(t.TempDir(), "t.txt")
+	if err := os.WriteFile(text, []byte("Bài mới"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	approved := func(title string, freq float64, fields Fields) Script {
+		s := f.add(t, title, "ke-hoach", 2, freq)
+		if fields != (Fields{}) {
+			if _, err := f.q.Edit(ctx, s.ID, fields, "op"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ok := approved("Vẫn duyệt", 300, Fields{})
+	retired := approved("Rút", 400, Fields{})
+	if _, err := f.q.Retire(ctx, retired.ID, "op", ""); err != nil {
+		t.Fatal(err)
+	}
+	edited := approved("Sửa chữ", 500, Fields{})
+	if _, err := f.q.Edit(ctx, edited.ID, Fields{TextPath: &text}, "op"); err != nil {
+		t.Fatal(err)
+	}
+	windowed := approved("Hết hạn", 600, Fields{Until: ptr("2023-02-28")})
+	limited := approved("Đủ lượt", 700, Fields{MaxPlays: ptr(1)})
+	if _, err := f.q.db.Exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-03-01T10:00:00.000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.q.db.Exec(`INSERT INTO air_items (run_id, position, kind, script_id, scheduled_at, started_at, status, seconds)
+		VALUES (1, 0, 'script', ?, '2023-03-01T10:00:00.000Z', '2023-03-01T10:00:00.000Z', 'aired', 2)`, limited.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		s    Script
+		sha  string
+		want Verdict
+	}{
+		{"approved", ok, ok.AudioSHA256, Airable},
+		{"other audio than planned", ok, strings.Repeat("0", 64), Revoked},
+		{"retired", retired, retired.AudioSHA256, Withdrawn},
+		{"text edited", edited, edited.AudioSHA256, Revoked},
+		{"window passed", windowed, windowed.AudioSHA256, Expired},
+		{"max plays reached", limited, limited.AudioSHA256, Expired},
+		{"deleted", Script{ID: 999}, "", Withdrawn},
+	} {
+		got, err := f.q.AirCheck(ctx, c.s.ID, c.sha, f.now)
+		if err != nil || got != c.want {
+			t.Errorf("%s: %v, %v; want %v", c.name, got, err, c.want)
+		}
+	}
+}

@@ -220,3 +220,36 @@ func StatusLabel(status string) string {
 	}
 	return strings.ToUpper(status)
 }
+
+// Verdict is AirCheck's answer.
+type Verdict int
+
+// AirCheck verdicts: may air, or why not.
+const (
+	Airable   Verdict = iota
+	Withdrawn         // retired or rejected since it was planned
+	Revoked           // no longer approved for exactly the planned content
+	Expired           // outside its window or over its max plays
+)
+
+// AirCheck is asked at the instant of air, just before the first sample of
+// script id goes out with the audio (sha256) it was planned with. The
+// stored file itself is hashed by the player, which holds it open.
+func (q *Queue) AirCheck(ctx context.Context, id int64, sha string, at time.Time) (Verdict, error) {
+	cur, err := q.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Withdrawn, nil
+	}
+	if err != nil {
+		return Airable, fmt.Errorf("check script %d for air: %w", id, err)
+	}
+	switch {
+	case cur.Status == Retired || cur.Status == Rejected:
+		return Withdrawn, nil
+	case !cur.ApprovalHolds() || cur.NeedsAudio || cur.AudioSHA256 != sha:
+		return Revoked, nil
+	case !cur.InWindow(at.In(q.cfg.Location()).Format(database.DateFormat)) || !cur.UnderMaxPlays():
+		return Expired, nil
+	}
+	return Airable, nil
+}
