@@ -535,7 +535,7 @@ func TestDaemonChecksAtInstantOfAir(t *testing.T) {
 	s.cli("script", "edit", fmt.Sprint(edited), "--text", text, "--by", "test")
 	var sha string
 	db.QueryRow(`SELECT audio_sha256 FROM scripts WHERE id = ?`, altered).Scan(&sha)
-	path := filepath.Join(s.data, StoreDir, sha)
+	path := filepath.Join(s.data, "store", sha)
 	os.Chmod(path, 0o644)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {

@@ -680,18 +680,14 @@ func TestEditMaxPlays(t *testing.T) {
 func TestAirCheck(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	text := filepath.Join(t.TempDir(), "t.txt")
-	if err := os.WriteFile(text, []byte("Bài mới"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	approved := func(title string, freq float64, fields Fields) Script {
 		s := f.add(t, title, "ke-hoach", 2, freq)
-		if fields != (Fields{}) {
-			if _, err := f.q.Edit(ctx, s.ID, fields, "op"); err != nil {
+		if fields.Until != nil || fields.MaxPlays != nil {
+			if _, _, err := f.q.Edit(ctx, s.ID, fields, "op"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		s, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "")
+		s, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", s.AudioSHA256)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -703,7 +699,7 @@ func TestAirCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	edited := approved("Sửa chữ", 500, Fields{})
-	if _, err := f.q.Edit(ctx, edited.ID, Fields{TextPath: &text}, "op"); err != nil {
+	if _, _, err := f.q.Edit(ctx, edited.ID, Fields{Text: &Upload{Name: "t.txt", R: strings.NewReader("Bài mới")}}, "op"); err != nil {
 		t.Fatal(err)
 	}
 	windowed := approved("Hết hạn", 600, Fields{Until: ptr("2023-02-28")})
