@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"loa/internal/content"
+	"loa/internal/database"
 	"loa/internal/inputerr"
 )
 
@@ -47,14 +49,20 @@ func (c *capReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// ingested is audio staged in the content store and validated; it becomes
-// permanent only when keep is called after the database commit.
+// ingested is audio staged in the content store and validated. It takes its
+// content name (commit) inside the write transaction that references it,
+// and stays only if that transaction commits (keep). Both the move into
+// place and the cleanup after a failed write (discard) hold the database's
+// write lock, so a cleanup can never remove a file that a concurrent ingest
+// of the same bytes has just referenced: that ingest's row is either
+// counted by the cleanup, or written after it, moving its own copy in.
 type ingested struct {
-	q       *Queue
-	staged  *content.Staged
-	media   Media
-	created bool
-	kept    bool
+	q         *Queue
+	staged    *content.Staged
+	media     Media
+	committed bool
+	created   bool // the commit made the content file (it was not there)
+	kept      bool
 }
 
 // ingest copies the upload into the store and decodes the stored copy whole
@@ -119,12 +127,22 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 	if max := q.cfg.Scripts.MaxLength.D(); d > max {
 		return nil, bad("too long: %.1f s (maximum %s, config scripts.max_length)", m.Seconds(), max)
 	}
-	created, err := staged.Commit()
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
-	}
 	ok = true
-	return &ingested{q: q, staged: staged, media: m, created: created}, nil
+	return &ingested{q: q, staged: staged, media: m}, nil
+}
+
+// commit moves the staged audio to its content name. Call it inside the
+// write transaction that references it.
+func (i *ingested) commit() error {
+	if i == nil || i.committed {
+		return nil
+	}
+	created, err := i.staged.Commit()
+	if err != nil {
+		return fmt.Errorf("store audio: %w", err)
+	}
+	i.committed, i.created = true, created
+	return nil
 }
 
 func (i *ingested) apply(s *Script) {
@@ -170,16 +188,28 @@ func (i *ingested) keep() {
 }
 
 // discard undoes the store commit when the database write did not happen,
-// unless another script already uses the same content.
-func (i *ingested) discard() {
-	if i == nil || i.kept || !i.created {
+// unless another script uses the same content. The count and the removal
+// are one write transaction (see ingested).
+func (i *ingested) discard(ctx context.Context) {
+	if i == nil || i.kept {
 		return
 	}
-	var n int
-	err := i.q.db.QueryRow(`SELECT count(*) FROM scripts WHERE audio_sha256 = ?`, i.staged.SHA256).Scan(&n)
-	if err == nil && n == 0 {
-		i.q.store.Remove(i.staged.SHA256)
+	if !i.committed {
+		i.staged.Discard()
+		return
 	}
+	if !i.created {
+		return
+	}
+	// The write may have failed because ctx ended: the cleanup still runs.
+	// If it fails, an unreferenced file stays in the store: harmless.
+	database.Tx(context.WithoutCancel(ctx), i.q.db, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM scripts WHERE audio_sha256 = ?`, i.staged.SHA256).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		return i.q.store.Remove(i.staged.SHA256)
+	})
 }
 
 // progressReader reports progress of a long read; it seeks through for the

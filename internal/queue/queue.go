@@ -108,7 +108,7 @@ func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, []Warn
 	if err != nil {
 		return Script{}, nil, err
 	}
-	defer ing.discard()
+	defer ing.discard(ctx)
 	warn, err := ing.warnings(ctx, 0)
 	if err != nil {
 		return Script{}, nil, err
@@ -116,6 +116,9 @@ func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, []Warn
 
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
+		if err := ing.commit(); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO scripts (title, topic, area, audience, author, body, text_sha256,
 			audio_sha256, audio_format, sample_rate, channels, frames, duration_s, loudness_lufs, true_peak_dbtp,
 			priority, air_from, air_until, max_plays, status, created_at, updated_at)
@@ -155,7 +158,7 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 	if err != nil {
 		return Script{}, nil, err
 	}
-	defer ing.discard()
+	defer ing.discard(ctx)
 	warn, err := ing.warnings(ctx, id)
 	if err != nil {
 		return Script{}, nil, err
@@ -163,6 +166,14 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 
 	changes := diff(cur, s)
 	if len(changes) == 0 {
+		if ing != nil {
+			// The same audio again: it still takes its place in the store,
+			// which repairs a stored copy that was damaged.
+			if err := database.Tx(ctx, q.db, func(*sql.Tx) error { return ing.commit() }); err != nil {
+				return Script{}, nil, fmt.Errorf("edit script %d: %w", id, err)
+			}
+			ing.keep()
+		}
 		return cur, warn, nil
 	}
 	to, note := cur.Status, "edited: "+changes.String()
@@ -181,6 +192,9 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 	}
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
+		if err := ing.commit(); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE scripts SET title=?, topic=?, area=?, audience=?, author=?, body=?, text_sha256=?,
 			audio_sha256=?, audio_format=?, sample_rate=?, channels=?, frames=?, duration_s=?, loudness_lufs=?, true_peak_dbtp=?,
 			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=?
