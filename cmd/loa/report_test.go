@@ -144,7 +144,7 @@ func TestReportJSONAndCSV(t *testing.T) {
 
 	// Summary only, to stdout.
 	code, out, _ = runLoa(t, "--data", dir, "report", "--from", "2023-06-30", "--to", "2023-06-30", "--format", "csv", "--summary")
-	if code != 0 || !strings.HasPrefix(out, "\uFEFFMục,Mã") || !strings.Contains(out, "Tổng,luot-phat,Số lượt phát bài tuyên truyền,2,150.5,") {
+	if code != 0 || !strings.HasPrefix(out, "\uFEFFMục,Mã") || !strings.Contains(out, "Tổng,luot-phat,Số lượt phát bài tuyên truyền,2,151,2 phút 31 giây,0:02:31,150500") {
 		t.Errorf("summary CSV on stdout: exit %d\n%s", code, out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 
 	"loa/internal/database"
@@ -14,15 +15,18 @@ import (
 // bom makes Excel read the file as UTF-8 (else it garbles the diacritics).
 const bom = "\uFEFF"
 
-// CSVHeader is the header row of the list of broadcasts.
+// CSVHeader is the header row of the list of broadcasts. The duration
+// columns come last so that the earlier ones keep their places.
 var CSVHeader = []string{
 	"STT", "Ngày", "Giờ", "Chương trình", "Tên bài", "Mã bài", "Mã chủ đề", "Chủ đề",
-	"Nội dung CCHC", "Đối tượng", "Số giây", "Trạng thái", "Mô phỏng",
+	"Nội dung CCHC", "Đối tượng", "Số giây", "Trạng thái", "Mô phỏng", "Thời lượng (giờ:phút:giây)", "Mili giây",
 }
 
 // WriteCSV writes the list of broadcasts, one row per broadcast, UTF-8 with
-// a byte-order mark. Dates are local YYYY-MM-DD, times HH:MM:SS, seconds a
-// plain number with a decimal point; simulated rows say "MÔ PHỎNG".
+// a byte-order mark. Dates are local YYYY-MM-DD, times HH:MM:SS; simulated
+// rows say "MÔ PHỎNG". Durations are whole seconds, h:mm:ss and whole
+// milliseconds: no decimal separator, which Excel under Vietnamese
+// settings would read as a thousands separator ("8.501" s as 8501).
 func (r *Report) WriteCSV(ctx context.Context, w io.Writer) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return fmt.Errorf("write CSV report: %w", err)
@@ -47,12 +51,14 @@ func (r *Report) WriteCSV(ctx context.Context, w io.Writer) error {
 		}
 		rec[6] = b.Topic
 		rec[7], rec[8], rec[9] = b.labels()
-		rec[10] = secondsText(b.Seconds)
+		rec[10] = strconv.FormatInt(wholeSeconds(b.Seconds), 10)
 		rec[11] = StatusLabel(b.Status)
 		rec[12] = ""
 		if b.Simulated {
 			rec[12] = "MÔ PHỎNG"
 		}
+		rec[13] = HMS(b.Seconds)
+		rec[14] = strconv.FormatInt(millis(b.Seconds), 10)
 		return cw.Write(rec)
 	})
 	if err != nil {
@@ -80,13 +86,22 @@ func labelOr(label, code string) string {
 	return code
 }
 
+// millis is seconds as whole milliseconds, as the sums are kept.
+func millis(s float64) int64 { return int64(math.Round(s * 1000)) }
+
 // secondsText renders seconds rounded to milliseconds, without exponent.
 func secondsText(s float64) string {
 	return strconv.FormatFloat(roundMS(s), 'f', -1, 64)
 }
 
-// SummaryHeader is the header row of the CSV summary.
+// SummaryHeader is the header row of SummaryRows (and of the XLSX
+// summary sheet): seconds there are exact, with a decimal point.
 var SummaryHeader = []string{"Mục", "Mã", "Nội dung", "Số lượt", "Thời lượng (giây)", "Ghi chú"}
+
+// SummaryCSVHeader is the header row of the CSV summary: SummaryHeader
+// with whole seconds, then h:mm:ss and whole milliseconds (read the same
+// by a spreadsheet under Vietnamese and English settings).
+var SummaryCSVHeader = []string{"Mục", "Mã", "Nội dung", "Số lượt", "Thời lượng (giây)", "Ghi chú", "Thời lượng (giờ:phút:giây)", "Mili giây"}
 
 // Summary rows' "Mục" values; with "Mã" they identify a figure.
 const (
@@ -169,10 +184,24 @@ func (r *Report) WriteSummaryCSV(w io.Writer) error {
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write(SummaryHeader); err != nil {
+	if err := cw.Write(SummaryCSVHeader); err != nil {
 		return fmt.Errorf("write CSV summary: %w", err)
 	}
-	if err := cw.WriteAll(r.SummaryRows()); err != nil {
+	for _, row := range r.SummaryRows() {
+		out := append(row[:len(row):len(row)], "", "")
+		if row[4] != "" {
+			s, err := strconv.ParseFloat(row[4], 64)
+			if err != nil {
+				return fmt.Errorf("write CSV summary: %s/%s: %w", row[0], row[1], err)
+			}
+			out[4], out[6], out[7] = strconv.FormatInt(wholeSeconds(s), 10), HMS(s), strconv.FormatInt(millis(s), 10)
+		}
+		if err := cw.Write(out); err != nil {
+			return fmt.Errorf("write CSV summary: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return fmt.Errorf("write CSV summary: %w", err)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,14 +105,17 @@ func TestCSV(t *testing.T) {
 	if int64(len(rows)) != r.Items {
 		t.Fatalf("%d rows, want one per broadcast (%d)", len(rows), r.Items)
 	}
-	var sum float64
+	var sum int64
 	var sim, partial int
 	for _, row := range rows {
-		s, err := strconv.ParseFloat(row[10], 64)
+		ms, err := strconv.ParseInt(row[14], 10, 64)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum += s
+		sum += ms
+		if s, _ := strconv.ParseInt(row[10], 10, 64); s != wholeSeconds(float64(ms)/1000) || row[13] != HMS(float64(ms)/1000) {
+			t.Errorf("row %s: seconds %q, h:mm:ss %q for %d ms", row[0], row[10], row[13], ms)
+		}
 		if row[12] == "MÔ PHỎNG" {
 			sim++
 		}
@@ -119,8 +123,8 @@ func TestCSV(t *testing.T) {
 			partial++
 		}
 	}
-	if roundMS(sum) != r.AirtimeS || sim != 1 || partial != 1 {
-		t.Errorf("CSV: sum %.3f s, %d simulated, %d partial; want %.3f, 1, 1", sum, sim, partial, r.AirtimeS)
+	if float64(sum)/1000 != r.AirtimeS || sim != 1 || partial != 1 {
+		t.Errorf("CSV: sum %d ms, %d simulated, %d partial; want %.3f s, 1, 1", sum, sim, partial, r.AirtimeS)
 	}
 	first, last := rows[0], rows[len(rows)-1]
 	if first[1] != "2023-01-01" || first[2] != "00:00:00" || last[1] != "2023-06-30" || last[2] != "23:59:59" {
@@ -178,8 +182,13 @@ func TestCSV(t *testing.T) {
 		if k == SecTotal+"/luot-phat" {
 			note = "43 phút 37 giây"
 		}
-		if row[3] != w[0] || row[4] != w[1] || row[5] != note {
-			t.Errorf("summary CSV %s = %q, want %q", k, row[3:], []string{w[0], w[1], note})
+		secs, hms, ms := "", "", ""
+		if w[1] != "" {
+			x, _ := strconv.ParseFloat(w[1], 64)
+			secs, hms, ms = fmt.Sprint(wholeSeconds(x)), HMS(x), fmt.Sprint(int64(math.Round(x*1000)))
+		}
+		if want := []string{w[0], secs, note, hms, ms}; !slices.Equal(row[3:], want) {
+			t.Errorf("summary CSV %s = %q, want %q", k, row[3:], want)
 		}
 	}
 	if row := fig[SecWarning+"/1"]; row == nil || !strings.Contains(row[2], "MÔ PHỎNG") {
