@@ -65,6 +65,7 @@ func commands() []command {
 		{"report", "write the airtime report (PDF, XLSX, CSV, JSON)", (*Env).runReport},
 		{"user", "manage console users, roles and API tokens", (*Env).runUser},
 		{"migrate", "upgrade the station database to this loa's schema", (*Env).runMigrate},
+		{"tts", "speak Vietnamese text offline: normalize, say", (*Env).runTTS},
 	}
 }
 

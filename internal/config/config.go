@@ -33,6 +33,7 @@ type Config struct {
 	Playout  Playout `toml:"playout"`
 	Ingest   Ingest  `toml:"ingest"`
 	Web      Web     `toml:"web"`
+	TTS      TTS     `toml:"tts"`
 	location *time.Location
 }
 
@@ -109,6 +110,24 @@ type Web struct {
 	Public      bool   `toml:"public"`        // serve the public schedule page and Atom feed without login
 }
 
+// TTS is the offline text-to-speech engine and the normaliser's choices.
+type TTS struct {
+	// Command runs the engine once per sentence: the sentence on stdin, a
+	// WAV on stdout. {voice}, {rate} and {pitch} are replaced by the keys
+	// below; the words are split on spaces (no shell).
+	Command  string   `toml:"command"`
+	Voice    string   `toml:"voice"`
+	Rate     int      `toml:"rate"`      // words per minute (espeak-ng -s)
+	Pitch    int      `toml:"pitch"`     // 0..99 (espeak-ng -p)
+	Pause    Duration `toml:"pause"`     // silence between sentences
+	Four     string   `toml:"four"`      // 24 → hai mươi "tư" or "bốn"
+	ZeroTens string   `toml:"zero_tens"` // 105 → một trăm "linh" or "lẻ" năm
+	Thousand string   `toml:"thousand"`  // "nghìn" or "ngàn"
+	// Abbreviations add to or override the built-in readings ("UBND" =
+	// "ủy ban nhân dân"; a whole web address may have its own reading).
+	Abbreviations map[string]string `toml:"abbreviations"`
+}
+
 // Default returns the compiled-in configuration.
 func Default() *Config {
 	c := &Config{
@@ -144,6 +163,16 @@ func Default() *Config {
 		},
 		Ingest: Ingest{MaxFileMB: 1024},
 		Web:    Web{Listen: "127.0.0.1:8080", MaxUploadMB: 300},
+		TTS: TTS{
+			Command:  "espeak-ng -v {voice} -s {rate} -p {pitch} --stdout",
+			Voice:    "vi",
+			Rate:     150,
+			Pitch:    50,
+			Pause:    Duration(400 * time.Millisecond),
+			Four:     "tư",
+			ZeroTens: "linh",
+			Thousand: "nghìn",
+		},
 	}
 	if err := c.validate(); err != nil {
 		panic("config: defaults invalid: " + err.Error()) // a programming error
@@ -262,6 +291,34 @@ func (c *Config) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Web.Listen); err != nil {
 		return fmt.Errorf("web.listen: %q is not host:port (e.g. 127.0.0.1:8080)", c.Web.Listen)
+	}
+	return c.TTS.validate()
+}
+
+func (t *TTS) validate() error {
+	t.Four, t.ZeroTens, t.Thousand = norm.NFC.String(t.Four), norm.NFC.String(t.ZeroTens), norm.NFC.String(t.Thousand)
+	switch {
+	case len(strings.Fields(t.Command)) == 0:
+		return fmt.Errorf("tts.command: must not be empty")
+	case strings.TrimSpace(t.Voice) == "" || strings.ContainsAny(t.Voice, " \t\n"):
+		return fmt.Errorf("tts.voice: %q must be one word", t.Voice)
+	case t.Rate < 50 || t.Rate > 500:
+		return fmt.Errorf("tts.rate: %d is outside 50..500 words per minute", t.Rate)
+	case t.Pitch < 0 || t.Pitch > 99:
+		return fmt.Errorf("tts.pitch: %d is outside 0..99", t.Pitch)
+	case t.Pause < 0 || t.Pause > Duration(5*time.Second):
+		return fmt.Errorf("tts.pause: %s is outside 0..5s", t.Pause)
+	case t.Four != "tư" && t.Four != "bốn":
+		return fmt.Errorf("tts.four: %q must be \"tư\" or \"bốn\"", t.Four)
+	case t.ZeroTens != "linh" && t.ZeroTens != "lẻ":
+		return fmt.Errorf("tts.zero_tens: %q must be \"linh\" or \"lẻ\"", t.ZeroTens)
+	case t.Thousand != "nghìn" && t.Thousand != "ngàn":
+		return fmt.Errorf("tts.thousand: %q must be \"nghìn\" or \"ngàn\"", t.Thousand)
+	}
+	for k, v := range t.Abbreviations {
+		if strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" || strings.ContainsAny(k+v, "\t\n") {
+			return fmt.Errorf("tts.abbreviations: entry %q = %q: key and reading must be non-empty single lines", k, v)
+		}
 	}
 	return nil
 }
