@@ -35,7 +35,7 @@ func DefaultOptions() Options {
 // Normalizer turns administrative Vietnamese into the words a reader says.
 // It is safe for concurrent use.
 type Normalizer struct {
-	opts   Options
+	opts    Options
 	abbr    map[string]string
 	byFirst map[rune][]string
 }

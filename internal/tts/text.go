@@ -1,7 +1,6 @@
 package tts
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -57,4 +56,3 @@ func NewNormalizerFromConfig(c config.TTS) (*Normalizer, error) {
 	return n, nil
 }
 
-var _ = fmt.Sprint
