@@ -55,4 +55,3 @@ func NewNormalizerFromConfig(c config.TTS) (*Normalizer, error) {
 	}
 	return n, nil
 }
-
