@@ -11,10 +11,11 @@ BUILD_PKGS := gcc pkg-config libasound2-dev
 # Test-time references only, never runtime dependencies of loa: ffmpeg for
 # decoded lengths and loudness, poppler-utils to read the report PDF back,
 # lame/sox/espeak-ng to make audio fixtures, alsa-utils for the ALSA path,
-# LibreOffice (with the Liberation fonts) to convert the report DOCX to PDF.
-TEST_PKGS  := ffmpeg poppler-utils lame sox espeak-ng alsa-utils libreoffice-writer-nogui fonts-liberation2
+# LibreOffice (with the Liberation fonts) to convert the report DOCX to PDF,
+# systemd for systemd-analyze verify of the units.
+TEST_PKGS  := ffmpeg poppler-utils lame sox espeak-ng alsa-utils libreoffice-writer-nogui fonts-liberation2 systemd
 
-.PHONY: all build test demo run bench fuzz vet deps deps-test clean
+.PHONY: all build test demo run bench fuzz vet deps deps-test install clean
 
 all: build
 
@@ -84,6 +85,30 @@ demo: build
 # The station: the daemon on the shipped schedules and the configured output.
 run: build
 	$(BIN) daemon --schedules schedules
+
+# Install as a system service (README "As a system service"): the binary,
+# the systemd units and sysusers file (printed by the binary, for PREFIX),
+# the shipped schedules and jingles (the service's working directory).
+# DESTDIR stages the tree for a package.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SHAREDIR    := $(PREFIX)/share/loa
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SHAREDIR)/schedules $(DESTDIR)$(SHAREDIR)/audio/jingles
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/loa
+	for u in loa.service loa-backup.service loa-backup.timer; do \
+		$(BIN) service unit --prefix $(PREFIX) $$u > $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(BIN) service unit --prefix $(PREFIX) loa.sysusers > $(DESTDIR)$(SYSUSERSDIR)/loa.conf.tmp
+	mv $(DESTDIR)$(SYSUSERSDIR)/loa.conf.tmp $(DESTDIR)$(SYSUSERSDIR)/loa.conf
+	install -m 0644 schedules/*.toml schedules/README.md $(DESTDIR)$(SHAREDIR)/schedules/
+	install -m 0644 audio/jingles/*.mp3 $(DESTDIR)$(SHAREDIR)/audio/jingles/
+	@echo "installed under $(DESTDIR)$(PREFIX); then: systemd-sysusers && systemctl daemon-reload && systemctl enable --now loa loa-backup.timer"
 
 # Benchmarks, and loa against ffmpeg on the same generated input (decode,
 # loudness: the ratio is printed), then the daemon's start-time error and

@@ -18,6 +18,7 @@ import (
 	"loa/internal/output"
 	"loa/internal/playout"
 	"loa/internal/schedule"
+	"loa/internal/systemd"
 )
 
 // runDaemon runs the station: programmes on schedule until SIGTERM/SIGINT
@@ -119,6 +120,11 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		Overlap:   cfg.Playout.Overlap,
 		LastAlive: lastAlive,
 		Heartbeat: lock.Touch,
+		Started: func() {
+			// systemd (Type=notify): ready, then the watchdog while the
+			// airtime log can be read.
+			(&systemd.Notifier{Log: e.Logger}).Ready(ctx, alog.Check)
+		},
 	})
 
 	if *once != "" {

@@ -66,6 +66,7 @@ func commands() []command {
 		{"user", "manage console users, roles and API tokens", (*Env).runUser},
 		{"migrate", "upgrade the station database to this loa's schema", (*Env).runMigrate},
 		{"tts", "speak Vietnamese text offline: normalize, say", (*Env).runTTS},
+		{"service", "print the systemd units that run loa as a service", (*Env).runService},
 	}
 }
 

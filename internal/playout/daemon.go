@@ -49,6 +49,9 @@ type Options struct {
 	LastAlive time.Time
 	// Heartbeat is called every 30 s (Lock.Touch); nil: none.
 	Heartbeat func(time.Time) error
+	// Started is called once Run has started: the schedules are loaded and
+	// the log recovered (the service manager's READY=1); nil: none.
+	Started func()
 }
 
 // Daemon runs programmes on schedule.
@@ -134,6 +137,9 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	}
 	d.install(ctx, progs, now, last)
 	d.log.Info("daemon started", "programmes", len(progs), "lead", d.opt.Lead, "grace", d.opt.Grace, "overlap", d.opt.Overlap)
+	if d.opt.Started != nil {
+		d.opt.Started()
+	}
 
 	sweep := time.NewTicker(2 * time.Second)
 	defer sweep.Stop()
