@@ -253,7 +253,12 @@ func (c *Config) validate() error {
 		}
 	}
 	switch c.Report.SignFor {
-	case "TM.", "KT.", "":
+	case "TM.", "":
+	case "KT.":
+		// KT. CHỦ TỊCH is a deputy signing for the chairman.
+		if strings.EqualFold(c.Report.SignerTitle, "chủ tịch") {
+			return fmt.Errorf("report.sign_for: \"KT.\" is for a vice-chairman; report.signer_title is %q", c.Report.SignerTitle)
+		}
 	default:
 		return fmt.Errorf("report.sign_for: %q must be \"TM.\", \"KT.\" or \"\"", c.Report.SignFor)
 	}

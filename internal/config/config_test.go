@@ -62,6 +62,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"[station]\nname = \"  \"\n", "station.name"},
 		{"[station\n", "config"},
 		{"[report]\nsign_for = \"Q.\"\n", "report.sign_for"},
+		{"[report]\nsign_for = \"KT.\"\n", "report.sign_for"},
 		{"[report]\nrecipients = [\"Sở Nội vụ tỉnh\", \" - ;\"]\n", "report.recipients"},
 	} {
 		_, err := Load(write(t, tc.body), false)

@@ -349,7 +349,7 @@ func (x *docxW) head(h docHead) {
 		x.p(`<w:pStyle w:val="Title"/>`, run{text: l})
 	}
 	if h.asOf != "" {
-		x.p(`<w:pStyle w:val="Title"/>`, run{text: h.asOf, bold: false, italic: true})
+		x.p(`<w:keepNext/>`+centred(0), run{text: h.asOf, italic: true})
 	}
 	x.raw(rulePara(x.contentW, 40))
 }
@@ -436,7 +436,7 @@ func (x *docxW) annex(ctx context.Context, a docAnnex) error {
 	}
 	x.raw(rulePara(x.contentW, 40))
 	if a.list == nil {
-		x.p("", run{text: a.note})
+		x.p(`<w:ind w:firstLine="567"/>`, run{text: a.note})
 		return nil
 	}
 	return x.table(ctx, a.list)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/go-pdf/fpdf"
 
@@ -119,7 +120,7 @@ func (d pdfDoc) centered(x, w float64, s, style string, size float64) {
 // rule draws a short line under the text just written, centred in [x, x+w).
 func (d pdfDoc) rule(x, w, length float64) {
 	d.SetLineWidth(0.3)
-	y := d.GetY() + 0.8
+	y := d.GetY() + 1.2
 	d.Line(x+w/2-length/2, y, x+w/2+length/2, y)
 }
 
@@ -184,8 +185,7 @@ func (d pdfDoc) block(ctx context.Context, b block) error {
 			d.SetTextColor(192, 0, 0)
 		}
 		d.font(style, bodyPt)
-		d.SetX(marginL)
-		d.MultiCell(d.contentW(), lineH(bodyPt), b.text, "", "J", false)
+		d.para(b.text)
 		d.SetTextColor(0, 0, 0)
 		d.Ln(1)
 	case warnBox:
@@ -198,6 +198,35 @@ func (d pdfDoc) block(ctx context.Context, b block) error {
 		return fmt.Errorf("no PDF layout for a %s block", b.blockKind())
 	}
 	return nil
+}
+
+// para sets text justified, its first line indented as Nghị định 30 asks
+// (1–1.27 cm), in the current font.
+func (d pdfDoc) para(text string) {
+	const indent = 10.0
+	cw, h := d.contentW(), lineH(bodyPt)
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		return
+	}
+	first := d.SplitText(text, cw-indent-2)[0]
+	n := max(1, len(strings.Fields(first)))
+	lines := []string{strings.Join(words[:n], " ")}
+	if rest := strings.Join(words[n:], " "); rest != "" {
+		lines = append(lines, d.SplitText(rest, cw-2)...)
+	}
+	for i, l := range lines {
+		x, w := marginL, cw
+		if i == 0 {
+			x, w = marginL+indent, cw-indent
+		}
+		align := "J" // every line but the last fills the width
+		if i == len(lines)-1 || !strings.Contains(l, " ") {
+			align = "L"
+		}
+		d.SetX(x)
+		d.CellFormat(w, h, l, "", 1, align, false, 0, "")
+	}
 }
 
 // warnings boxes the warnings in red.
@@ -367,8 +396,7 @@ func (d pdfDoc) annex(ctx context.Context, a docAnnex) error {
 	d.Ln(5)
 	if a.list == nil {
 		d.font("", bodyPt)
-		d.SetX(marginL)
-		d.MultiCell(cw, lineH(bodyPt), a.note, "", "L", false)
+		d.para(a.note)
 		return nil
 	}
 	return d.table(ctx, a.list)
