@@ -41,9 +41,10 @@ type Env struct {
 	Logger     *slog.Logger
 
 	config     *config.Config
-	createData bool // this command may create the data directory
-	readOnly   bool // a read command: open the database read-only
-	upgrade    bool // this command upgrades an older schema (daemon, migrate)
+	createData bool   // this command may create the data directory
+	readOnly   bool   // a read command: open the database read-only
+	upgrade    bool   // this command upgrades an older schema (daemon, migrate)
+	schedules  string // --schedules of the command, for the service layer
 }
 
 type command struct {
@@ -67,6 +68,7 @@ func commands() []command {
 		{"migrate", "upgrade the station database to this loa's schema", (*Env).runMigrate},
 		{"tts", "speak Vietnamese text offline: normalize, say", (*Env).runTTS},
 		{"service", "print the systemd units that run loa as a service", (*Env).runService},
+		{"serve", "serve the web console and the JSON API", (*Env).runServe},
 	}
 }
 

@@ -18,7 +18,8 @@ func (e *Env) OpenStation(ctx context.Context) (*station.Station, error) {
 	if err != nil {
 		return nil, err
 	}
-	return station.Open(ctx, e.DataDir, cfg, station.Options{Create: e.createData, ReadOnly: e.readOnly, Upgrade: e.upgrade, Progress: e.progress()})
+	return station.Open(ctx, e.DataDir, cfg, station.Options{Create: e.createData, ReadOnly: e.readOnly, Upgrade: e.upgrade,
+		Progress: e.progress(), Schedules: e.schedules})
 }
 
 // progress shows a one-line progress indicator for long ingests, only when

@@ -31,6 +31,7 @@ type Station struct {
 	Log     *airlog.Log
 	Users   *users.Store
 	now     func() time.Time
+	progs   programmes
 }
 
 // Options adjust Open.
@@ -51,6 +52,9 @@ type Options struct {
 	Now func() time.Time
 	// UserOptions adjust the users store (tests lower the bcrypt cost).
 	UserOptions []users.Option
+	// Schedules is the directory of programme files (default
+	// playout.schedules).
+	Schedules string
 }
 
 // Open opens the station in dataDir with cfg.
@@ -86,6 +90,10 @@ func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) 
 	if opt.Progress != nil {
 		qopts = append(qopts, queue.WithProgress(opt.Progress))
 	}
+	sched := opt.Schedules
+	if sched == "" {
+		sched = cfg.Playout.Schedules
+	}
 	return &Station{
 		DataDir: dataDir,
 		Config:  cfg,
@@ -95,6 +103,7 @@ func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) 
 		Log:     airlog.New(db),
 		Users:   users.New(db, append([]users.Option{users.WithClock(now)}, opt.UserOptions...)...),
 		now:     now,
+		progs:   programmes{dir: sched},
 	}, nil
 }
 

@@ -31,7 +31,10 @@ type Planned struct {
 	Programme string        `json:"programme"`
 	Title     string        `json:"title"`
 	At        Time          `json:"at"`
+	LengthS   float64       `json:"length_s"`
+	FillS     float64       `json:"fill_s"`
 	Items     []PlannedItem `json:"items"`
+	Problems  string        `json:"problems,omitempty"` // Vietnamese
 }
 
 // PlannedItem is one script a planned run will air.
@@ -73,6 +76,13 @@ func (s *Station) Status(ctx context.Context, a Actor) (Status, error) {
 			st.Alarms = append(st.Alarms, Alarm{Code: r.Status, At: Time{r.ScheduledAt, loc},
 				Message: runAlarm(r.Status) + ": " + r.Programme})
 		}
+	}
+	// The next runs; schedules that do not load are an alarm, not a
+	// failure of the status itself.
+	if next, err := s.Forecast(ctx, a, now, time.Time{}, 3); err != nil {
+		st.Alarms = append(st.Alarms, Alarm{Code: "schedules", At: Time{now, loc}, Message: "Lịch phát có lỗi: " + err.Error()})
+	} else {
+		st.Next = next
 	}
 	if st.OnAir {
 		items, err := s.Log.Items(ctx, airlog.Filter{From: st.Run.StartedAt.T})

@@ -33,6 +33,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET /api/v1/log", s.api(s.apiLog)},
 		{"GET /api/v1/runs", s.api(s.apiRuns)},
 		{"GET /api/v1/status", s.api(s.apiStatus)},
+		{"GET /api/v1/schedule/next", s.api(s.apiNext)},
 		{"GET /api/v1/report", s.api(s.apiReport)},
 		{"/api/", s.apiNotFound},
 	}
@@ -457,4 +458,27 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, a station.A
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, a station.Actor) error {
 	return s.writeReport(w, r, a)
+}
+
+func (s *Server) apiNext(w http.ResponseWriter, r *http.Request, a station.Actor) error {
+	n, err := intParam(r, "count", 10, 1000)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = 10
+	}
+	from, err := s.instant(r, "from", false)
+	if err != nil {
+		return err
+	}
+	if from.IsZero() {
+		from = s.now()
+	}
+	runs, err := s.st.Forecast(r.Context(), a, from, time.Time{}, n)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, runs)
+	return nil
 }

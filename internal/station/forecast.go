@@ -1,0 +1,129 @@
+package station
+
+import (
+	"context"
+	"os"
+	"sync"
+	"time"
+
+	"loa/internal/assembly"
+	"loa/internal/audio"
+	"loa/internal/forecast"
+	"loa/internal/inputerr"
+	"loa/internal/schedule"
+	"loa/internal/users"
+)
+
+// programmes caches the loaded programme files: loading measures every
+// jingle, too slow for each page view. It reloads when a file in the
+// directory changes (or after a minute, for clips changed in place).
+type programmes struct {
+	mu     sync.Mutex
+	dir    string
+	stamp  string
+	loaded time.Time
+	progs  []*schedule.Programme
+}
+
+// MeasureClip is the exact length of an audio file, decoded whole.
+func MeasureClip(ctx context.Context, path string) (float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	info, err := audio.Analyze(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	return info.Seconds(), nil
+}
+
+// dirStamp summarises the names, sizes and times of the files in dir.
+func dirStamp(dir string) string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var b []byte
+	for _, e := range ents {
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		b = append(b, e.Name()...)
+		b = append(b, fi.ModTime().String()...)
+		b = append(b, byte(fi.Size()))
+	}
+	return string(b)
+}
+
+// Programmes loads the station's programme files (the schedules directory
+// given at Open, else playout.schedules) as the daemon does; a problem is an
+// input error naming it.
+func (s *Station) Programmes(ctx context.Context, now time.Time) ([]*schedule.Programme, error) {
+	p := &s.progs
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	stamp := dirStamp(p.dir)
+	if p.progs != nil && stamp == p.stamp && time.Since(p.loaded) < time.Minute {
+		return p.progs, nil
+	}
+	progs, err := schedule.LoadValid(ctx, p.dir, schedule.OptionsFrom(s.Config, MeasureClip), now)
+	if err != nil {
+		return nil, err
+	}
+	p.progs, p.stamp, p.loaded = progs, stamp, time.Now()
+	return progs, nil
+}
+
+// Forecast is what the coming runs will air, from the one forecaster: runs
+// in [from, to), at most count (count 0: all in the range).
+func (s *Station) Forecast(ctx context.Context, a Actor, from, to time.Time, count int) ([]Planned, error) {
+	if err := a.can(users.View, "forecast"); err != nil {
+		return nil, err
+	}
+	if count < 0 || count > 1000 {
+		return nil, inputerr.Field("count", "invalid", "count %d is outside 0..1000", count)
+	}
+	if to.IsZero() && count == 0 {
+		count = 10
+	}
+	progs, err := s.Programmes(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	loc := s.Location()
+	start, err := forecast.Load(ctx, s.Queue, s.Log, from, loc)
+	if err != nil {
+		return nil, err
+	}
+	opt := forecast.Options{Programmes: progs, Location: loc, Lead: s.Config.Playout.Lead.D()}
+	var runs []forecast.Run
+	if count > 0 {
+		runs, err = forecast.Runs(ctx, opt, start, to, count)
+	} else {
+		runs, err = forecast.Between(ctx, opt, start, from, to)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Planned, len(runs))
+	for i, r := range runs {
+		out[i] = NewPlanned(r.Plan, loc)
+	}
+	return out, nil
+}
+
+// NewPlanned is the JSON shape of a plan: its scripts, and its problems in
+// Vietnamese.
+func NewPlanned(p assembly.Plan, loc *time.Location) Planned {
+	out := Planned{Programme: p.Programme, Title: p.Title, At: Time{p.At, loc}, LengthS: Dec3(p.LengthS),
+		FillS: Dec3(p.FillS), Items: []PlannedItem{}, Problems: p.ProblemText()}
+	for _, it := range p.Items {
+		if it.Kind == assembly.KindScript {
+			out.Items = append(out.Items, PlannedItem{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: Dec3(it.Seconds)})
+		}
+	}
+	return out
+}
