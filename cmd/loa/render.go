@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"loa/internal/audio"
+	"loa/internal/fsutil"
 	"loa/internal/inputerr"
 )
 
@@ -70,12 +70,11 @@ func (e *Env) runRender(ctx context.Context, args []string) error {
 	defer r.Close()
 
 	// Write beside the target and rename: nothing half-written.
-	tmp, err := createBeside(*out)
+	tmp, err := fsutil.Create(*out, 0o666)
 	if err != nil {
 		return inputerr.New("render: --out %s: %w", *out, err)
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
+	defer tmp.Abort()
 	w, err := audio.NewWAVWriter(tmp, opt.SampleRate, opt.Channels)
 	if err != nil {
 		return err
@@ -105,10 +104,7 @@ func (e *Env) runRender(ctx context.Context, args []string) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	if err := tmp.Commit(); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
 
@@ -145,17 +141,3 @@ func newRenderer(ctx context.Context, files []string, opt audio.Options) (*audio
 	return audio.NewRenderer(ctx, items, opt)
 }
 
-// createBeside creates a new temporary file in target's directory with the
-// permissions of an ordinary new file (0666 less the umask; os.CreateTemp
-// would make the finished programme 0600, unreadable to other accounts).
-func createBeside(target string) (*os.File, error) {
-	dir, base := filepath.Split(target)
-	for i := 0; ; i++ {
-		name := filepath.Join(dir, fmt.Sprintf(".render-%d-%d-%s", os.Getpid(), time.Now().UnixNano(), base))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if errors.Is(err, os.ErrExist) && i < 100 {
-			continue
-		}
-		return f, err
-	}
-}

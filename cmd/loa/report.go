@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"loa/internal/database"
+	"loa/internal/fsutil"
 	"loa/internal/inputerr"
 	"loa/internal/report"
 )
@@ -109,11 +110,11 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 	if path == "" {
 		return e.reportToStdout(render(kind))
 	}
-	files := []report.File{{Path: path, Write: render(kind)}}
+	files := []fsutil.File{{Path: path, Write: render(kind)}}
 	if kind == "csv" {
-		files = append(files, report.File{Path: report.SummaryPath(path), Write: render("csv-summary")})
+		files = append(files, fsutil.File{Path: report.SummaryPath(path), Write: render("csv-summary")})
 	}
-	if err := report.WriteFiles(files...); err != nil {
+	if err := fsutil.WriteFiles(0o644, files...); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	for _, f := range files {

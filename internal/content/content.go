@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"loa/internal/fsutil"
 )
 
 // ErrMissing is returned when a stored file is not there.
@@ -103,14 +105,11 @@ func (st *Staged) Commit() (created bool, err error) {
 		os.Remove(st.Path)
 		return false, fmt.Errorf("store %s: %w", st.SHA256, err)
 	}
-	// rename is atomic: readers see no file or the whole file.
-	if err := os.Rename(st.Path, final); err != nil {
+	// The staged file is synced; rename is atomic (readers see no file or
+	// the whole file) and made durable with the directory.
+	if err := fsutil.Rename(st.Path, final); err != nil {
 		os.Remove(st.Path)
 		return false, fmt.Errorf("store %s: %w", st.SHA256, err)
-	}
-	if d, err := os.Open(st.store.dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return !existed, nil
 }

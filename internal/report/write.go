@@ -1,12 +1,10 @@
 package report
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -50,68 +48,4 @@ func (r *Report) WriteJSON(w io.Writer) error {
 func SummaryPath(path string) string {
 	ext := filepath.Ext(path)
 	return strings.TrimSuffix(path, ext) + "-summary" + ext
-}
-
-// File is one output file and how to fill it.
-type File struct {
-	Path  string
-	Write func(io.Writer) error
-}
-
-// WriteFiles writes every file atomically and together: each is rendered
-// to a temporary file in its directory, and only when all succeeded are
-// they renamed into place. On error nothing is left half-written.
-func WriteFiles(files ...File) (err error) {
-	var tmps []string
-	defer func() {
-		if err != nil {
-			for _, t := range tmps {
-				os.Remove(t)
-			}
-		}
-	}()
-	for _, f := range files {
-		t, err := writeTemp(f)
-		if t != "" {
-			tmps = append(tmps, t)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	for i, f := range files {
-		if err := os.Rename(tmps[i], f.Path); err != nil {
-			return fmt.Errorf("write %s: %w", f.Path, err)
-		}
-	}
-	return nil
-}
-
-func writeTemp(f File) (string, error) {
-	dir := filepath.Dir(f.Path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("write %s: %w", f.Path, err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.Path)+".tmp-*")
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", f.Path, err)
-	}
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	err = f.Write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return tmp.Name(), fmt.Errorf("write %s: %w", f.Path, err)
-	}
-	return tmp.Name(), nil
 }
