@@ -140,4 +140,3 @@ func newRenderer(ctx context.Context, files []string, opt audio.Options) (*audio
 	}
 	return audio.NewRenderer(ctx, items, opt)
 }
-
