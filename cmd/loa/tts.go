@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"loa/internal/inputerr"
+	"loa/internal/report"
 	"loa/internal/tts"
 )
 
@@ -77,5 +79,40 @@ func (e *Env) ttsNormalize(_ context.Context, args []string) error {
 }
 
 func (e *Env) ttsSay(ctx context.Context, args []string) error {
-	return inputerr.New("tts say: not yet")
+	fs := e.newFlagSet("tts say", "loa tts say [--text-file F | TEXT] --out x.wav")
+	file := fs.String("text-file", "", "read the text from FILE (UTF-8)")
+	out := fs.String("out", "", "write the speech to this WAV file")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return inputerr.New("tts say: --out FILE.wav is required")
+	}
+	text, err := ttsText("tts say", *file, pos)
+	if err != nil {
+		return err
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	syn, err := tts.NewSynthesizer(cfg.TTS)
+	if err != nil {
+		return err
+	}
+	wav, res, err := syn.SpeakFile(ctx, text)
+	if err != nil {
+		return err
+	}
+	defer wav.Close()
+	if err := report.WriteFiles(report.File{Path: *out, Write: func(w io.Writer) error {
+		_, err := io.Copy(w, wav)
+		return err
+	}}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Đã đọc %d câu thành %s: %s, giọng %s (%s), %s.\n", res.Sentences, *out,
+		report.Clock(res.Duration.Seconds()), res.Voice.Voice, res.Voice.Engine, res.Voice.Normalizer)
+	return nil
 }
