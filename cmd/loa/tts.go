@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"loa/internal/fsutil"
 	"loa/internal/inputerr"
 	"loa/internal/report"
 	"loa/internal/tts"
@@ -106,10 +107,10 @@ func (e *Env) ttsSay(ctx context.Context, args []string) error {
 		return err
 	}
 	defer wav.Close()
-	if err := report.WriteFiles(report.File{Path: *out, Write: func(w io.Writer) error {
+	if err := fsutil.WriteFile(*out, 0o644, func(w io.Writer) error {
 		_, err := io.Copy(w, wav)
 		return err
-	}}); err != nil {
+	}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "Đã đọc %d câu thành %s: %s, giọng %s (%s), %s.\n", res.Sentences, *out,
