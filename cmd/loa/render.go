@@ -38,7 +38,7 @@ type renderJSON struct {
 func (e *Env) runRender(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("render", "loa render --item FILE [--item FILE ...] [--gap 1s] --out programme.wav [--json]")
 	var items multiFlag
-	fs.Var(&items, "item", "audio file (MP3 or WAV), in air order; repeat")
+	fs.Var(&items, "item", "audio file (MP3, WAV, FLAC or Ogg Vorbis), in air order; repeat")
 	gap := fs.Duration("gap", audio.DefaultOptions().Gap, "silence between items")
 	out := fs.String("out", "", "programme WAV to write")
 	asJSON := fs.Bool("json", false, "print JSON")

@@ -73,7 +73,7 @@ func newFieldFlags(fs *flag.FlagSet) *fieldFlags {
 		{"area", "reform area code: " + strings.Join(taxonomy.Codes(taxonomy.Areas()), ", ")},
 		{"audience", "audience code: " + strings.Join(taxonomy.Codes(taxonomy.Audiences()), ", ") + " (default nguoi-dan)"},
 		{"author", "author's name or office"},
-		{"audio", "audio FILE (MP3 or WAV), copied into the store"},
+		{"audio", "audio FILE (MP3, WAV, FLAC, OGG; M4A/AAC, AMR, Opus, 3GP, WMA through ffmpeg), copied into the store"},
 		{"text", "text FILE (UTF-8): the script's text"},
 		{"priority", "normal, priority or emergency (default normal)"},
 		{"from", "first day it may air, YYYY-MM-DD (local)"},

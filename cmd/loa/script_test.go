@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -313,5 +315,164 @@ func TestApproveConfirmedAtATerminal(t *testing.T) {
 		if !strings.Contains(string(show), `"status": "`+tc.status+`"`) {
 			t.Fatalf("answer %q: want %s:\n%s\n%s", tc.answer, tc.status, out, show)
 		}
+	}
+}
+
+// phoneFormats generates, with ffmpeg (and sox for AMR-NB, which Debian's
+// ffmpeg cannot encode), the formats recordings arrive in from phones and
+// chat apps, from one 6-second speech-like source. It returns name → path.
+func phoneFormats(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	for _, tool := range []string{"ffmpeg", "sox"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: cannot make the phone-format fixtures (make test installs it)", tool)
+		}
+	}
+	sh := func(name string, args ...string) {
+		t.Helper()
+		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+	}
+	src := filepath.Join(dir, "src.wav")
+	// Syllable-like bursts of a voiced tone with pink noise under them.
+	sh("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+		"aevalsrc=0.25*sin(2*PI*180*t+3*sin(2*PI*4*t))*(0.55+0.45*sin(2*PI*3.1*t))+0.08*sin(2*PI*900*t)*(0.5+0.5*sin(2*PI*2.3*t)):s=44100:d=6",
+		"-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.02:seed=3:r=44100:d=6",
+		"-filter_complex", "amix=inputs=2:normalize=0", "-c:a", "pcm_s16le", src)
+	out := map[string]string{}
+	ff := func(name string, args ...string) {
+		p := filepath.Join(dir, name)
+		sh("ffmpeg", append(append([]string{"-v", "error", "-y", "-i", src}, args...), p)...)
+		out[name] = p
+	}
+	ff("ghi-am.m4a", "-c:a", "aac", "-b:a", "64k")
+	ff("zalo.aac", "-ac", "1", "-ar", "16000", "-c:a", "aac", "-b:a", "32k")
+	ff("voice.opus", "-ac", "1", "-c:a", "libopus", "-b:a", "24k")
+	ff("may-ghi-am.wma", "-c:a", "wmav2", "-b:a", "64k")
+	ff("ban-tin.flac", "-c:a", "flac")
+	ff("ban-tin.ogg", "-c:a", "libvorbis", "-q:a", "3")
+	amr := filepath.Join(dir, "dien-thoai.amr")
+	if b, _ := exec.Command("sox", "-h").CombinedOutput(); strings.Contains(string(b), "amr-nb") {
+		sh("sox", src, "-r", "8000", "-c", "1", "-t", "amr-nb", amr)
+		out["dien-thoai.amr"] = amr
+		// Phones' own recorders put AMR in a 3GP container.
+		p := filepath.Join(dir, "dien-thoai.3gp")
+		sh("ffmpeg", "-v", "error", "-y", "-i", amr, "-c:a", "copy", p)
+		out["dien-thoai.3gp"] = p
+	} else {
+		t.Log("sox cannot write AMR-NB here: AMR in 3GP replaced by AAC in 3GP")
+		ff("dien-thoai.3gp", "-ac", "1", "-ar", "8000", "-c:a", "aac", "-b:a", "12k")
+	}
+	return out
+}
+
+// ffmpegReference is what ffmpeg decodes from a file: frames and
+// integrated loudness.
+func ffmpegReference(t *testing.T, path string) (frames int64, lufs float64) {
+	t.Helper()
+	b, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-f", "s16le", "-c:a", "pcm_s16le", "-").Output()
+	if err != nil {
+		t.Fatalf("ffmpeg decode %s: %v", path, err)
+	}
+	ch, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=channels", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v", path, err)
+	}
+	n, _ := strconv.Atoi(strings.Trim(string(ch), ",\n "))
+	frames = int64(len(b) / 2 / max(n, 1))
+	out, _ := exec.Command("ffmpeg", "-nostats", "-hide_banner", "-i", path, "-af", "ebur128", "-f", "null", "-").CombinedOutput()
+	m := regexp.MustCompile(`(?s)Summary:.*?I:\s+(-?[0-9.]+) LUFS`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no ebur128 summary for %s:\n%s", path, out)
+	}
+	lufs, _ = strconv.ParseFloat(string(m[1]), 64)
+	return frames, lufs
+}
+
+// TestScriptAddPhoneFormats runs the real binary on every format people
+// send. FLAC and Ogg Vorbis are decoded natively; the rest go through
+// ffmpeg, are stored as FLAC of the same length and loudness as ffmpeg
+// decodes the original, and the history keeps the original's name and
+// hash. Without ffmpeg they are refused, in Vietnamese and English, with
+// nothing stored.
+func TestScriptAddPhoneFormats(t *testing.T) {
+	if testing.Short() {
+		t.Skip("encodes a fixture per format with ffmpeg and runs the binary on each")
+	}
+	loa := loaBinary(t)
+	files := phoneFormats(t, t.TempDir())
+	data := t.TempDir()
+	noFFmpeg := filepath.Join(t.TempDir(), "no-ffmpeg.toml")
+	os.WriteFile(noFFmpeg, []byte("[ingest]\nffmpeg = \"/nonexistent/ffmpeg\"\n"), 0o644)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		path := files[name]
+		native := strings.HasSuffix(name, ".flac") || strings.HasSuffix(name, ".ogg")
+		t.Run(name, func(t *testing.T) {
+			// Without ffmpeg first: by configuration, and with no ffmpeg on PATH.
+			for _, env := range [][]string{{"--config", noFFmpeg}, nil} {
+				before := stationState(t, data)
+				cmd := exec.Command(loa, append(append([]string{"--data", data}, env...),
+					"script", "add", "--title", "Ghi âm "+name, "--topic", "ke-hoach", "--audio", path)...)
+				cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
+				var stderr strings.Builder
+				cmd.Stderr = &stderr
+				err := cmd.Run()
+				if native {
+					if err != nil {
+						t.Fatalf("native format refused without ffmpeg: %v %s", err, stderr.String())
+					}
+					continue
+				}
+				msg := stderr.String()
+				if code := cmd.ProcessState.ExitCode(); code != 2 || strings.Count(msg, "\n") != 1 ||
+					!strings.Contains(msg, "gửi lại tệp MP3 hoặc WAV") || !strings.Contains(msg, "install ffmpeg (Debian package ffmpeg") ||
+					!strings.Contains(msg, "audio "+path+": ") {
+					t.Fatalf("without ffmpeg: exit %d, stderr %q; want exit 2 and one line, in both languages, with what to do", code, msg)
+				}
+				if after := stationState(t, data); after != before {
+					t.Fatalf("refused file changed the station:\n before %s\n after  %s", before, after)
+				}
+			}
+			if native {
+				return
+			}
+			cmd := exec.Command(loa, "--data", data, "script", "add", "--json", "--title", "Ghi âm "+name, "--topic", "ke-hoach", "--audio", path)
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("with ffmpeg: %v %s", err, stderr.String())
+			}
+			var s struct {
+				ID     int64   `json:"id"`
+				Format string  `json:"format"`
+				Frames int64   `json:"frames"`
+				LUFS   float64 `json:"loudness_lufs"`
+				SHA256 string  `json:"sha256"`
+			}
+			if err := json.Unmarshal([]byte(stdout.String()), &s); err != nil {
+				t.Fatal(err)
+			}
+			frames, lufs := ffmpegReference(t, path)
+			t.Logf("%s: stored %s, %d frames, %.2f LUFS; ffmpeg decodes the original to %d frames, %.1f LUFS", name, s.Format, s.Frames, s.LUFS, frames, lufs)
+			if s.Format != "flac" || s.Frames != frames || math.Abs(s.LUFS-lufs) > 0.2 {
+				t.Errorf("stored %s %d frames %.2f LUFS; want FLAC of %d frames at %.1f ± 0.2 LUFS", s.Format, s.Frames, s.LUFS, frames, lufs)
+			}
+			code, hist, _ := runLoa(t, "--data", data, "script", "history", strconv.FormatInt(s.ID, 10), "--json")
+			orig, _ := os.ReadFile(path)
+			sum := sha256.Sum256(orig)
+			if code != 0 || !strings.Contains(hist, "audio "+name+" (sha256 "+hex.EncodeToString(sum[:])+", ") || !strings.Contains(hist, "converted to FLAC") {
+				t.Errorf("history does not keep the original's name and hash:\n%s", hist)
+			}
+			// Approval binds to the stored audio.
+			if code, _, stderr := runLoa(t, "--data", data, "script", "approve", strconv.FormatInt(s.ID, 10), "--by", "Chủ tịch", "--sha256", s.SHA256[:12]); code != 0 {
+				t.Errorf("approve the stored audio: exit %d %s", code, stderr)
+			}
+		})
 	}
 }

@@ -10,7 +10,7 @@ import (
 // Info describes a decoded file. Frames is the exact gapless length in
 // frames (samples per channel), equal to what ffmpeg decodes.
 type Info struct {
-	Format         string  `json:"format"` // "mp3" or "wav"
+	Format         string  `json:"format"` // "mp3", "wav", "flac" or "ogg"
 	SampleRate     int     `json:"sample_rate"`
 	Channels       int     `json:"channels"` // source channels: a mono MP3 reports 1
 	Frames         int64   `json:"frames"`

@@ -28,6 +28,12 @@ var fixtures = []fixture{
 	{material: "tone", rate: 44100, ch: 2, lufs: -8, codec: "wav16"},
 	{material: "speech", rate: 44100, ch: 2, lufs: -23, codec: "mp3-vbr"},
 	{material: "music", rate: 48000, ch: 2, lufs: -18, codec: "mp3-ffmpeg"},
+	{material: "speech", rate: 44100, ch: 1, lufs: -23, codec: "flac"},
+	{material: "music", rate: 48000, ch: 2, lufs: -16, codec: "flac24"},
+	{material: "speech", rate: 8000, ch: 1, lufs: -30, codec: "flac"},
+	{material: "speech", rate: 44100, ch: 2, lufs: -20, codec: "vorbis"},
+	{material: "music", rate: 22050, ch: 1, lufs: -14, codec: "vorbis"},
+	{material: "speech", rate: 48000, ch: 1, lufs: -35, codec: "vorbis"},
 }
 
 func analyzeFile(t testing.TB, path string) (Info, error) {
@@ -73,7 +79,7 @@ func TestAnalyzeMatchesFFmpeg(t *testing.T) {
 			if d := math.Abs(info.TruePeakDBTP - ref.tp); d > 0.5 {
 				t.Errorf("true peak %.2f dBTP, ffmpeg %.1f (off by %.2f dB)", info.TruePeakDBTP, ref.tp, d)
 			}
-			if strings.HasPrefix(fx.codec, "mp3") {
+			if strings.HasPrefix(fx.codec, "mp3") || fx.codec == "vorbis" || strings.HasPrefix(fx.codec, "flac") {
 				comparePCM(t, path, pcm, ch)
 			}
 		})
@@ -137,6 +143,17 @@ func TestAnalyzeErrors(t *testing.T) {
 		run(t, "ffmpeg", append(append([]string{"-v", "error", "-y", "-i", goodWav}, args...), p)...)
 		return p
 	}
+	cut := func(path string, div int) string {
+		b, _ := os.ReadFile(path)
+		return writeFile(t, path+".cut", b[:len(b)/div+17])
+	}
+	damage := func(path string) string {
+		b, _ := os.ReadFile(path)
+		for i := len(b) / 2; i < len(b)/2+64; i++ {
+			b[i] ^= 0x5a
+		}
+		return writeFile(t, path+".bad", b)
+	}
 	for _, tc := range []struct {
 		name string
 		path string
@@ -145,8 +162,12 @@ func TestAnalyzeErrors(t *testing.T) {
 		{"empty", writeFile(t, filepath.Join(dir, "empty.mp3"), nil), ErrEmpty},
 		{"text", writeFile(t, filepath.Join(dir, "script.mp3"), []byte("Kính thưa bà con, đây là văn bản chứ không phải âm thanh.\n")), ErrNotAudio},
 		{"pdf", writeFile(t, filepath.Join(dir, "a.mp3"), []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n")), ErrNotAudio},
-		{"flac", conv("a.flac", "-c:a", "flac"), ErrUnsupported},
-		{"ogg", conv("a.ogg", "-c:a", "libvorbis"), ErrUnsupported},
+		{"opus", conv("a.opus", "-c:a", "libopus"), ErrUnsupported},
+		{"flac-in-ogg", conv("a.oga", "-c:a", "flac"), ErrUnsupported},
+		{"6ch-flac", conv("six.flac", "-ac", "6", "-c:a", "flac"), ErrUnsupported},
+		{"truncated-flac", cut(conv("whole.flac", "-c:a", "flac"), 2), ErrCorrupt},
+		{"damaged-flac", damage(conv("damaged.flac", "-c:a", "flac")), ErrCorrupt},
+		{"truncated-ogg", cut(conv("whole.ogg", "-c:a", "libvorbis"), 2), ErrCorrupt},
 		{"m4a", conv("a.m4a", "-c:a", "aac"), ErrUnsupported},
 		{"mp2", conv("a.mp2", "-c:a", "mp2"), ErrUnsupported},
 		{"alaw-wav", conv("alaw.wav", "-c:a", "pcm_alaw"), ErrUnsupported},

@@ -9,7 +9,7 @@ import (
 // Decoder reads one audio file as interleaved float32 samples in the
 // source's own sample rate and channel count (1 or 2), full scale ±1.
 type Decoder interface {
-	// Format is "mp3" or "wav".
+	// Format is "mp3", "wav", "flac" or "ogg" (Vorbis).
 	Format() string
 	SampleRate() int
 	Channels() int
@@ -33,7 +33,7 @@ func Open(r io.ReadSeeker) (Decoder, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("seek: %w", err)
 	}
-	var head [16]byte
+	var head [64]byte
 	n, _ := io.ReadFull(r, head[:])
 	h := head[:n]
 	switch {
@@ -42,8 +42,19 @@ func Open(r io.ReadSeeker) (Decoder, error) {
 	case n >= 12 && (string(h[:4]) == "RIFX" || string(h[:4]) == "RF64" || string(h[:4]) == "BW64"):
 		return nil, fmt.Errorf("%w: %s WAV variant", ErrUnsupported, h[:4])
 	case bytes.HasPrefix(h, []byte("fLaC")):
-		return nil, fmt.Errorf("%w: FLAC", ErrUnsupported)
+		return openFLAC(r)
 	case bytes.HasPrefix(h, []byte("OggS")):
+		// The first page holds only the codec's identification header.
+		switch {
+		case bytes.Contains(h, []byte("\x01vorbis")):
+			return openVorbis(r)
+		case bytes.Contains(h, []byte("OpusHead")):
+			return nil, fmt.Errorf("%w: Opus", ErrUnsupported)
+		case bytes.Contains(h, []byte("\x7fFLAC")):
+			return nil, fmt.Errorf("%w: FLAC in Ogg", ErrUnsupported)
+		case bytes.Contains(h, []byte("Speex")):
+			return nil, fmt.Errorf("%w: Speex", ErrUnsupported)
+		}
 		return nil, fmt.Errorf("%w: Ogg", ErrUnsupported)
 	case n >= 12 && string(h[:4]) == "FORM" && (string(h[8:12]) == "AIFF" || string(h[8:12]) == "AIFC"):
 		return nil, fmt.Errorf("%w: AIFF", ErrUnsupported)

@@ -1,4 +1,4 @@
-// Package audio decodes MP3 and WAV exactly, measures loudness (ITU-R
+// Package audio decodes MP3, WAV, FLAC and Ogg Vorbis exactly, measures loudness (ITU-R
 // BS.1770-4 / EBU R128) and renders programmes: ordered items turned into
 // one continuous stream in the station format, as the air will carry it.
 //
@@ -17,7 +17,11 @@
 // duplicated right channel is discarded): Channels reports 1 and levels are
 // unchanged. A file that ends inside a frame, or has fewer frames than its
 // Xing header announces, is ErrCorrupt. WAV: PCM 8/16/24/32-bit and float
-// 32/64-bit, 1 or 2 channels.
+// 32/64-bit, 1 or 2 channels. FLAC through mewkiz/flac (frame CRCs checked,
+// a stream shorter than its STREAMINFO count is ErrCorrupt) and Ogg Vorbis
+// through jfreymuth/oggvorbis (trimmed by granule position): lengths equal
+// ffmpeg's, loudness within 0.01 LU. Opus, FLAC-in-Ogg, M4A/AAC, AMR, WMA
+// are ErrUnsupported here; the queue has ffmpeg convert them at ingest.
 //
 // Loudness: Meter implements BS.1770-4 (K-weighting biquads derived for
 // the actual sample rate, 400 ms blocks every 100 ms, −70 LUFS and −10 LU

@@ -10,8 +10,8 @@ var (
 	// ErrNotAudio: the input is not a container loa recognises.
 	ErrNotAudio = errors.New("audio: not an audio file")
 	// ErrUnsupported: a recognised container or codec loa does not decode
-	// (FLAC, Ogg, AAC/M4A, AIFF, MPEG layer I/II, WAV codecs
-	// other than PCM/float, more than 2 channels).
+	// (Opus and other non-Vorbis Ogg, AAC/M4A, AMR, WMA, AIFF, MPEG
+	// layer I/II, WAV codecs other than PCM/float, more than 2 channels).
 	ErrUnsupported = errors.New("audio: unsupported format")
 	// ErrCorrupt: truncated or damaged data, or a decoder error.
 	ErrCorrupt = errors.New("audio: corrupt or truncated")

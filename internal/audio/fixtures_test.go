@@ -40,7 +40,7 @@ type fixture struct {
 	material string  // speech, music, tone
 	rate, ch int     // sample rate, channels
 	lufs     float64 // approximate loudness
-	codec    string  // wav16, wav24, wav8, float, mp3, mp3-notag
+	codec    string  // wav16, wav24, wav8, float, mp3, mp3-notag, mp3-vbr, mp3-ffmpeg, flac, flac24, vorbis
 	seconds  float64
 }
 
@@ -98,8 +98,19 @@ func (f fixture) make(t testing.TB, dir string) string {
 	vol := fmt.Sprintf("volume=%.2fdB", f.lufs-ref.i)
 	wav := filepath.Join(dir, f.String()+".wav")
 	codec := map[string]string{"wav16": "pcm_s16le", "wav24": "pcm_s24le", "wav8": "pcm_u8", "float": "pcm_f32le",
-		"mp3": "pcm_s16le", "mp3-notag": "pcm_s16le", "mp3-vbr": "pcm_s16le", "mp3-ffmpeg": "pcm_s16le"}[f.codec]
+		"mp3": "pcm_s16le", "mp3-notag": "pcm_s16le", "mp3-vbr": "pcm_s16le", "mp3-ffmpeg": "pcm_s16le",
+		"flac": "pcm_s16le", "flac24": "pcm_s24le", "vorbis": "pcm_f32le"}[f.codec]
 	run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-af", vol, "-c:a", codec, wav)
+	switch f.codec {
+	case "flac", "flac24":
+		out := filepath.Join(dir, f.String()+".flac")
+		run(t, "ffmpeg", "-v", "error", "-y", "-i", wav, "-c:a", "flac", out)
+		return out
+	case "vorbis":
+		out := filepath.Join(dir, f.String()+".ogg")
+		run(t, "ffmpeg", "-v", "error", "-y", "-i", wav, "-c:a", "libvorbis", "-q:a", "3", out)
+		return out
+	}
 	if !strings.HasPrefix(f.codec, "mp3") {
 		return wav
 	}

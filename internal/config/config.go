@@ -92,6 +92,10 @@ type Ingest struct {
 	// MaxFileMB caps one uploaded audio file: 30 minutes of 48 kHz stereo
 	// WAV is about 330 MB, so the default leaves room for any real script.
 	MaxFileMB int `toml:"max_file_mb"`
+	// FFmpeg converts formats loa does not decode itself (M4A/AAC, AMR,
+	// Opus, 3GP, WMA): a path or a command name; "" looks for ffmpeg on
+	// PATH. Optional: without it such files are refused with advice.
+	FFmpeg string `toml:"ffmpeg"`
 }
 
 // Playout is how the daemon runs programmes.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"loa/internal/audio"
 	"loa/internal/content"
 	"loa/internal/database"
 	"loa/internal/inputerr"
@@ -63,10 +64,13 @@ type ingested struct {
 	committed bool
 	created   bool // the commit made the content file (it was not there)
 	kept      bool
+	note      string // for the script's history: where converted audio came from
 }
 
 // ingest copies the upload into the store and decodes the stored copy whole
-// (so what is validated is exactly what will air). A nil upload is no audio
+// (so what is validated is exactly what will air). A format the analyzer
+// does not decode is converted to FLAC first, when a converter is
+// available, and the FLAC is what is stored. A nil upload is no audio
 // change. Every rejection is an input error naming the file.
 func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 	if up == nil {
@@ -75,6 +79,12 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 	name := up.Name
 	bad := func(format string, args ...any) error {
 		return inputerr.New("audio %s: "+format, append([]any{name}, args...)...)
+	}
+	failed := func(err error) error {
+		if ctx.Err() != nil {
+			return fmt.Errorf("ingest %s: %w", name, ctx.Err())
+		}
+		return fmt.Errorf("ingest %s: %w", name, err)
 	}
 	if q.analyze == nil {
 		return nil, errors.New("ingest: no audio analyzer configured")
@@ -89,10 +99,8 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, bad("larger than %d MB (config ingest.max_file_mb)", maxMB)
-	case err != nil && ctx.Err() != nil:
-		return nil, fmt.Errorf("ingest %s: %w", name, ctx.Err())
 	case err != nil:
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
+		return nil, failed(err)
 	}
 	ok := false
 	defer func() {
@@ -103,15 +111,32 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 	if staged.Size == 0 {
 		return nil, bad("file is empty (0 bytes)")
 	}
-	f, err := os.Open(staged.Path)
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	m, err := q.analyzeStaged(ctx, staged, progress)
+	note := ""
+	if errors.Is(err, audio.ErrUnsupported) || errors.Is(err, audio.ErrNotAudio) {
+		if q.convert == nil {
+			if errors.Is(err, audio.ErrNotAudio) {
+				return nil, bad("not an audio file")
+			}
+			return nil, bad("%s", needFFmpeg(err))
+		}
+		orig := staged
+		flac, cerr := q.convertStaged(ctx, orig)
+		if cerr != nil {
+			if ctx.Err() != nil {
+				return nil, failed(cerr)
+			}
+			// ffmpeg cannot read it either: what loa found is the reason.
+			return nil, bad("%s (%v)", strings.TrimPrefix(err.Error(), "audio: "), cerr)
+		}
+		orig.Discard()
+		staged = flac
+		note = fmt.Sprintf("audio %s (sha256 %s, %s) converted to FLAC", baseName(name), orig.SHA256, sourceFormat(err))
+		m, err = q.analyzeStaged(ctx, staged, progress)
 	}
-	defer f.Close()
-	m, err := q.analyze(ctx, &progressReader{r: f, total: staged.Size, phase: "decode", report: progress})
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("ingest %s: %w", name, ctx.Err())
+			return nil, failed(err)
 		}
 		// The audio package's errors read "audio: …"; the message already
 		// starts with "audio FILE:".
@@ -128,7 +153,67 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 		return nil, bad("too long: %.1f s (maximum %s, config scripts.max_length)", m.Seconds(), max)
 	}
 	ok = true
-	return &ingested{q: q, staged: staged, media: m}, nil
+	return &ingested{q: q, staged: staged, media: m, note: note}, nil
+}
+
+// analyzeStaged decodes a staged file whole.
+func (q *Queue) analyzeStaged(ctx context.Context, st *content.Staged, progress Progress) (Media, error) {
+	f, err := os.Open(st.Path)
+	if err != nil {
+		return Media{}, err
+	}
+	defer f.Close()
+	return q.analyze(ctx, &progressReader{r: f, total: st.Size, phase: "decode", report: progress})
+}
+
+// convertStaged has the converter turn a staged file into FLAC, staged in
+// its place. The limit is a little over scripts.max_length, so that a file
+// too long is still refused as too long, and an endless one stops.
+func (q *Queue) convertStaged(ctx context.Context, orig *content.Staged) (*content.Staged, error) {
+	tmp, err := os.CreateTemp(q.store.Dir(), ".convert-*.flac")
+	if err != nil {
+		return nil, err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	if err := q.convert(ctx, orig.Path, tmp.Name(), q.cfg.Scripts.MaxLength.D()+time.Second); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(tmp.Name())
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return q.store.Stage(ctx, f)
+}
+
+// needFFmpeg is the refusal of a format only ffmpeg reads, when it is not
+// installed: what loa accepts and how to get the file accepted, for the
+// officer (Vietnamese) and the administrator (English).
+func needFFmpeg(err error) string {
+	what := sourceFormat(err)
+	return fmt.Sprintf("loa chưa đọc được định dạng %s — loa nhận MP3, WAV, FLAC, OGG; "+
+		"hãy gửi lại tệp MP3 hoặc WAV, hoặc nhờ quản trị cài ffmpeg (gói Debian ffmpeg) để nhận M4A, AAC, AMR, Opus, 3GP, WMA "+
+		"/ unsupported format %s: loa reads MP3, WAV, FLAC and Ogg Vorbis; send the file as MP3 or WAV, "+
+		"or install ffmpeg (Debian package ffmpeg, or config ingest.ffmpeg) to accept M4A, AAC, AMR, Opus, 3GP, WMA", what, what)
+}
+
+// sourceFormat is the format the analyzer named in its refusal ("MP4/M4A").
+func sourceFormat(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, "unsupported format: "); i >= 0 {
+		return s[i+len("unsupported format: "):]
+	}
+	return "unrecognised format"
+}
+
+// baseName is the file's own name, from a path of either kind of system
+// (a browser on Windows may send "C:\fakepath\ghi-am.m4a").
+func baseName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
 }
 
 // commit moves the staged audio to its content name. Call it inside the
@@ -179,6 +264,14 @@ func (i *ingested) warnings(ctx context.Context, id int64) ([]Warning, error) {
 			Message: fmt.Sprintf("âm thanh trùng với bài #%d (same audio as script #%d)", other, other)})
 	}
 	return out, rows.Err()
+}
+
+// withNote adds the ingest's note, if any, to a history note.
+func (i *ingested) withNote(note string) string {
+	if i == nil || i.note == "" {
+		return note
+	}
+	return note + "; " + i.note
 }
 
 func (i *ingested) keep() {

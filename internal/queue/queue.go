@@ -33,6 +33,11 @@ type Media = audio.Info
 // audio. The audio engine provides it; tests may fake it.
 type Analyzer func(ctx context.Context, r io.ReadSeeker) (Media, error)
 
+// Converter turns the file at src, in a format the Analyzer does not
+// decode, into FLAC at dst, stopping after max. The audio engine's ffmpeg
+// provides it when installed.
+type Converter func(ctx context.Context, src, dst string, max time.Duration) error
+
 // Progress is told how far a long ingest has got (bytes of total; total is
 // 0 while the size of an upload is unknown).
 type Progress func(phase string, done, total int64)
@@ -57,6 +62,7 @@ type Queue struct {
 	store    *content.Store
 	cfg      *config.Config
 	analyze  Analyzer
+	convert  Converter
 	progress Progress
 	now      func() time.Time
 }
@@ -66,6 +72,10 @@ type Option func(*Queue)
 
 // WithProgress reports ingest progress to p, for uploads without their own.
 func WithProgress(p Progress) Option { return func(q *Queue) { q.progress = p } }
+
+// WithConverter lets ingest convert formats the analyzer does not decode;
+// without it they are refused with advice.
+func WithConverter(c Converter) Option { return func(q *Queue) { q.convert = c } }
 
 // WithClock replaces time.Now (tests).
 func WithClock(now func() time.Time) Option { return func(q *Queue) { q.now = now } }
@@ -132,7 +142,7 @@ func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, []Warn
 		if s.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, s.ID, now, actor, "", Submitted, "queued")
+		return addEvent(ctx, tx, s.ID, now, actor, "", Submitted, ing.withNote("queued"))
 	})
 	if err != nil {
 		return Script{}, nil, fmt.Errorf("add script: %w", err)
@@ -190,6 +200,7 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 			note += "; resubmitted"
 		}
 	}
+	note = ing.withNote(note)
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
 		if err := ing.commit(); err != nil {

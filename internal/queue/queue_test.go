@@ -3,7 +3,9 @@ package queue
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"io"
 	"math"
@@ -179,8 +181,8 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 	b, _ := os.ReadFile(good)
 	trunc := filepath.Join(dir, "trunc.wav")
 	os.WriteFile(trunc, b[:len(b)/3], 0o644)
-	flac := filepath.Join(dir, "x.flac")
-	os.WriteFile(flac, append([]byte("fLaC\x00\x00\x00\x22"), make([]byte, 200)...), 0o644)
+	m4a := filepath.Join(dir, "x.m4a")
+	os.WriteFile(m4a, append([]byte("\x00\x00\x00\x20ftypM4A "), make([]byte, 200)...), 0o644)
 	emptyText := filepath.Join(dir, "empty.txt")
 	os.WriteFile(emptyText, []byte("  \n"), 0o644)
 
@@ -192,7 +194,7 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 		{"zero bytes", Fields{Audio: file(empty)}, "empty (0 bytes)"},
 		{"not audio", Fields{Audio: file(text)}, "not an audio file"},
 		{"truncated", Fields{Audio: file(trunc)}, "corrupt or truncated"},
-		{"unsupported", Fields{Audio: file(flac)}, "unsupported"},
+		{"unsupported", Fields{Audio: file(m4a)}, "unsupported format MP4/M4A: loa reads MP3, WAV, FLAC and Ogg Vorbis; send the file as MP3 or WAV, or install ffmpeg"},
 		{"too short", Fields{Audio: file(short)}, "too short"},
 		{"too long", Fields{Audio: file(long)}, "too long"},
 		{"unknown topic", Fields{Topic: ptr("thoi-tiet"), Audio: file(good)}, `topic: unknown code "thoi-tiet"`},
@@ -272,6 +274,67 @@ func TestUploadCapAndProgress(t *testing.T) {
 	if queueHeard {
 		t.Error("the queue's reporter heard a call that had its own")
 	}
+}
+
+// TestConvertedAudio: what the analyzer cannot decode goes through the
+// converter; the converted file is what is stored and approved, and the
+// history keeps the original's name and hash. A failed conversion stores
+// nothing, not even a temporary file.
+func TestConvertedAudio(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	wav := writeWAV(t, filepath.Join(t.TempDir(), "converted.wav"), 2, 22050, 1, 440)
+	var calls int
+	f.q.convert = func(ctx context.Context, src, dst string, max time.Duration) error {
+		calls++
+		if b, _ := os.ReadFile(src); !bytes.HasPrefix(b[4:], []byte("ftyp")) {
+			return errors.New("ffmpeg: Invalid data found when processing input")
+		}
+		if max != 11*time.Second {
+			t.Errorf("converter limit %s, want scripts.max_length + 1 s", max)
+		}
+		b, _ := os.ReadFile(wav)
+		return os.WriteFile(dst, b, 0o644)
+	}
+	orig := append([]byte("\x00\x00\x00\x20ftypM4A "), make([]byte, 300)...)
+	up := &Upload{Name: `C:\fakepath\ghi âm xã.m4a`, R: bytes.NewReader(orig)}
+	s, _, err := f.q.Add(ctx, Fields{Title: ptr("Ghi âm điện thoại"), Topic: ptr("ke-hoach"), Audio: up}, "op")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := file(wav)
+	if s.AudioFormat != "wav" || s.Frames != 44100 || s.AudioSHA256 != sha256Hex(t, wav) {
+		t.Fatalf("stored %s %d frames %s, want the converted file (%v)", s.AudioFormat, s.Frames, s.AudioSHA256, want.Name)
+	}
+	h, err := f.q.History(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(orig)
+	if wantNote := "queued; audio ghi âm xã.m4a (sha256 " + hex.EncodeToString(sum[:]) + ", MP4/M4A) converted to FLAC"; h[0].Note != wantNote {
+		t.Fatalf("history note %q, want %q", h[0].Note, wantNote)
+	}
+	if _, err := f.q.Approve(ctx, s.ID, "Chủ tịch", "", s.AudioSHA256[:12]); err != nil {
+		t.Fatalf("approving the stored audio: %v", err)
+	}
+	rows0, events0, files0 := f.counts(t)
+	_, _, err = f.q.Add(ctx, Fields{Title: ptr("Thư"), Topic: ptr("ke-hoach"), Audio: &Upload{Name: "thu.m4a", R: strings.NewReader("Kính gửi UBND xã")}}, "op")
+	if !inputerr.Is(err) || err.Error() != "audio thu.m4a: not an audio file (ffmpeg: Invalid data found when processing input)" {
+		t.Fatalf("not convertible: %v", err)
+	}
+	if rows, events, files := f.counts(t); rows != rows0 || events != events0 || files != files0 || calls != 2 {
+		t.Fatalf("refused conversion left %d/%d rows, %d/%d events, %d/%d files; %d conversions", rows, rows0, events, events0, files, files0, calls)
+	}
+}
+
+func sha256Hex(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func TestTextOnlyScriptNeedsAudio(t *testing.T) {

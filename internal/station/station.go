@@ -90,6 +90,11 @@ func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) 
 	if opt.Progress != nil {
 		qopts = append(qopts, queue.WithProgress(opt.Progress))
 	}
+	// ffmpeg is optional: without it, formats only it reads are refused
+	// with advice at ingest.
+	if ff, err := audio.FindFFmpeg(cfg.Ingest.FFmpeg); err == nil {
+		qopts = append(qopts, queue.WithConverter(ff.ToFLAC))
+	}
 	sched := opt.Schedules
 	if sched == "" {
 		sched = cfg.Playout.Schedules
