@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"loa/internal/airlog"
@@ -26,6 +24,8 @@ import (
 // plays that programme now and exits. Logs go to stderr (the journal under
 // systemd).
 func (e *Env) runDaemon(ctx context.Context, args []string) error {
+	hup, stopHup := hangups(ctx) // before anything: an early SIGHUP must not kill the daemon
+	defer stopHup()
 	fs := e.newFlagSet("daemon", "loa daemon [--schedules DIR] [--output SPEC] [--once NAME]")
 	dir := fs.String("schedules", "", "directory of programme files (default: config playout.schedules)")
 	out := fs.String("output", "", "play every programme here: alsa, wav:DIR, null, null:instant, alsa+wav:DIR (default: each programme's)")
@@ -140,9 +140,6 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		return nil
 	}
 
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	reload := make(chan struct{})
 	go func() {
 		for {

@@ -592,3 +592,112 @@ func TestDaemonChecksAtInstantOfAir(t *testing.T) {
 	s.checkLog(db, 0.05)
 	t.Logf("on air %d; retired %d, edited %d, altered %d; then %d aired", onAir, retired, edited, altered, next)
 }
+
+// TestDaemonHeartbeatAfterOnce is issue 9's heartbeat sequence on the real
+// binary: the daemon crashes (kill -9), a `loa daemon --once` takes the
+// lock and airs a run, and the daemon restarts later: every run scheduled
+// during the outage is still logged missed (the --once neither moved the
+// heartbeat nor stood for the schedule being kept).
+func TestDaemonHeartbeatAfterOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the daemon around a 13 s outage")
+	}
+	s := newStation(t, "*/4 * * * * *", "3s", 1)
+	db := s.db()
+	d := s.start()
+	s.waitFor("the daemon to start", 10*time.Second, d, func() bool { return strings.Contains(d.errb.String(), "daemon started") })
+	d.cmd.Process.Signal(syscall.SIGKILL)
+	<-d.done
+	killed := time.Now()
+	// Late in the outage, so that runs before it are to be accounted for.
+	time.Sleep(8 * time.Second)
+	s.cli("daemon", "--schedules", s.sched, "--output", "null:instant", "--once", "thu")
+	time.Sleep(time.Until(killed.Add(13 * time.Second)))
+	d2 := s.start()
+	restarted := time.Now()
+	s.waitFor("the restarted daemon to start", 10*time.Second, d2, func() bool { return strings.Contains(d2.errb.String(), "daemon started") })
+	d2.cmd.Process.Signal(syscall.SIGTERM)
+	<-d2.done
+	// Runs wholly inside the outage: after the kill (the run then on air
+	// is closed partial), before the restart minus grace (3 s; the latest
+	// within it plays late).
+	from := killed.Truncate(4 * time.Second).Add(4 * time.Second)
+	var checked int
+	for at := from; at.Before(restarted.Add(-3500 * time.Millisecond)); at = at.Add(4 * time.Second) {
+		var status, reason string
+		err := db.QueryRow(`SELECT status, reason FROM air_runs WHERE programme = 'thu' AND scheduled_at = ?`, database.FormatTime(at)).Scan(&status, &reason)
+		if err != nil || status != "missed" || reason != "loa không chạy vào giờ phát" {
+			t.Errorf("run at %s during the outage: %q %q %v; want missed\n%s", at.Format("15:04:05"), status, reason, err, d2.errb.String())
+		}
+		checked++
+	}
+	if checked < 2 {
+		t.Fatalf("only %d runs inside the outage checked", checked)
+	}
+}
+
+// TestDaemonSignals: a SIGHUP as soon as the process is running (before the
+// daemon is up) does not kill it; a second SIGTERM exits at once while the
+// first one's shutdown waits on a database locked by another writer.
+func TestDaemonSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the daemon for ~10 s")
+	}
+	s := newStation(t, "*/5 * * * * *", "4s", 3.5)
+	db := s.db()
+	d := s.start()
+	pid := d.cmd.Process.Pid
+	// Once the Go runtime catches signals (it then exits on an unhandled
+	// SIGHUP), send SIGHUPs until the daemon says it started.
+	s.waitFor("the process to catch signals", 10*time.Second, d, func() bool {
+		st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		for _, line := range strings.Split(string(st), "\n") {
+			var mask uint64
+			if _, err := fmt.Sscanf(line, "SigCgt:\t%x", &mask); err == nil {
+				return mask&(1<<(uint(syscall.SIGHUP)-1)) != 0
+			}
+		}
+		return false
+	})
+	hups := 0
+	for !strings.Contains(d.errb.String(), "daemon started") {
+		if err := d.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+			t.Fatalf("after %d SIGHUPs the daemon is gone: %v\n%s", hups, err, d.errb.String())
+		}
+		hups++
+		select {
+		case err := <-d.done:
+			t.Fatalf("killed by an early SIGHUP (%d sent): %v\n%s", hups, err, d.errb.String())
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	t.Logf("%d SIGHUPs before the daemon was up", hups)
+
+	s.waitFor("a script on air", 15*time.Second, d, func() bool { return openItemPlaying(db, 0.5) })
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK")
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-d.done:
+		t.Fatalf("exited (%v) with its log rows unwritten:\n%s", err, d.errb.String())
+	case <-time.After(time.Second):
+	}
+	sent := time.Now()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-d.done:
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(d.errb.String(), "second terminated: exiting at once") {
+			t.Errorf("second SIGTERM: %v\n%s", err, d.errb.String())
+		}
+		t.Logf("exited %v after the second SIGTERM", time.Since(sent).Round(time.Millisecond))
+	case <-time.After(2 * time.Second):
+		t.Fatalf("a second SIGTERM did not exit at once:\n%s", d.errb.String())
+	}
+}

@@ -24,10 +24,45 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	// Caught from the first instruction: an early SIGHUP (systemd reload,
+	// an operator) must not kill the daemon before it is up. The daemon
+	// reloads on it; Main gives other commands back the default.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	ctx, stop := stopContext()
+	code := Main(context.WithValue(ctx, hangupKey{}, hup), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// stopContext is cancelled by the first SIGINT/SIGTERM (the command winds
+// down: the daemon closes its log rows); a second one exits at once.
+func stopContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		cancel()
+		s := <-sig
+		fmt.Fprintf(os.Stderr, "loa: second %v: exiting at once\n", s)
+		os.Exit(1)
+	}()
+	return ctx, func() { signal.Stop(sig); cancel() }
+}
+
+// hangupKey holds main's SIGHUP channel in the context.
+type hangupKey struct{}
+
+// hangups is the SIGHUP channel main set up, or one made now (Main called
+// from a test).
+func hangups(ctx context.Context) (<-chan os.Signal, func()) {
+	if c, ok := ctx.Value(hangupKey{}).(chan os.Signal); ok {
+		return c, func() { signal.Stop(c) }
+	}
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGHUP)
+	return c, func() { signal.Stop(c) }
 }
 
 // Env is what every subcommand gets: where the data lives, the effective
@@ -134,6 +169,10 @@ func (e *Env) dispatch(ctx context.Context, args []string) error {
 	}
 	for _, c := range commands() {
 		if c.name == rest[0] {
+			if hup, ok := ctx.Value(hangupKey{}).(chan os.Signal); ok && c.name != "daemon" {
+				signal.Stop(hup) // only the daemon handles SIGHUP
+				signal.Reset(syscall.SIGHUP)
+			}
 			return c.run(e, ctx, rest[1:])
 		}
 	}

@@ -130,12 +130,14 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.mu.Unlock()
 	c.Start()
 	now := time.Now()
+	d.install(ctx, progs, now, last)
+	// Only once the runs of the outage are logged: a crash before this
+	// leaves them to the next start.
 	if d.opt.Heartbeat != nil {
 		if err := d.opt.Heartbeat(now); err != nil {
 			d.log.Error("heartbeat", "err", err)
 		}
 	}
-	d.install(ctx, progs, now, last)
 	d.log.Info("daemon started", "programmes", len(progs), "lead", d.opt.Lead, "grace", d.opt.Grace, "overlap", d.opt.Overlap)
 	if d.opt.Started != nil {
 		d.opt.Started()
@@ -218,10 +220,15 @@ func (d *Daemon) install(ctx context.Context, progs []*schedule.Programme, now t
 	for _, p := range progs {
 		lb := now
 		if last != nil {
-			if t := last[p.Name]; t.After(d.opt.LastAlive) {
-				lb = t
-			} else if !d.opt.LastAlive.IsZero() {
+			// From the last heartbeat, not from the programme's last
+			// logged run: a run logged after it (loa daemon --once, or the
+			// daemon's own runs in its last 30 s) does not mean the
+			// schedule was kept; runs already logged are left as they are
+			// (the log's UNIQUE index).
+			if !d.opt.LastAlive.IsZero() {
 				lb = d.opt.LastAlive
+			} else if t, ok := last[p.Name]; ok {
+				lb = t
 			}
 			if lb.After(now) {
 				lb = now

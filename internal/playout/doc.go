@@ -34,11 +34,13 @@
 // Crash (kill -9): at the next start airlog.RecoverOpen closes open rows as
 // partial with their last progress. A run whose time passed while loa was
 // down is logged `missed`, except the latest one within playout.grace,
-// which plays late. "Down" is measured from the heartbeat: the lock file
-// (DATA/daemon.lock, held with flock so a second daemon refuses to start)
-// has its mtime touched every 30 s; runs scheduled after max(last heartbeat,
-// the programme's last logged run) are the ones to account for. No
-// heartbeat file (first start): nothing is counted missed.
+// which plays late. "Down" is measured from the heartbeat, a file apart
+// from the lock (DATA/daemon.lock, held with flock so a second daemon
+// refuses to start, and taken by loa daemon --once and loa migrate too):
+// DATA/daemon.heartbeat has its mtime touched by the daemon only, once the
+// outage is accounted for at start and every 30 s after. Runs scheduled
+// after the last heartbeat that have no row are logged. No heartbeat ever
+// (first start): nothing is counted missed.
 //
 // A sweeper (every 2 s) starts any run due within the lead that no job has
 // claimed: with back-to-back runs (lead+length longer than the period)

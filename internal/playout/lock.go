@@ -9,8 +9,14 @@ import (
 	"time"
 )
 
-// LockFile is the daemon's lock and heartbeat file in the data directory.
+// LockFile is the daemon's lock in the data directory (it holds the pid).
 const LockFile = "daemon.lock"
+
+// HeartbeatFile is the daemon's heartbeat: its mtime is the last instant
+// the daemon was known to keep the schedule. It is apart from the lock,
+// which any process may take (loa daemon --once, loa migrate, a start that
+// then fails): only Touch writes it.
+const HeartbeatFile = "daemon.heartbeat"
 
 // ErrLocked means another daemon holds the data directory.
 var ErrLocked = errors.New("another loa daemon is running on this data directory")
@@ -18,23 +24,20 @@ var ErrLocked = errors.New("another loa daemon is running on this data directory
 // Lock is the held data-directory lock.
 type Lock struct {
 	f     *os.File
-	beats bool // Touch was called: this process is the station's daemon
+	beat  string // heartbeat file
+	beats bool   // Touch was called: this process is the station's daemon
 }
 
 // AcquireLock takes the data directory lock without waiting. lastAlive is
-// the previous daemon's last heartbeat (the file's mtime), zero if the file
-// did not exist. The lock is released when the process exits, however it
-// exits. Taking the lock is not a heartbeat (loa daemon --once holds the
-// lock without keeping the schedule); the daemon calls Touch.
+// the last heartbeat of a daemon (zero if none ever beat). The lock is
+// released when the process exits, however it exits. Taking the lock is
+// not a heartbeat; the daemon calls Touch.
 func AcquireLock(dataDir string) (l *Lock, lastAlive time.Time, err error) {
 	path := filepath.Join(dataDir, LockFile)
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.ModTime().Unix() > 0 {
-		lastAlive = fi.ModTime()
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, err)
 	}
@@ -45,13 +48,14 @@ func AcquireLock(dataDir string) (l *Lock, lastAlive time.Time, err error) {
 		}
 		return nil, time.Time{}, fmt.Errorf("lock %s: %w", path, err)
 	}
-	l = &Lock{f: f}
+	l = &Lock{f: f, beat: filepath.Join(dataDir, HeartbeatFile)}
+	// (A station from before the heartbeat file starts as if new: its
+	// lock's mtime cannot tell a heartbeat from the last lock taken.)
+	if fi, err := os.Stat(l.beat); err == nil {
+		lastAlive = fi.ModTime()
+	}
 	if err := f.Truncate(0); err == nil {
 		fmt.Fprintf(f, "%d\n", os.Getpid())
-	}
-	if lastAlive.IsZero() {
-		// A new file's mtime is now: make it "never" until a heartbeat.
-		os.Chtimes(path, time.Time{}, time.Unix(0, 0))
 	}
 	return l, lastAlive, nil
 }
@@ -59,8 +63,16 @@ func AcquireLock(dataDir string) (l *Lock, lastAlive time.Time, err error) {
 // Touch records a heartbeat.
 func (l *Lock) Touch(now time.Time) error {
 	l.beats = true
-	if err := os.Chtimes(l.f.Name(), now, now); err != nil {
-		return fmt.Errorf("heartbeat %s: %w", l.f.Name(), err)
+	err := os.Chtimes(l.beat, now, now)
+	if errors.Is(err, os.ErrNotExist) {
+		var f *os.File
+		if f, err = os.OpenFile(l.beat, os.O_WRONLY|os.O_CREATE, 0o640); err == nil {
+			f.Close()
+			err = os.Chtimes(l.beat, now, now)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("heartbeat %s: %w", l.beat, err)
 	}
 	return nil
 }

@@ -358,6 +358,37 @@ func TestLockRefusesSecondDaemon(t *testing.T) {
 	}
 }
 
+// TestHeartbeatApartFromLock is issue 9's sequence: the daemon beats, then
+// crashes; later a process takes the lock without keeping the schedule
+// (loa daemon --once, loa migrate, a start that fails) and exits. The next
+// daemon still sees the crashed daemon's last heartbeat, so the runs of
+// the outage are counted from it (TestStartupAccountsForDowntime shows
+// they are then logged missed; cmd/loa's TestDaemonHeartbeatAfterOnce does
+// it on the real binary).
+func TestHeartbeatApartFromLock(t *testing.T) {
+	dir := t.TempDir()
+	l, _, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	beat := time.Now().Add(-10 * time.Minute).Truncate(time.Second)
+	if err := l.Touch(beat); err != nil {
+		t.Fatal(err)
+	}
+	l.f.Close() // the crash: no last heartbeat
+	other, last, err := AcquireLock(dir)
+	if err != nil || !last.Equal(beat) {
+		t.Fatalf("--once: %v, last alive %v, want %v", err, last, beat)
+	}
+	time.Sleep(20 * time.Millisecond)
+	other.Release()
+	d, last, err := AcquireLock(dir)
+	if err != nil || !last.Equal(beat) {
+		t.Fatalf("daemon after --once: %v, last alive %v, want the crashed daemon's %v", err, last, beat)
+	}
+	d.Release()
+}
+
 func TestSinks(t *testing.T) {
 	tests := []struct{ spec, want string }{
 		{"alsa", "alsa"},
@@ -417,4 +448,97 @@ func TestBackToBackRunsNotSkipped(t *testing.T) {
 	if completed < 3 {
 		t.Errorf("%d runs completed in 12 s, want at least 3: %+v", completed, runs)
 	}
+}
+
+// TestLogWriteOutlastsLockedDatabase: a second writer holds the database
+// lock past two busy timeouts (10 s each) from before a run's first item
+// starts: the item's start fails, is retried, and is written once the lock
+// is free, with the instants and seconds that went out; nothing dropped.
+func TestLogWriteOutlastsLockedDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("holds the database lock for 21 s")
+	}
+	l, db := testDB(t)
+	ctx := context.Background()
+	var path string
+	if err := db.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	other, err := database.Open(ctx, path) // a second writer (the console, a CLI command)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+
+	var logs lockedBuffer
+	air := &fakeAir{}
+	d := New(Options{Planner: &fakePlanner{items: []assembly.Item{script(1, 2, "a"), script(2, 3, "b")}}, Air: air, Log: l,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Location: time.UTC, Overlap: OverlapSkip})
+	at := time.Now().Add(time.Second)
+	done := make(chan Result, 1)
+	go func() { done <- d.play(ctx, testProg(t, "p", "0 0 * * * *"), at, "") }()
+	// Take the lock once the run is open, before its first item starts.
+	for {
+		var n int
+		db.QueryRow(`SELECT COUNT(*) FROM air_runs`).Scan(&n)
+		if n == 1 {
+			break
+		}
+		if time.Now().After(at) {
+			t.Fatal("the run did not open before its time")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Until(at.Add(21 * time.Second)))
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		t.Fatal(err)
+	}
+	res := <-done
+	if !strings.Contains(logs.String(), `msg="log item start (will retry)"`) {
+		t.Errorf("no item start failed while the database was locked:\n%s", logs.String())
+	}
+	items, err := l.Items(ctx, airlog.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := l.Runs(ctx, airlog.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := air.starts[0]
+	if res.Status != airlog.RunCompleted || len(items) != 2 || len(runs) != 1 || !runs[0].StartedAt.Equal(start.Truncate(time.Millisecond)) {
+		t.Fatalf("run %+v %+v (first sample %v), items %+v", res, runs, start, items)
+	}
+	for i, want := range []struct{ off, secs float64 }{{0, 2}, {2.05, 3}} {
+		it := items[i]
+		if it.Status != airlog.ItemAired || math.Abs(it.Seconds-want.secs) > 0.02 ||
+			math.Abs(it.StartedAt.Sub(start).Seconds()-want.off) > 0.002 {
+			t.Errorf("item %d: %s %.3f s from %v, want aired %.3f s from +%.3f s", i, it.Status, it.Seconds, it.StartedAt.Sub(start), want.secs, want.off)
+		}
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
