@@ -90,19 +90,7 @@ func writeRunsJSON(w io.Writer, runs []airlog.Run, loc *time.Location) error {
 
 // kindLabel and statusLabel are for the human table (users read
 // Vietnamese); JSON keeps the codes.
-func kindLabel(code string) string {
-	switch code {
-	case airlog.KindScript:
-		return "bài"
-	case airlog.KindJingle:
-		return "nhạc hiệu"
-	case airlog.KindFiller:
-		return "lấp chỗ"
-	case airlog.KindAnnouncement:
-		return "thông báo"
-	}
-	return code
-}
+func kindLabel(code string) string { return airlog.KindLabel(code) }
 
 // itemStatusLabel is the status with, for a skipped or cut item, why.
 func itemStatusLabel(it airlog.Item) string {

@@ -357,3 +357,19 @@ func isUnique(err error) bool {
 func secondsDur(s float64) time.Duration {
 	return time.Duration(s*1000+0.5) * time.Millisecond
 }
+
+// KindLabel is the Vietnamese word for an item kind, for people (the
+// command line's table, the console); JSON keeps the codes.
+func KindLabel(code string) string {
+	switch code {
+	case KindScript:
+		return "bài"
+	case KindJingle:
+		return "nhạc hiệu"
+	case KindFiller:
+		return "lấp chỗ"
+	case KindAnnouncement:
+		return "thông báo"
+	}
+	return code
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"loa/internal/inputerr"
@@ -91,6 +92,7 @@ func (s *Station) History(ctx context.Context, a Actor, id int64) ([]queue.Event
 type ScriptFilter struct {
 	Status, Topic, Area, Audience string
 	Query                         string // words in the title (case-insensitive)
+	Newest                        bool   // newest first
 	Limit, Offset                 int    // Limit 0: all
 }
 
@@ -122,7 +124,30 @@ func (s *Station) Scripts(ctx context.Context, a Actor, f ScriptFilter) (Page[qu
 			matched = append(matched, sc)
 		}
 	}
+	if f.Newest {
+		slices.Reverse(matched)
+	}
 	return page(matched, f.Limit, f.Offset), nil
+}
+
+// Expiring lists approved scripts whose air window ends within days.
+func (s *Station) Expiring(ctx context.Context, a Actor, days int) ([]queue.Script, error) {
+	if err := a.can(users.View, "list scripts"); err != nil {
+		return nil, err
+	}
+	list, err := s.Queue.List(ctx, queue.Approved)
+	if err != nil {
+		return nil, err
+	}
+	today := s.now().In(s.Location())
+	first, last := today.Format("2006-01-02"), today.AddDate(0, 0, days).Format("2006-01-02")
+	var out []queue.Script
+	for _, sc := range list {
+		if sc.Until != "" && sc.Until >= first && sc.Until <= last {
+			out = append(out, sc)
+		}
+	}
+	return out, nil
 }
 
 // page cuts one page out of list.
