@@ -1,13 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"loa/internal/airlog"
 	"loa/internal/station"
@@ -45,47 +47,90 @@ func (e *Env) runLog(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// Streamed, never held: memory does not grow with the log.
 	l := airlog.New(db)
 	if *runs {
-		rs, err := l.Runs(ctx, f)
+		if *asJSON {
+			return writeJSONSeq(e.Stdout, l.EachRun(ctx, f), loc, station.NewLogRun)
+		}
+		return writeRunsTable(e.Stdout, func() iter.Seq2[airlog.Run, error] { return l.EachRun(ctx, f) }, loc)
+	}
+	if *asJSON {
+		return writeJSONSeq(e.Stdout, l.EachItem(ctx, f), loc, station.NewLogItem)
+	}
+	return writeItemsTable(e.Stdout, func() iter.Seq2[airlog.Item, error] { return l.EachItem(ctx, f) }, loc)
+}
+
+// writeJSONSeq writes one JSON object per row as the rows arrive.
+func writeJSONSeq[T, J any](w io.Writer, rows iter.Seq2[T, error], loc *time.Location, shape func(T, *time.Location) J) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for r, err := range rows {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return writeRunsJSON(e.Stdout, rs, loc)
-		}
-		return writeRunsTable(e.Stdout, rs, loc)
-	}
-	items, err := l.Items(ctx, f)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeItemsJSON(e.Stdout, items, loc)
-	}
-	return writeItemsTable(e.Stdout, items, loc)
-}
-
-func writeItemsJSON(w io.Writer, items []airlog.Item, loc *time.Location) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, it := range items {
-		if err := enc.Encode(station.NewLogItem(it, loc)); err != nil {
+		if err := enc.Encode(shape(r, loc)); err != nil {
 			return fmt.Errorf("write log: %w", err)
 		}
 	}
 	return nil
 }
 
-func writeRunsJSON(w io.Writer, runs []airlog.Run, loc *time.Location) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, r := range runs {
-		if err := enc.Encode(station.NewLogRun(r, loc)); err != nil {
-			return fmt.Errorf("write log: %w", err)
+// tableRows gives the rows of a table, one pass per call: print is false
+// on the measuring pass and true on the printing one. yield returns false
+// when the output failed; rows then stops and returns nil.
+type tableRows func(print bool, yield func(cells []string) bool) error
+
+// streamTable writes an aligned table (as text/tabwriter would: columns two
+// spaces apart, the last one unpadded) of rows it reads twice, once to
+// measure the columns and once to print them, so that no row is held and
+// memory does not grow with the log. A row the second pass finds wider
+// than the first (one that closed meanwhile) is printed unaligned. With no
+// rows it prints empty instead. It returns the number of rows printed.
+func streamTable(w io.Writer, head []string, empty string, rows tableRows) (int, error) {
+	widths := make([]int, len(head))
+	measure := func(cells []string) {
+		for i, c := range cells[:len(cells)-1] {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
-	return nil
+	measure(head)
+	n := 0
+	if err := rows(false, func(cells []string) bool { n++; measure(cells); return true }); err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		_, err := fmt.Fprintln(w, empty)
+		return 0, err
+	}
+	bw := bufio.NewWriter(w)
+	var line []byte
+	var werr error
+	write := func(cells []string) bool {
+		line = line[:0]
+		for i, c := range cells[:len(cells)-1] {
+			line = append(line, c...)
+			for range widths[i] - utf8.RuneCountInString(c) + 2 {
+				line = append(line, ' ')
+			}
+		}
+		line = append(line, cells[len(cells)-1]...)
+		line = append(line, '\n')
+		_, werr = bw.Write(line)
+		return werr == nil
+	}
+	write(head)
+	n = 0
+	if err := rows(true, func(cells []string) bool { n++; return write(cells) }); err != nil {
+		return 0, err
+	}
+	if werr == nil {
+		werr = bw.Flush()
+	}
+	if werr != nil {
+		return 0, fmt.Errorf("write log: %w", werr)
+	}
+	return n, nil
 }
 
 // kindLabel and statusLabel are for the human table (users read
@@ -151,62 +196,72 @@ func mmss(s float64) string {
 	return fmt.Sprintf("%d:%02d.%d", tenths/600, tenths/10%60, tenths%10)
 }
 
-func writeItemsTable(w io.Writer, items []airlog.Item, loc *time.Location) error {
-	if len(items) == 0 {
-		_, err := fmt.Fprintln(w, "Không có mục nào trong nhật ký phát sóng.")
+func writeItemsTable(w io.Writer, items func() iter.Seq2[airlog.Item, error], loc *time.Location) error {
+	var total float64
+	n, err := streamTable(w, []string{"Lượt", "Chương trình", "Bắt đầu", "Kết thúc", "Thời lượng", "Trạng thái", "Loại", "Bài", "Chủ đề", "Tiêu đề"},
+		"Không có mục nào trong nhật ký phát sóng.",
+		func(print bool, yield func([]string) bool) error {
+			for it, err := range items() {
+				if err != nil {
+					return err
+				}
+				id, secs := "-", "-"
+				if it.ScriptID != 0 {
+					id = strconv.FormatInt(it.ScriptID, 10)
+				}
+				if it.Status != "" {
+					secs = mmss(it.Seconds)
+					if print {
+						total += it.Seconds
+					}
+				}
+				prog := it.Programme
+				if it.Simulated {
+					prog += " (mô phỏng)"
+				}
+				if !yield([]string{strconv.FormatInt(it.RunID, 10), prog, localOrDash(it.StartedAt, loc, tableTime),
+					localOrDash(it.EndedAt, loc, "15:04:05"), secs, itemStatusLabel(it), kindLabel(it.Kind), id,
+					orDash(it.Topic), it.Title}) {
+					return nil
+				}
+			}
+			return nil
+		})
+	if err != nil || n == 0 {
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Lượt\tChương trình\tBắt đầu\tKết thúc\tThời lượng\tTrạng thái\tLoại\tBài\tChủ đề\tTiêu đề")
-	var total float64
-	for _, it := range items {
-		id, secs := "-", "-"
-		if it.ScriptID != 0 {
-			id = strconv.FormatInt(it.ScriptID, 10)
-		}
-		if it.Status != "" {
-			secs = mmss(it.Seconds)
-			total += it.Seconds
-		}
-		prog := it.Programme
-		if it.Simulated {
-			prog += " (mô phỏng)"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.RunID, prog, localOrDash(it.StartedAt, loc, tableTime),
-			localOrDash(it.EndedAt, loc, "15:04:05"), secs, itemStatusLabel(it), kindLabel(it.Kind), id,
-			orDash(it.Topic), it.Title)
-	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write log: %w", err)
-	}
-	_, err := fmt.Fprintf(w, "%d mục, tổng thời lượng %s (múi giờ %s)\n", len(items), mmss(total), loc)
+	_, err = fmt.Fprintf(w, "%d mục, tổng thời lượng %s (múi giờ %s)\n", n, mmss(total), loc)
 	return err
 }
 
-func writeRunsTable(w io.Writer, runs []airlog.Run, loc *time.Location) error {
-	if len(runs) == 0 {
-		_, err := fmt.Fprintln(w, "Không có lượt phát nào trong nhật ký phát sóng.")
+func writeRunsTable(w io.Writer, runs func() iter.Seq2[airlog.Run, error], loc *time.Location) error {
+	n, err := streamTable(w, []string{"Lượt", "Chương trình", "Theo lịch", "Bắt đầu", "Kết thúc", "Lệch (ms)", "Trạng thái", "Lý do"},
+		"Không có lượt phát nào trong nhật ký phát sóng.",
+		func(_ bool, yield func([]string) bool) error {
+			for r, err := range runs() {
+				if err != nil {
+					return err
+				}
+				se := "-"
+				if r.StartErrorMS != nil {
+					se = strconv.FormatFloat(*r.StartErrorMS, 'f', 1, 64)
+				}
+				prog := r.Programme
+				if r.Simulated {
+					prog += " (mô phỏng)"
+				}
+				if !yield([]string{strconv.FormatInt(r.ID, 10), prog, localOrDash(r.ScheduledAt, loc, tableTime),
+					localOrDash(r.StartedAt, loc, "15:04:05.000"), localOrDash(r.EndedAt, loc, "15:04:05.000"), se,
+					statusLabel(r.Status), orDash(r.Reason)}) {
+					return nil
+				}
+			}
+			return nil
+		})
+	if err != nil || n == 0 {
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Lượt\tChương trình\tTheo lịch\tBắt đầu\tKết thúc\tLệch (ms)\tTrạng thái\tLý do")
-	for _, r := range runs {
-		se := "-"
-		if r.StartErrorMS != nil {
-			se = strconv.FormatFloat(*r.StartErrorMS, 'f', 1, 64)
-		}
-		prog := r.Programme
-		if r.Simulated {
-			prog += " (mô phỏng)"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, prog, localOrDash(r.ScheduledAt, loc, tableTime),
-			localOrDash(r.StartedAt, loc, "15:04:05.000"), localOrDash(r.EndedAt, loc, "15:04:05.000"), se,
-			statusLabel(r.Status), orDash(r.Reason))
-	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write log: %w", err)
-	}
-	_, err := fmt.Fprintf(w, "%d lượt (múi giờ %s)\n", len(runs), loc)
+	_, err = fmt.Fprintf(w, "%d lượt (múi giờ %s)\n", n, loc)
 	return err
 }
 

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -137,5 +140,83 @@ func TestLogBadInput(t *testing.T) {
 func TestLogOpenRowLabel(t *testing.T) {
 	if got := statusLabel(""); got != "chưa kết thúc" {
 		t.Errorf("open row: %q", got)
+	}
+}
+
+// bigLog fills a new data directory's airtime log with runs of ten script
+// items each, an hour apart from 2010 on: n items in all.
+func bigLog(t *testing.T, n int) string {
+	t.Helper()
+	data := t.TempDir()
+	db, err := database.Open(context.Background(), filepath.Join(data, database.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const ts = `strftime('%Y-%m-%dT%H:%M:%fZ', '2010-01-01', '+' || (%s) || ' seconds')`
+	at := func(expr string) string { return strings.Replace(ts, "%s", expr, 1) }
+	for _, q := range []string{
+		`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? / 10 - 1)
+		INSERT INTO air_runs (id, programme, title, output, scheduled_at, started_at, ended_at, status, start_error_ms)
+		SELECT i + 1, 'cchc-hang-tuan', 'Chuyên mục Cải cách hành chính', 'alsa', ` + at("i * 3600") + `, ` + at("i * 3600") + `,
+			` + at("i * 3600 + 600") + `, 'completed', 1.5 FROM n`,
+		`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
+		INSERT INTO air_items (run_id, position, kind, title, topic, scheduled_at, started_at, ended_at, seconds, status)
+		SELECT i / 10 + 1, i % 10, 'script', 'Bài tuyên truyền số ' || i || ' về cải cách thủ tục hành chính', 'ke-hoach',
+			` + at("(i / 10) * 3600 + (i % 10) * 60") + `, ` + at("(i / 10) * 3600 + (i % 10) * 60") + `,
+			` + at("(i / 10) * 3600 + (i % 10) * 60 + 59") + `, 59, 'aired' FROM n`,
+	} {
+		if _, err := db.Exec(q, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return data
+}
+
+// lineCounter counts the lines written to it.
+type lineCounter struct{ n int }
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.n += bytes.Count(p, []byte{'\n'})
+	return len(p), nil
+}
+
+// TestLogMemoryFlat: `loa log` over a million items streams them: the
+// real binary's peak resident memory stays under 64 MB for the table, the
+// JSON lines and the runs, and every row is printed.
+func TestLogMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a million-row airtime log (about 20 s)")
+	}
+	const n = 1_000_000
+	start := time.Now()
+	data := bigLog(t, n)
+	t.Logf("generated %d items in %s", n, time.Since(start).Round(time.Millisecond))
+	bin := loaBinary(t)
+	for _, tc := range []struct {
+		args  []string
+		lines int
+	}{
+		{[]string{"log"}, n + 2}, // header and total
+		{[]string{"log", "--json"}, n},
+		{[]string{"log", "--runs"}, n/10 + 2},
+	} {
+		cmd := exec.Command(bin, append([]string{"--data", data}, tc.args...)...)
+		out := &lineCounter{}
+		var errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = out, &errb
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("loa %v: %v\n%s", tc.args, err, errb.String())
+		}
+		rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+		t.Logf("loa %s: %d lines in %s, peak RSS %.1f MB", strings.Join(tc.args, " "), out.n,
+			time.Since(start).Round(time.Millisecond), float64(rss)/1024)
+		if out.n != tc.lines {
+			t.Errorf("loa %v: %d lines, want %d", tc.args, out.n, tc.lines)
+		}
+		if rss > 64*1024 {
+			t.Errorf("loa %v: peak RSS %.1f MB over a %d-row log, want under 64 MB", tc.args, float64(rss)/1024, n)
+		}
 	}
 }

@@ -30,8 +30,13 @@
 // RecordRun, or RecordRuns for a batch in one transaction (all or nothing);
 // they carry simulated=1 and never count as plays.
 //
-// Queries: Items and Runs (for loa log and reports), TopicAirtime (airtime by
-// topic in [from,to), for assembly's least-covered-topic rule), LastRuns (latest
-// scheduled time per programme, for missed-run detection) and HasReal.
+// Queries, by Filter (period, programme, status, kind): EachItem and EachRun
+// stream rows in air order, one in memory at a time (loa log over any
+// length of log); ItemPage and RunPage return one page newest first with
+// the total (the console's log page); Items and Runs collect a bounded
+// period. TopicAirtime (airtime by topic in [from,to), for assembly's
+// least-covered-topic rule), LastRuns (latest scheduled time per programme,
+// for missed-run detection), HasReal, and Check (the log is readable: the
+// daemon's health for the systemd watchdog).
 // Play counts are not kept here: queue derives them from air_items.
 package airlog

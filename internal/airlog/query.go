@@ -3,7 +3,9 @@ package airlog
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -11,11 +13,18 @@ import (
 )
 
 // Filter selects log rows. Items are selected by started_at, runs by
-// scheduled_at, in [From, To); a zero bound is open.
+// scheduled_at, in [From, To); a zero bound is open; empty strings match all.
 type Filter struct {
 	From, To  time.Time
-	Programme string // "" = all
+	Programme string
+	// Status is a row's status code (ItemAired..., RunCompleted...), or
+	// StatusOpen for rows still open.
+	Status string
+	Kind   string // items only: KindScript, KindJingle, KindFiller
 }
+
+// StatusOpen selects open rows in Filter.Status (stored status NULL).
+const StatusOpen = "open"
 
 // Item is one air_items row with its run's programme.
 type Item struct {
@@ -58,20 +67,33 @@ type Run struct {
 	Simulated    bool
 }
 
-func where(f Filter, col, progCol string) (string, []any) {
+// where renders f for one table: time column col, programme column
+// progCol, status column statusCol, kind column kindCol ("": no kind).
+func where(f Filter, col, progCol, statusCol, kindCol string) (string, []any) {
 	var conds []string
 	var args []any
+	add := func(cond string, arg any) {
+		conds = append(conds, cond)
+		args = append(args, arg)
+	}
 	if !f.From.IsZero() {
-		conds = append(conds, col+" >= ?")
-		args = append(args, database.FormatTime(f.From))
+		add(col+" >= ?", database.FormatTime(f.From))
 	}
 	if !f.To.IsZero() {
-		conds = append(conds, col+" < ?")
-		args = append(args, database.FormatTime(f.To))
+		add(col+" < ?", database.FormatTime(f.To))
 	}
 	if f.Programme != "" {
-		conds = append(conds, progCol+" = ?")
-		args = append(args, f.Programme)
+		add(progCol+" = ?", f.Programme)
+	}
+	switch f.Status {
+	case "":
+	case StatusOpen:
+		conds = append(conds, statusCol+" IS NULL")
+	default:
+		add(statusCol+" = ?", f.Status)
+	}
+	if f.Kind != "" && kindCol != "" {
+		add(kindCol+" = ?", f.Kind)
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -79,69 +101,174 @@ func where(f Filter, col, progCol string) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// Items returns the items matching f in air order.
-func (l *Log) Items(ctx context.Context, f Filter) ([]Item, error) {
-	w, args := where(f, "i.started_at", "r.programme")
-	rows, err := l.db.QueryContext(ctx, `SELECT i.id, i.run_id, r.programme, i.position, i.kind, COALESCE(i.script_id, 0),
-			i.title, i.topic, i.area, i.audience, i.audio_sha256, i.scheduled_at, i.started_at, COALESCE(i.ended_at, ''),
-			i.progress_s, COALESCE(i.seconds, 0), COALESCE(i.status, ''), i.error, i.reason, i.level, i.ordered_by, i.simulated
-		FROM air_items i JOIN air_runs r ON r.id = i.run_id`+w+` ORDER BY i.started_at, i.run_id, i.position`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query airtime log items: %w", err)
+const selectItems = `SELECT i.id, i.run_id, r.programme, i.position, i.kind, COALESCE(i.script_id, 0),
+	i.title, i.topic, i.area, i.audience, i.audio_sha256, i.scheduled_at, i.started_at, COALESCE(i.ended_at, ''),
+	i.progress_s, COALESCE(i.seconds, 0), COALESCE(i.status, ''), i.error, i.reason, i.level, i.ordered_by, i.simulated
+	FROM air_items i JOIN air_runs r ON r.id = i.run_id`
+
+// Air order, and its reverse for pages (newest first).
+const (
+	itemOrder     = ` ORDER BY i.started_at, i.run_id, i.position`
+	itemOrderDesc = ` ORDER BY i.started_at DESC, i.run_id DESC, i.position DESC`
+)
+
+func scanItem(rows *sql.Rows) (Item, error) {
+	var it Item
+	var sched, start, end string
+	if err := rows.Scan(&it.ID, &it.RunID, &it.Programme, &it.Position, &it.Kind, &it.ScriptID, &it.Title, &it.Topic,
+		&it.Area, &it.Audience, &it.SHA256, &sched, &start, &end, &it.ProgressS, &it.Seconds, &it.Status, &it.Error,
+		&it.Reason, &it.Level, &it.OrderedBy, &it.Simulated); err != nil {
+		return it, err
 	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		var sched, start, end string
-		if err := rows.Scan(&it.ID, &it.RunID, &it.Programme, &it.Position, &it.Kind, &it.ScriptID, &it.Title, &it.Topic,
-			&it.Area, &it.Audience, &it.SHA256, &sched, &start, &end, &it.ProgressS, &it.Seconds, &it.Status, &it.Error,
-			&it.Reason, &it.Level, &it.OrderedBy, &it.Simulated); err != nil {
-			return nil, fmt.Errorf("query airtime log items: %w", err)
-		}
-		if err := parseTimes(&it.ScheduledAt, sched, &it.StartedAt, start, &it.EndedAt, end); err != nil {
-			return nil, fmt.Errorf("query airtime log items: item %d: %w", it.ID, err)
-		}
-		out = append(out, it)
+	if err := parseTimes(&it.ScheduledAt, sched, &it.StartedAt, start, &it.EndedAt, end); err != nil {
+		return it, fmt.Errorf("item %d: %w", it.ID, err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query airtime log items: %w", err)
+	return it, nil
+}
+
+const selectRuns = `SELECT id, programme, title, output, scheduled_at, COALESCE(started_at, ''),
+	COALESCE(ended_at, ''), COALESCE(status, ''), reason, start_error_ms, simulated FROM air_runs`
+
+const (
+	runOrder     = ` ORDER BY scheduled_at, id`
+	runOrderDesc = ` ORDER BY scheduled_at DESC, id DESC`
+)
+
+func scanRun(rows *sql.Rows) (Run, error) {
+	var r Run
+	var sched, start, end string
+	var se sql.NullFloat64
+	if err := rows.Scan(&r.ID, &r.Programme, &r.Title, &r.Output, &sched, &start, &end, &r.Status, &r.Reason, &se,
+		&r.Simulated); err != nil {
+		return r, err
+	}
+	if se.Valid {
+		v := se.Float64
+		r.StartErrorMS = &v
+	}
+	if err := parseTimes(&r.ScheduledAt, sched, &r.StartedAt, start, &r.EndedAt, end); err != nil {
+		return r, fmt.Errorf("run %d: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// each streams the rows of query through scan: one row in memory at a
+// time, however long the log. Breaking out of the loop closes the rows.
+func each[T any](ctx context.Context, db *sql.DB, what, query string, args []any, scan func(*sql.Rows) (T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		rows, err := db.QueryContext(ctx, query, args...)
+		if err != nil {
+			yield(zero, fmt.Errorf("query airtime log %s: %w", what, err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				yield(zero, fmt.Errorf("query airtime log %s: %w", what, err))
+				return
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(zero, fmt.Errorf("query airtime log %s: %w", what, err))
+		}
+	}
+}
+
+func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }
 
+// EachItem streams the items matching f in air order (loa log: memory does
+// not grow with the log). A failure is yielded once, last.
+func (l *Log) EachItem(ctx context.Context, f Filter) iter.Seq2[Item, error] {
+	w, args := where(f, "i.started_at", "r.programme", "i.status", "i.kind")
+	return each(ctx, l.db, "items", selectItems+w+itemOrder, args, scanItem)
+}
+
+// Items returns the items matching f in air order (a bounded period: a
+// report, a test; a whole log is for EachItem or ItemPage).
+func (l *Log) Items(ctx context.Context, f Filter) ([]Item, error) {
+	return collect(l.EachItem(ctx, f))
+}
+
+// ItemPage returns one page of the items matching f, newest first: limit
+// rows (1..1000) after skipping offset, and how many match in all (the
+// console's log page).
+func (l *Log) ItemPage(ctx context.Context, f Filter, limit, offset int) ([]Item, int, error) {
+	if err := checkPage(limit, offset); err != nil {
+		return nil, 0, err
+	}
+	w, args := where(f, "i.started_at", "r.programme", "i.status", "i.kind")
+	items, err := collect(each(ctx, l.db, "items", selectItems+w+itemOrderDesc+` LIMIT ? OFFSET ?`,
+		append(args, limit, offset), scanItem))
+	if err != nil {
+		return nil, 0, err
+	}
+	from := ` FROM air_items i`
+	if f.Programme != "" {
+		from += ` JOIN air_runs r ON r.id = i.run_id`
+	}
+	n, err := l.count(ctx, "items", `SELECT COUNT(*)`+from+w, args)
+	return items, n, err
+}
+
+// EachRun streams the runs matching f in scheduled order.
+func (l *Log) EachRun(ctx context.Context, f Filter) iter.Seq2[Run, error] {
+	w, args := where(f, "scheduled_at", "programme", "status", "")
+	return each(ctx, l.db, "runs", selectRuns+w+runOrder, args, scanRun)
+}
+
 // Runs returns the runs matching f in scheduled order.
 func (l *Log) Runs(ctx context.Context, f Filter) ([]Run, error) {
-	w, args := where(f, "scheduled_at", "programme")
-	rows, err := l.db.QueryContext(ctx, `SELECT id, programme, title, output, scheduled_at, COALESCE(started_at, ''),
-			COALESCE(ended_at, ''), COALESCE(status, ''), reason, start_error_ms, simulated
-		FROM air_runs`+w+` ORDER BY scheduled_at, id`, args...)
+	return collect(l.EachRun(ctx, f))
+}
+
+// RunPage returns one page of the runs matching f, newest first, and how
+// many match in all.
+func (l *Log) RunPage(ctx context.Context, f Filter, limit, offset int) ([]Run, int, error) {
+	if err := checkPage(limit, offset); err != nil {
+		return nil, 0, err
+	}
+	w, args := where(f, "scheduled_at", "programme", "status", "")
+	runs, err := collect(each(ctx, l.db, "runs", selectRuns+w+runOrderDesc+` LIMIT ? OFFSET ?`, append(args, limit, offset), scanRun))
 	if err != nil {
-		return nil, fmt.Errorf("query airtime log runs: %w", err)
+		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []Run
-	for rows.Next() {
-		var r Run
-		var sched, start, end string
-		var se sql.NullFloat64
-		if err := rows.Scan(&r.ID, &r.Programme, &r.Title, &r.Output, &sched, &start, &end, &r.Status, &r.Reason, &se,
-			&r.Simulated); err != nil {
-			return nil, fmt.Errorf("query airtime log runs: %w", err)
-		}
-		if se.Valid {
-			v := se.Float64
-			r.StartErrorMS = &v
-		}
-		if err := parseTimes(&r.ScheduledAt, sched, &r.StartedAt, start, &r.EndedAt, end); err != nil {
-			return nil, fmt.Errorf("query airtime log runs: run %d: %w", r.ID, err)
-		}
-		out = append(out, r)
+	n, err := l.count(ctx, "runs", `SELECT COUNT(*) FROM air_runs`+w, args)
+	return runs, n, err
+}
+
+// MaxPage is the most rows a page may ask for.
+const MaxPage = 1000
+
+// ErrPage is returned for a limit outside 1..MaxPage or a negative offset.
+var ErrPage = errors.New("page: limit must be 1..1000 and offset not negative")
+
+func checkPage(limit, offset int) error {
+	if limit < 1 || limit > MaxPage || offset < 0 {
+		return ErrPage
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query airtime log runs: %w", err)
+	return nil
+}
+
+func (l *Log) count(ctx context.Context, what, query string, args []any) (int, error) {
+	var n int
+	if err := l.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count airtime log %s: %w", what, err)
 	}
-	return out, nil
+	return n, nil
 }
 
 // parseTimes parses pairs of (destination, stored text); "" leaves zero.

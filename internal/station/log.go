@@ -2,7 +2,6 @@ package station
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"loa/internal/airlog"
@@ -10,16 +9,19 @@ import (
 	"loa/internal/users"
 )
 
-// LogFilter selects a page of the airtime log: [From, To) and one
-// programme, newest first when paged.
+// LogFilter selects a page of the airtime log: [From, To), programme,
+// status, kind; newest first when paged.
 type LogFilter struct {
 	airlog.Filter
-	Limit, Offset int // Limit 0: all, oldest first
+	Limit, Offset int // Limit 0: all, oldest first (a bounded period); at most airlog.MaxPage
 }
 
 func (f LogFilter) check() error {
 	if f.Limit < 0 || f.Offset < 0 {
 		return inputerr.Field("limit", "invalid", "limit and offset must not be negative")
+	}
+	if f.Limit > airlog.MaxPage {
+		return inputerr.Field("limit", "invalid", "limit is at most %d", airlog.MaxPage)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return inputerr.Field("to", "before_from", "to is before from")
@@ -35,12 +37,16 @@ func (s *Station) LogItems(ctx context.Context, a Actor, f LogFilter) (Page[LogI
 	if err := f.check(); err != nil {
 		return Page[LogItem]{}, err
 	}
+	if f.Limit > 0 { // one page from the database, the latest first
+		items, total, err := s.Log.ItemPage(ctx, f.Filter, f.Limit, f.Offset)
+		if err != nil {
+			return Page[LogItem]{}, err
+		}
+		return Page[LogItem]{Items: convert(items, s.Location(), NewLogItem), Total: total, Limit: f.Limit, Offset: f.Offset}, nil
+	}
 	items, err := s.Log.Items(ctx, f.Filter)
 	if err != nil {
 		return Page[LogItem]{}, err
-	}
-	if f.Limit > 0 {
-		slices.Reverse(items) // a page shows the latest first
 	}
 	p := page(items, f.Limit, f.Offset)
 	return Page[LogItem]{Items: convert(p.Items, s.Location(), NewLogItem), Total: p.Total, Limit: p.Limit, Offset: p.Offset}, nil
@@ -54,12 +60,16 @@ func (s *Station) LogRuns(ctx context.Context, a Actor, f LogFilter) (Page[LogRu
 	if err := f.check(); err != nil {
 		return Page[LogRun]{}, err
 	}
+	if f.Limit > 0 {
+		runs, total, err := s.Log.RunPage(ctx, f.Filter, f.Limit, f.Offset)
+		if err != nil {
+			return Page[LogRun]{}, err
+		}
+		return Page[LogRun]{Items: convert(runs, s.Location(), NewLogRun), Total: total, Limit: f.Limit, Offset: f.Offset}, nil
+	}
 	runs, err := s.Log.Runs(ctx, f.Filter)
 	if err != nil {
 		return Page[LogRun]{}, err
-	}
-	if f.Limit > 0 {
-		slices.Reverse(runs)
 	}
 	p := page(runs, f.Limit, f.Offset)
 	return Page[LogRun]{Items: convert(p.Items, s.Location(), NewLogRun), Total: p.Total, Limit: p.Limit, Offset: p.Offset}, nil
