@@ -159,11 +159,12 @@ func (e *Env) warn(ws []queue.Warning) {
 
 func (e *Env) scriptAdd(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("script add", "loa script add --title T --topic CODE [--area CODE] [--audience CODE] [--author NAME]\n"+
-		"                      [--audio FILE] [--text FILE] [--priority normal|priority|emergency]\n"+
+		"                      [--audio FILE] [--text FILE [--tts]] [--priority normal|priority|emergency]\n"+
 		"                      [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--max-plays N] [--json]")
 	ff := newFieldFlags(fs)
 	asJSON := fs.Bool("json", false, "print the new script as JSON")
 	by := fs.String("by", "", "who queues it (default $USER)")
+	speak := fs.Bool("tts", false, "make the audio by reading --text aloud with the station's engine ([tts] in loa.toml)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -182,7 +183,11 @@ func (e *Env) scriptAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	s, warn, err := st.AddScript(ctx, station.Local(actor(*by)), f)
+	add := st.AddScript
+	if *speak {
+		add = st.AddSpokenScript
+	}
+	s, warn, err := add(ctx, station.Local(actor(*by)), f)
 	if err != nil {
 		return err
 	}
@@ -320,6 +325,9 @@ func (e *Env) scriptShow(ctx context.Context, args []string) error {
 		row("Âm thanh", "CHƯA CÓ — cần thu âm trước khi phát")
 	} else {
 		row("Âm thanh", fmt.Sprintf("%s, %d Hz, %d kênh, %s (%.3f s)", strings.ToUpper(s.AudioFormat), s.SampleRate, s.Channels, report.Clock(s.DurationS), s.DurationS))
+		if s.Voice != nil {
+			row("Giọng đọc", fmt.Sprintf("máy đọc từ văn bản — %s, giọng %s, chuẩn hóa %s", s.Voice.Engine, s.Voice.Voice, s.Voice.Normalizer))
+		}
 		if s.LoudnessLUFS != nil && s.TruePeakDBTP != nil {
 			row("Độ lớn", fmt.Sprintf("%.1f LUFS, đỉnh %.1f dBTP", *s.LoudnessLUFS, *s.TruePeakDBTP))
 		}

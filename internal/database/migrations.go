@@ -222,4 +222,10 @@ BEGIN SELECT RAISE(ABORT, 'air_runs row is closed'); END;
 CREATE TRIGGER air_items_closed BEFORE UPDATE ON air_items WHEN OLD.status IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'air_items row is closed'); END;
 `,
+	// 7: scripts spoken from their text (package tts): the engine, voice
+	// and normaliser version that made the audio; empty for recordings.
+	`ALTER TABLE scripts ADD COLUMN tts_engine TEXT NOT NULL DEFAULT '';
+ALTER TABLE scripts ADD COLUMN tts_voice TEXT NOT NULL DEFAULT '';
+ALTER TABLE scripts ADD COLUMN tts_normalizer TEXT NOT NULL DEFAULT '';
+`,
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -22,6 +23,7 @@ import (
 	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/taxonomy"
+	"loa/internal/tts"
 )
 
 // Media is what decoding a whole audio file tells about it: the audio
@@ -98,6 +100,10 @@ type Fields struct {
 	// Audio is the recording; Text the script's text (UTF-8, at most
 	// MaxTextBytes). Nil keeps the current one.
 	Audio, Text *Upload
+	// Voice says the Audio was spoken from the text by this engine; new
+	// Audio without it is a recording (and a script spoken before becomes
+	// a recorded one).
+	Voice *tts.Voice
 }
 
 // Add validates f, ingests its audio and text, and queues a new submitted
@@ -129,13 +135,14 @@ func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, []Warn
 		if err := ing.commit(); err != nil {
 			return err
 		}
+		v := voiceColumns(s.Voice)
 		res, err := tx.ExecContext(ctx, `INSERT INTO scripts (title, topic, area, audience, author, body, text_sha256,
 			audio_sha256, audio_format, sample_rate, channels, frames, duration_s, loudness_lufs, true_peak_dbtp,
-			priority, air_from, air_until, max_plays, status, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			priority, air_from, air_until, max_plays, status, created_at, updated_at, tts_engine, tts_voice, tts_normalizer)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			s.Title, s.Topic, s.Area, s.Audience, s.Author, s.Body, s.TextSHA256,
 			s.AudioSHA256, s.AudioFormat, s.SampleRate, s.Channels, s.Frames, s.DurationS, s.LoudnessLUFS, s.TruePeakDBTP,
-			s.Priority, s.From, s.Until, s.MaxPlays, Submitted, database.FormatTime(now), database.FormatTime(now))
+			s.Priority, s.From, s.Until, s.MaxPlays, Submitted, database.FormatTime(now), database.FormatTime(now), v[0], v[1], v[2])
 		if err != nil {
 			return err
 		}
@@ -206,13 +213,15 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 		if err := ing.commit(); err != nil {
 			return err
 		}
+		v := voiceColumns(s.Voice)
 		res, err := tx.ExecContext(ctx, `UPDATE scripts SET title=?, topic=?, area=?, audience=?, author=?, body=?, text_sha256=?,
 			audio_sha256=?, audio_format=?, sample_rate=?, channels=?, frames=?, duration_s=?, loudness_lufs=?, true_peak_dbtp=?,
-			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=?
+			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=?, tts_engine=?, tts_voice=?, tts_normalizer=?
 			WHERE id=? AND status=? AND audio_sha256=? AND text_sha256=?`,
 			s.Title, s.Topic, s.Area, s.Audience, s.Author, s.Body, s.TextSHA256,
 			s.AudioSHA256, s.AudioFormat, s.SampleRate, s.Channels, s.Frames, s.DurationS, s.LoudnessLUFS, s.TruePeakDBTP,
-			s.Priority, s.From, s.Until, s.MaxPlays, to, database.FormatTime(now), id, cur.Status, cur.AudioSHA256, cur.TextSHA256)
+			s.Priority, s.From, s.Until, s.MaxPlays, to, database.FormatTime(now), v[0], v[1], v[2],
+			id, cur.Status, cur.AudioSHA256, cur.TextSHA256)
 		if err != nil {
 			return err
 		}
@@ -344,12 +353,26 @@ func (q *Queue) apply(ctx context.Context, s *Script, f Fields) (*ingested, erro
 	if text != nil {
 		s.Body, s.TextSHA256 = text.body, text.sum
 	}
+	if f.Voice != nil && f.Audio == nil {
+		return nil, errors.New("voice given without the audio it spoke") // a caller's bug
+	}
 	ing, err := q.ingest(ctx, f.Audio)
 	if err != nil {
 		return nil, err
 	}
 	ing.apply(s)
+	if f.Audio != nil {
+		s.Voice = f.Voice
+	}
 	return ing, nil
+}
+
+// voiceColumns is the stored form of a script's voice ("" for a recording).
+func voiceColumns(v *tts.Voice) [3]string {
+	if v == nil {
+		return [3]string{}
+	}
+	return [3]string{v.Engine, v.Voice, v.Normalizer}
 }
 
 // applyMeta validates and applies the metadata fields of f to s.

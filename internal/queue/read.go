@@ -10,6 +10,7 @@ import (
 
 	"loa/internal/database"
 	"loa/internal/inputerr"
+	"loa/internal/tts"
 )
 
 // ErrNotFound is returned for an unknown script id.
@@ -21,7 +22,7 @@ var ErrNotFound = errors.New("no such script")
 const selectScripts = `SELECT s.id, s.title, s.topic, s.area, s.audience, s.author, s.body, s.text_sha256,
 	s.audio_sha256, s.audio_format, s.sample_rate, s.channels, s.frames, s.duration_s, s.loudness_lufs, s.true_peak_dbtp,
 	s.priority, s.air_from, s.air_until, s.max_plays, s.status, s.approved_by, s.approved_at,
-	s.approved_audio_sha256, s.approved_text_sha256, s.created_at,
+	s.approved_audio_sha256, s.approved_text_sha256, s.created_at, s.tts_engine, s.tts_voice, s.tts_normalizer,
 	coalesce(p.plays, 0), coalesce(p.last, '')
 	FROM scripts s LEFT JOIN (
 		SELECT script_id, count(*) AS plays, max(started_at) AS last FROM air_items
@@ -35,12 +36,16 @@ func scanScript(r scanner) (Script, error) {
 	var maxPlays sql.NullInt64
 	var lufs, tp sql.NullFloat64
 	var approvedAt, createdAt, last string
+	var v tts.Voice
 	err := r.Scan(&s.ID, &s.Title, &s.Topic, &s.Area, &s.Audience, &s.Author, &s.Body, &s.TextSHA256,
 		&s.AudioSHA256, &s.AudioFormat, &s.SampleRate, &s.Channels, &s.Frames, &s.DurationS, &lufs, &tp,
 		&s.Priority, &s.From, &s.Until, &maxPlays, &s.Status, &s.ApprovedBy, &approvedAt,
-		&s.approvedAudio, &s.approvedText, &createdAt, &s.Plays, &last)
+		&s.approvedAudio, &s.approvedText, &createdAt, &v.Engine, &v.Voice, &v.Normalizer, &s.Plays, &last)
 	if err != nil {
 		return s, err
+	}
+	if v.Engine != "" {
+		s.Voice = &v
 	}
 	if maxPlays.Valid {
 		n := int(maxPlays.Int64)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"loa/internal/database"
+	"loa/internal/tts"
 )
 
 // Status values of a script.
@@ -48,6 +49,9 @@ type Script struct {
 	NeedsAudio   bool     `json:"needs_audio"`
 	Plays        int      `json:"plays"`       // real broadcasts, from the airtime log
 	LastPlayed   JSONTime `json:"last_played"` // zero when never aired
+	// Voice is what spoke the audio when it was made from the text (loa
+	// script add --tts); nil for a recording.
+	Voice *tts.Voice `json:"voice,omitempty"`
 
 	approvedAudio, approvedText string
 }

@@ -24,9 +24,24 @@ func (s *Station) AddScript(ctx context.Context, a Actor, f queue.Fields) (queue
 }
 
 // EditScript changes a script; a change of what airs voids its approval.
+// New text for a script spoken by the computer is spoken again (the audio
+// changes with it, so an approval is void), unless a recording comes too.
 func (s *Station) EditScript(ctx context.Context, a Actor, id int64, f queue.Fields) (queue.Script, []queue.Warning, error) {
 	if err := a.can(users.EditScripts, "edit script"); err != nil {
 		return queue.Script{}, nil, err
+	}
+	if f.Text != nil && f.Audio == nil {
+		cur, err := s.Queue.Get(ctx, id)
+		if err != nil {
+			return queue.Script{}, nil, err
+		}
+		if cur.Voice != nil {
+			done, err := s.SpeakFields(ctx, a, &f)
+			if err != nil {
+				return queue.Script{}, nil, err
+			}
+			defer done()
+		}
 	}
 	return s.Queue.Edit(ctx, id, f, a.Name)
 }
