@@ -78,6 +78,8 @@ func TestScriptBadInputThroughTheBinary(t *testing.T) {
 		{"corrupt mp3", []string{"--audio", write("hong.mp3", zeroed(mp3, len(mp3)/2, 3000))}, "corrupt"},
 		{"unsupported", []string{"--audio", write("song.ogg", append([]byte("OggS\x00\x02"), make([]byte, 400)...))}, "unsupported"},
 		{"too short", []string{"--audio", short}, "too short"},
+		{"digital silence", []string{"--audio", write("im-lang.wav", silentWAV(10, 0))}, "im-lang.wav: digital silence"},
+		{"mostly silence", []string{"--audio", write("mot-giay.wav", silentWAV(10, 1))}, "mot-giay.wav: mostly silence: 90 %"},
 		{"too long", []string{"--audio", long, "--config-file", cfg}, "too long"},
 		{"unknown topic", []string{"--audio", good, "--topic", "the-thao"}, `topic: unknown code "the-thao"`},
 		{"unknown area", []string{"--audio", good, "--area", "giao-duc"}, `area: unknown code "giao-duc"`},
@@ -159,6 +161,13 @@ func wavBytes(seconds float64) []byte {
 		}
 		b[44+2*i], b[45+2*i] = byte(v), byte(uint16(v)>>8)
 	}
+	return b
+}
+
+// silentWAV is wavBytes with every sample after the first sound seconds zero.
+func silentWAV(seconds, sound float64) []byte {
+	b := wavBytes(seconds)
+	clear(b[44+2*int(sound*8000):])
 	return b
 }
 

@@ -16,6 +16,8 @@ type Info struct {
 	Frames         int64   `json:"frames"`
 	IntegratedLUFS float64 `json:"integrated_lufs"` // SilenceLUFS when nothing passes the gates
 	TruePeakDBTP   float64 `json:"true_peak_dbtp"`  // FloorDBTP for digital silence
+	// Levels is how much of the file is how quiet (Analyze fills it).
+	Levels PeakLevels `json:"-"`
 }
 
 // Seconds is the decoded duration.
@@ -51,6 +53,7 @@ func analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
 	}
 	info = Info{Format: d.Format(), SampleRate: d.SampleRate(), Channels: d.Channels()}
 	m := NewMeter(info.SampleRate, info.Channels)
+	levels := newLevelCounter(info.SampleRate, info.Channels)
 	// True peak (the costlier half) runs on a second goroutine, fed the
 	// same buffers in order; the results are those of a sequential Write.
 	const nbuf = 4
@@ -85,6 +88,7 @@ func analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
 		n, rerr := d.Read(buf)
 		if n > 0 {
 			m.writeLoudness(buf[:n])
+			levels.write(buf[:n])
 			info.Frames += int64(n / info.Channels)
 		}
 		work <- buf[:n]
@@ -100,6 +104,7 @@ func analyze(ctx context.Context, r io.ReadSeeker) (info Info, err error) {
 	}
 	info.IntegratedLUFS = m.Integrated()
 	info.TruePeakDBTP = m.TruePeak()
+	info.Levels = levels.result()
 	return info, nil
 }
 

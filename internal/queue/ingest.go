@@ -152,8 +152,43 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 	if max := q.cfg.Scripts.MaxLength.D(); d > max {
 		return nil, bad("too long: %.1f s (maximum %s, config scripts.max_length)", m.Seconds(), max)
 	}
+	if why := q.silent(m); why != "" {
+		return nil, bad("%s", why)
+	}
 	ok = true
 	return &ingested{q: q, staged: staged, media: m, note: note}, nil
+}
+
+// Silence that is refused at ingest: it would air as nothing (and be
+// counted as a broadcast).
+const (
+	// silentLUFS: below this integrated loudness a file is near-silence
+	// (speech recorded with a dead microphone measures around −70).
+	silentLUFS = -60
+	// maxSilentShare: more of the file than this below the silence
+	// threshold is a recording of mostly nothing.
+	maxSilentShare = 0.8
+)
+
+// silent says why m is silence or mostly silence, or "" if it is not. The
+// share below audio.silence_threshold_dbfs is judged as the renderer trims:
+// after the gain the item gets on air (to audio.target_lufs, within the
+// renderer's gain limit), so a quiet but clean recording is not refused.
+func (q *Queue) silent(m Media) string {
+	if m.IntegratedLUFS < silentLUFS {
+		if m.TruePeakDBTP <= audio.FloorDBTP {
+			return "digital silence (every sample is zero)"
+		}
+		return fmt.Sprintf("near-silence: integrated loudness %.1f LUFS (below %d LUFS)", m.IntegratedLUFS, silentLUFS)
+	}
+	limit := audio.DefaultOptions().MaxGainDB
+	gain := max(-limit, min(limit, q.cfg.Audio.TargetLUFS-m.IntegratedLUFS))
+	thr := q.cfg.Audio.SilenceDBFS - gain
+	if share := m.Levels.FractionBelow(thr); share > maxSilentShare {
+		return fmt.Sprintf("mostly silence: %.0f %% of it is below the silence threshold (%g dBFS after its %+.1f dB gain to the target; config audio.silence_threshold_dbfs)",
+			100*share, q.cfg.Audio.SilenceDBFS, gain)
+	}
+	return ""
 }
 
 // analyzeStaged decodes a staged file whole.

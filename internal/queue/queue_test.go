@@ -55,12 +55,23 @@ func newFixture(t testing.TB) *fixture {
 // writeWAV writes a 16-bit PCM sine tone.
 func writeWAV(t testing.TB, path string, seconds float64, rate, channels int, freq float64) string {
 	t.Helper()
-	frames := int(seconds * float64(rate))
-	data := make([]byte, frames*channels*2)
-	for i := 0; i < frames; i++ {
-		v := int16(0.3 * 32767 * math.Sin(2*math.Pi*freq*float64(i)/float64(rate)))
-		for c := 0; c < channels; c++ {
-			binary.LittleEndian.PutUint16(data[(i*channels+c)*2:], uint16(v))
+	return writeSegments(t, path, rate, channels, segment{seconds, 20 * math.Log10(0.3), freq})
+}
+
+// segment is a stretch of sine tone at a peak level (−Inf: digital silence).
+type segment struct{ seconds, dbfs, freq float64 }
+
+// writeSegments writes a 16-bit PCM WAV of the segments one after another.
+func writeSegments(t testing.TB, path string, rate, channels int, segs ...segment) string {
+	t.Helper()
+	var data []byte
+	for _, sg := range segs {
+		a := math.Pow(10, sg.dbfs/20)
+		for i := 0; i < int(sg.seconds*float64(rate)); i++ {
+			v := int16(math.Round(a * 32767 * math.Sin(2*math.Pi*sg.freq*float64(i)/float64(rate))))
+			for c := 0; c < channels; c++ {
+				data = binary.LittleEndian.AppendUint16(data, uint16(v))
+			}
 		}
 	}
 	h := make([]byte, 44)
@@ -214,6 +225,12 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 		{"negative max plays", Fields{MaxPlays: ptr(-1), Audio: file(good)}, "max-plays"},
 		{"no content", Fields{}, "needs --audio"},
 		{"empty text", Fields{Text: file(emptyText)}, "empty"},
+		{"digital silence", Fields{Audio: file(writeSegments(t, filepath.Join(dir, "lang.wav"), 8000, 1, segment{10, math.Inf(-1), 0}))},
+			"lang.wav: digital silence (every sample is zero)"},
+		{"near-silence", Fields{Audio: file(writeSegments(t, filepath.Join(dir, "nho.wav"), 8000, 2, segment{4, -63, 1000}))},
+			"nho.wav: near-silence: integrated loudness -63.1 LUFS (below -60 LUFS)"},
+		{"mostly silence", Fields{Audio: file(writeSegments(t, filepath.Join(dir, "it.wav"), 8000, 1, segment{1, -10, 440}, segment{5, math.Inf(-1), 0}, segment{1, -62, 440}))},
+			"it.wav: mostly silence: 86 % of it is below the silence threshold (-50 dBFS after its -1.8 dB gain to the target; config audio.silence_threshold_dbfs)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
@@ -335,6 +352,27 @@ func sha256Hex(t *testing.T, path string) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// TestQuietButRealAudioIsAccepted: the silence checks refuse nothing
+// that would air: a quiet recording (lifted by its gain on air) with long
+// pauses, and one just above the near-silence line.
+func TestQuietButRealAudioIsAccepted(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	for _, p := range []string{
+		// A quiet phone recording (about −47 LUFS): 1 s of voice, 6 s of
+		// its noise floor at −65 dBFS. As recorded, 86 % is below the −50
+		// dBFS threshold; on air, lifted 20 dB, none of it is: the
+		// renderer would not trim it either.
+		writeSegments(t, filepath.Join(dir, "quiet.wav"), 16000, 1, segment{0.5, -42, 300}, segment{6, -65, 200}, segment{0.5, -42, 300}),
+		writeSegments(t, filepath.Join(dir, "pauses.wav"), 8000, 1, segment{2, -10, 440}, segment{5, math.Inf(-1), 0}),
+		writeSegments(t, filepath.Join(dir, "faint.wav"), 8000, 1, segment{3, -55, 1000}),
+	} {
+		if _, _, err := f.q.Add(context.Background(), Fields{Title: ptr("Nhỏ"), Topic: ptr("ke-hoach"), Audio: file(p)}, "op"); err != nil {
+			t.Errorf("%s: %v", filepath.Base(p), err)
+		}
+	}
 }
 
 func TestTextOnlyScriptNeedsAudio(t *testing.T) {
