@@ -22,5 +22,5 @@
 //	Load(ctx, q Queue, log Log, at, loc) (Start, error)  // the station at an instant
 //	(Start).Input(at) assembly.Input                     // what one run is assembled from
 //	Runs(ctx, opt Options, st Start, to, limit) ([]Run, error)  // runs from st.At
-//	Between(ctx, opt, st, from, to) ([]Run, error)        // calendar: runs in [from, to)
+//	Between(ctx, opt, st, from, to, limit) ([]Run, error) // calendar: runs in [from, to), state carried from st.At
 package forecast

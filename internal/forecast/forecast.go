@@ -92,14 +92,19 @@ func Runs(ctx context.Context, opt Options, st Start, to time.Time, limit int) (
 	return out, nil
 }
 
-// Between forecasts from st.At and returns the runs in [from, to): the
-// calendar's view of a week or a month. Runs before st.At are not
-// forecast (they are in the airtime log).
-func Between(ctx context.Context, opt Options, st Start, from, to time.Time) ([]Run, error) {
-	if to.IsZero() {
+// Between forecasts from st.At and returns the runs from from (inclusive)
+// up to to (exclusive; zero: open), at most limit of them (0: no limit):
+// the calendar's week or month, or the next runs after an instant, with
+// what airs between st.At and from carried into them. Runs before st.At
+// are not forecast (they are in the airtime log).
+func Between(ctx context.Context, opt Options, st Start, from, to time.Time, limit int) ([]Run, error) {
+	if to.IsZero() && limit <= 0 {
 		return nil, ErrUnbounded
 	}
-	all, err := Runs(ctx, opt, st, to, 0)
+	if limit > 0 && from.After(st.At) {
+		limit += len(schedule.Upcoming(opt.Programmes, st.At, from, 0)) // the runs walked before the window
+	}
+	all, err := Runs(ctx, opt, st, to, limit)
 	if err != nil {
 		return nil, err
 	}

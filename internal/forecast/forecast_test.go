@@ -264,7 +264,7 @@ func TestBetween(t *testing.T) {
 	start := forecast.Start{At: time.Date(2027, 3, 1, 0, 0, 0, 0, loc), Scripts: scripts}
 	opt := forecast.Options{Programmes: progs, Location: loc}
 	from, to := time.Date(2027, 3, 4, 0, 0, 0, 0, loc), time.Date(2027, 3, 8, 0, 0, 0, 0, loc)
-	week, err := forecast.Between(ctx, opt, start, from, to)
+	week, err := forecast.Between(ctx, opt, start, from, to, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,11 +275,19 @@ func TestBetween(t *testing.T) {
 	if len(all) != 7 || len(week) != 4 || !reflect.DeepEqual(week, all[3:]) {
 		t.Fatalf("between: %d runs, all: %d", len(week), len(all))
 	}
-	restarted, _ := forecast.Between(ctx, opt, forecast.Start{At: from, Scripts: scripts}, from, to)
+	restarted, _ := forecast.Between(ctx, opt, forecast.Start{At: from, Scripts: scripts}, from, to, 0)
 	if reflect.DeepEqual(restarted, week) {
 		t.Error("a forecast restarted at the window gives the same runs: the case does not show carried state")
 	}
+	// the next 2 runs after from, open-ended: the same state carried
+	next, err := forecast.Between(ctx, opt, start, from, time.Time{}, 2)
+	if err != nil || !reflect.DeepEqual(next, week[:2]) {
+		t.Errorf("next 2 after from: %d runs, %v", len(next), err)
+	}
 	if _, err := forecast.Runs(ctx, opt, start, time.Time{}, 0); !errors.Is(err, forecast.ErrUnbounded) {
 		t.Errorf("no end, no limit: %v", err)
+	}
+	if _, err := forecast.Between(ctx, opt, start, from, time.Time{}, 0); !errors.Is(err, forecast.ErrUnbounded) {
+		t.Errorf("between, no end, no limit: %v", err)
 	}
 }

@@ -94,17 +94,18 @@ func (s *Station) Forecast(ctx context.Context, a Actor, from, to time.Time, cou
 		return nil, err
 	}
 	loc := s.Location()
-	start, err := forecast.Load(ctx, s.Queue, s.Log, from, loc)
+	// The forecast starts from the station as it is now, so that a later
+	// window (next week's calendar) carries what airs before it.
+	origin := from
+	if now := s.now(); now.Before(from) {
+		origin = now
+	}
+	start, err := forecast.Load(ctx, s.Queue, s.Log, origin, loc)
 	if err != nil {
 		return nil, err
 	}
 	opt := forecast.Options{Programmes: progs, Location: loc, Lead: s.Config.Playout.Lead.D()}
-	var runs []forecast.Run
-	if count > 0 {
-		runs, err = forecast.Runs(ctx, opt, start, to, count)
-	} else {
-		runs, err = forecast.Between(ctx, opt, start, from, to)
-	}
+	runs, err := forecast.Between(ctx, opt, start, from, to, count)
 	if err != nil {
 		return nil, err
 	}
