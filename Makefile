@@ -13,7 +13,7 @@ BUILD_PKGS := gcc pkg-config libasound2-dev
 # lame/sox/espeak-ng to make audio fixtures, alsa-utils for the ALSA path,
 # LibreOffice (with the Liberation fonts) to convert the report DOCX to PDF,
 # systemd for systemd-analyze verify of the units.
-TEST_PKGS  := ffmpeg poppler-utils lame sox espeak-ng alsa-utils libreoffice-writer-nogui fonts-liberation2 systemd
+TEST_PKGS  := ffmpeg poppler-utils lame sox espeak-ng alsa-utils libreoffice-writer-nogui fonts-liberation2 systemd chromium
 
 .PHONY: all build test demo run bench fuzz vet deps deps-test install clean
 

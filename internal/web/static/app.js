@@ -34,8 +34,9 @@ document.addEventListener("DOMContentLoaded", function () {
         if (xhr.status === 201 && res.url) {
           bar.value = 100;
           bar.classList.add("done");
-          text.textContent = "Đã gửi bài.";
-          window.location.assign(res.url);
+          text.textContent = "Đã gửi bài. Đang mở bài…";
+          // A moment to see that it finished before the page changes.
+          window.setTimeout(function () { window.location.assign(res.url); }, 1000);
           return;
         }
         bar.hidden = true;
