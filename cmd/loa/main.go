@@ -101,6 +101,8 @@ func commands() []command {
 		{"report", "write the airtime report (PDF, XLSX, CSV, JSON)", (*Env).runReport},
 		{"user", "manage console users, roles and API tokens", (*Env).runUser},
 		{"migrate", "upgrade the station database to this loa's schema", (*Env).runMigrate},
+		{"backup", "write the station to one archive (while the daemon plays)", (*Env).runBackup},
+		{"restore", "recreate a station from a backup archive", (*Env).runRestore},
 		{"tts", "speak Vietnamese text offline: normalize, say", (*Env).runTTS},
 		{"service", "print the systemd units that run loa as a service", (*Env).runService},
 		{"serve", "serve the web console and the JSON API", (*Env).runServe},
