@@ -106,14 +106,6 @@ func TestBackupWhileDaemonPlays(t *testing.T) {
 	}
 }
 
-func mustLoc(t *testing.T) *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
 // rowsByID renders each row of q (whose first column is the id) as text.
 func rowsByID(t *testing.T, db *sql.DB, q string) map[int64]string {
 	t.Helper()
