@@ -222,7 +222,7 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 	dirFlag := fs.String("schedules", "", "directory of programme files (default: config playout.schedules)")
 	count := fs.Int("count", 10, "how many runs to list")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
-	fromFlag := fs.String("from", "", "list runs after this instant (RFC 3339, or local \"YYYY-MM-DD HH:MM\"; default now)")
+	fromFlag := fs.String("from", "", "forecast from this instant, as if the station started there with its queue and log as they are (as simulate --from does): RFC 3339, or local \"YYYY-MM-DD HH:MM\"; default now")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
