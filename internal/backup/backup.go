@@ -100,7 +100,7 @@ func Write(ctx context.Context, dataDir, configPath, out string) (Manifest, erro
 
 	// The database first: the snapshot says which audio the station needs,
 	// and stored audio is never removed while a script references it.
-	db, err := database.OpenReadOnly(ctx, filepath.Join(dataDir, database.FileName))
+	db, err := database.OpenReadOnlyAnySchema(ctx, filepath.Join(dataDir, database.FileName))
 	if err != nil {
 		return m, fmt.Errorf("backup: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"os"
@@ -184,5 +185,33 @@ func TestDamagedStoreRefused(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(outDir); len(ents) != 0 {
 		t.Fatalf("left behind: %v", ents)
+	}
+}
+
+// TestBackupOfAnOlderSchema: the backup before "loa migrate" is the one
+// most worth having; it is taken and restored as it is.
+func TestBackupOfAnOlderSchema(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite3", filepath.Join(dir, database.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := database.MigrateTo(ctx, db, 1); err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(`INSERT INTO scripts (title, topic, created_at, updated_at) VALUES ('Bài cũ', 'ke-hoach', '2023-01-05T01:00:00.000Z', '2023-01-05T01:00:00.000Z')`)
+	db.Close()
+	out := filepath.Join(t.TempDir(), "loa.tar")
+	m, err := Write(ctx, dir, filepath.Join(dir, "loa.toml"), out)
+	if err != nil || m.Schema != 1 || m.Scripts != 1 {
+		t.Fatalf("backup of schema 1: %+v, %v", m, err)
+	}
+	restored := filepath.Join(t.TempDir(), "moi")
+	if _, err := Restore(ctx, out, restored); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := database.OpenReadOnly(ctx, filepath.Join(restored, database.FileName)); !errors.Is(err, database.ErrOutdated) {
+		t.Fatalf("restored schema 1: %v (want it kept, for loa migrate)", err)
 	}
 }

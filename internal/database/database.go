@@ -146,6 +146,20 @@ func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return Open(ctx, path)
 	}
+	return openReadOnly(ctx, path, checkVersion)
+}
+
+// OpenReadOnlyAnySchema is OpenReadOnly for a copy of the file as it is,
+// whatever its schema: a backup before "loa migrate" is the one most worth
+// having. The database must exist.
+func OpenReadOnlyAnySchema(ctx context.Context, path string) (*sql.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return openReadOnly(ctx, path, func(int) error { return nil })
+}
+
+func openReadOnly(ctx context.Context, path string, check func(int) error) (*sql.DB, error) {
 	try := func(immutable bool) (*sql.DB, error) {
 		db, err := sql.Open("sqlite3", readOnlyDSN(path, immutable))
 		if err != nil {
@@ -155,7 +169,7 @@ func OpenReadOnly(ctx context.Context, path string) (*sql.DB, error) {
 		// fails here, not at the first query.
 		v, err := Version(ctx, db)
 		if err == nil {
-			err = checkVersion(v)
+			err = check(v)
 		}
 		if err != nil {
 			db.Close()
