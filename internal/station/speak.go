@@ -73,10 +73,10 @@ func (s *Station) AddSpokenScript(ctx context.Context, a Actor, f queue.Fields) 
 		return queue.Script{}, nil, err
 	}
 	if f.Audio != nil {
-		return queue.Script{}, nil, inputerr.Field("audio", "conflict", "give the text to speak or a recording, not both")
+		return queue.Script{}, nil, inputerr.Field("audio", "invalid", "give the text to speak or a recording, not both")
 	}
 	if f.Text == nil {
-		return queue.Script{}, nil, inputerr.Field("text", "missing", "a script read by the computer needs its text (--text FILE)")
+		return queue.Script{}, nil, inputerr.Field("text", "required", "a script read by the computer needs its text (--text FILE)")
 	}
 	done, err := s.SpeakFields(ctx, a, &f)
 	if err != nil {

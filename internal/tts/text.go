@@ -19,13 +19,13 @@ const MaxTextBytes = 100 << 10
 func CheckText(name string, b []byte) (string, error) {
 	switch {
 	case len(b) > MaxTextBytes:
-		return "", inputerr.New("%s: text is %d bytes, more than the %d allowed", name, len(b), MaxTextBytes)
+		return "", inputerr.Field("text", "too_large", "%s: text is %d bytes, more than the %d allowed", name, len(b), MaxTextBytes)
 	case !utf8.Valid(b):
-		return "", inputerr.New("%s: text is not UTF-8 (invalid byte at offset %d); save it as UTF-8", name, firstInvalid(b))
+		return "", inputerr.Field("text", "invalid", "%s: text is not UTF-8 (invalid byte at offset %d); save it as UTF-8", name, firstInvalid(b))
 	}
 	s := norm.NFC.String(strings.TrimPrefix(string(b), "\ufeff"))
 	if strings.TrimSpace(s) == "" {
-		return "", inputerr.New("%s: text is empty", name)
+		return "", inputerr.Field("text", "required", "%s: text is empty", name)
 	}
 	return s, nil
 }
