@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"loa/internal/audio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,6 +34,48 @@ func BenchmarkIngestMP3(b *testing.B) {
 		}
 	}
 	b.ReportMetric(300*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
+}
+
+// BenchmarkIngestFormats measures ingest of the same 5-minute stereo tone
+// in the formats people send: FLAC and Ogg Vorbis decoded natively, M4A
+// (AAC 128 kbit/s) converted to FLAC by ffmpeg first. Compare with
+// BenchmarkIngestMP3.
+func BenchmarkIngestFormats(b *testing.B) {
+	ff, err := audio.FindFFmpeg("")
+	if err != nil {
+		b.Skip("ffmpeg not installed: cannot make the fixtures (apt-get install ffmpeg)")
+	}
+	dir := b.TempDir()
+	wav := writeWAV(b, filepath.Join(dir, "5min.wav"), 300, 44100, 2, 330)
+	for _, tc := range []struct{ name, ext string }{
+		{"flac", "flac"}, {"vorbis", "ogg"}, {"m4a-via-ffmpeg", "m4a"},
+	} {
+		p := filepath.Join(dir, "5min."+tc.ext)
+		args := []string{"-v", "error", "-y", "-i", wav}
+		switch tc.ext {
+		case "ogg":
+			args = append(args, "-c:a", "libvorbis", "-q:a", "4")
+		case "m4a":
+			args = append(args, "-c:a", "aac", "-b:a", "128k")
+		}
+		if out, err := exec.Command(ff.Path, append(args, p)...).CombinedOutput(); err != nil {
+			b.Fatalf("ffmpeg: %v %s", err, out)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			fi, _ := os.Stat(p)
+			f := newFixture(b)
+			f.q.cfg.Scripts.MaxLength = f.q.cfg.Scripts.MaxLength * 100
+			f.q.convert = ff.ToFLAC
+			b.SetBytes(fi.Size())
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := f.q.Add(context.Background(), Fields{Title: ptr("Năm phút"), Topic: ptr("ke-hoach"), Audio: file(p)}, "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(300*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
+		})
+	}
 }
 
 // BenchmarkList100k lists a queue of 100,000 scripts with their play counts.
