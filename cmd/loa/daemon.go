@@ -99,6 +99,25 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 	}
 	defer lock.Release()
 
+	// Every output the programmes use is opened now (after the lock: the
+	// card may be held by the daemon that has it): a station without its
+	// sound card refuses to start rather than miss 17:00.
+	air := &playout.AudioAir{Audio: cfg.Audio}
+	checked := map[string]bool{}
+	for _, p := range progs {
+		spec := p.Output
+		if *out != "" {
+			spec = *out
+		}
+		if checked[spec] || (*once != "" && p.Name != *once) {
+			continue
+		}
+		checked[spec] = true
+		if err := air.CheckOutput(spec); err != nil {
+			return fmt.Errorf("daemon: cannot open output %q: %v; to record the programmes instead, run with --output wav:DIR", spec, err)
+		}
+	}
+
 	e.createData = true // a new station starts with its daemon
 	e.upgrade = true    // and an older one is upgraded by it, at start
 	st, err := e.OpenStation(ctx)
@@ -107,10 +126,11 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	alog := airlog.New(st.DB)
+	air.Check = st.Queue
 	d := playout.New(playout.Options{
 		Load:      load,
 		Planner:   playout.StorePlanner{Queue: st.Queue, Log: alog, Location: cfg.Location()},
-		Air:       &playout.AudioAir{Audio: cfg.Audio, Check: st.Queue},
+		Air:       air,
 		Log:       alog,
 		Logger:    e.Logger,
 		Location:  cfg.Location(),

@@ -701,3 +701,30 @@ func TestDaemonSignals(t *testing.T) {
 		t.Fatalf("a second SIGTERM did not exit at once:\n%s", d.errb.String())
 	}
 }
+
+// TestDaemonRefusesWithoutSoundCard is issue 9's "done when": on a machine
+// with no usable card, `loa daemon --output alsa` exits 1 within 5 s with
+// one line naming the device and how to record instead (no ALSA chatter).
+func TestDaemonRefusesWithoutSoundCard(t *testing.T) {
+	if cards, _ := filepath.Glob("/dev/snd/pcmC*p"); len(cards) > 0 {
+		t.Skip("this machine has a sound card")
+	}
+	s := newStation(t, "0 17 * * *", "1m", 1)
+	cmd := exec.Command(s.bin, "--data", s.data, "daemon", "--schedules", s.sched, "--output", "alsa")
+	cmd.Dir = s.dir
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(start)
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 || took > 5*time.Second {
+		t.Fatalf("exit %v after %v, want 1 within 5 s:\n%s", err, took, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], `cannot open output "alsa"`) || !strings.Contains(lines[0], "default") ||
+		!strings.Contains(lines[0], "--output wav:DIR") {
+		t.Fatalf("want one line naming the device and --output wav:DIR, got:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(s.data, "daemon.heartbeat")); err == nil {
+		t.Error("a start that failed wrote the heartbeat")
+	}
+}

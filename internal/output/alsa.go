@@ -47,6 +47,7 @@ func (a *alsaSink) open(rate, ch int) error {
 		device.busy = true
 		return nil
 	}
+	quietALSA()
 	c, ready, err := oto.NewContext(&oto.NewContextOptions{
 		SampleRate:   rate,
 		ChannelCount: ch,
@@ -176,4 +177,33 @@ func (a *alsaSink) play(ctx context.Context, pu *pump, prog *Progress) (int64, t
 			return n, started()
 		}
 	}
+}
+
+// check opens the device (once per process) in the stream format and
+// leaves it idle for the programmes. A device that failed in this process
+// stays failed (oto makes one context per process); if the card itself can
+// be opened again, the error says a restart is needed.
+func (a *alsaSink) check(rate, ch int) error {
+	device.mu.Lock()
+	octx, openErr, busy := device.ctx, device.openErr, device.busy
+	device.mu.Unlock()
+	dead := openErr
+	if octx != nil && openErr == nil {
+		if err := octx.Err(); err != nil {
+			dead = fmt.Errorf("output alsa: %w", err)
+		} else if busy {
+			return nil // playing: in use, so usable
+		}
+	}
+	if dead != nil {
+		if probeALSA() == nil {
+			return fmt.Errorf("%w (the card can be opened again: restart loa to use it)", dead)
+		}
+		return dead
+	}
+	if err := a.open(rate, ch); err != nil {
+		return err
+	}
+	a.release()
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -104,6 +105,35 @@ func Parse(spec string) (Output, error) {
 		}
 	}
 	return m, nil
+}
+
+// Check opens every sink of o now, in the stream format rate/ch, so a
+// station finds a missing sound card or an unwritable recording directory
+// at start, not at air time: the sound card is opened (and kept, idle, for
+// the programmes), wav directories are created and written to. Outputs not
+// made by Parse are not checked.
+func Check(o Output, rate, ch int) error {
+	m, ok := o.(*multi)
+	if !ok {
+		return nil
+	}
+	if m.alsa != nil {
+		if err := m.alsa.check(rate, ch); err != nil {
+			return err
+		}
+	}
+	for _, d := range m.dirs {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return fmt.Errorf("output wav:%s: %w", d, err)
+		}
+		f, err := os.CreateTemp(d, ".loa-check-*")
+		if err != nil {
+			return fmt.Errorf("output wav:%s: %w", d, err)
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return nil
 }
 
 const (

@@ -111,6 +111,22 @@ func (a *AudioAir) output(spec string) (Output, error) {
 	return o, nil
 }
 
+// CheckOutput opens the output of spec now, in the station format
+// (output.Check): the daemon does it for every configured output at start,
+// and again every 30 s for an output that failed.
+func (a *AudioAir) CheckOutput(spec string) error {
+	o, err := a.output(spec)
+	if err != nil {
+		return err
+	}
+	oo, ok := o.(output.Output)
+	if !ok {
+		return nil
+	}
+	opt := audio.OptionsFromConfig(a.Audio, 0)
+	return output.Check(oo, opt.SampleRate, opt.Channels)
+}
+
 // Prepare implements Air.
 func (a *AudioAir) Prepare(ctx context.Context, spec string, prog *schedule.Programme, items []assembly.Item) (Program, error) {
 	out, err := a.output(spec)

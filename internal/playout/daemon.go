@@ -66,7 +66,8 @@ type Daemon struct {
 	entries map[string]cron.EntryID
 	swept   map[string]time.Time // per programme: scheduled times before this are accounted for
 	claims  map[claim]bool
-	extra   sync.WaitGroup // runs started outside cron (catch-up)
+	down    map[string]bool // outputs that failed and are being retried
+	extra   sync.WaitGroup  // runs started outside cron (catch-up), output retries
 }
 
 type claim struct {
@@ -85,7 +86,7 @@ func New(opt Options) *Daemon {
 	return &Daemon{
 		opt: opt, log: opt.Logger, outputs: newOutputs(),
 		progs: map[string]*schedule.Programme{}, entries: map[string]cron.EntryID{},
-		swept: map[string]time.Time{}, claims: map[claim]bool{},
+		swept: map[string]time.Time{}, claims: map[claim]bool{}, down: map[string]bool{},
 	}
 }
 

@@ -45,6 +45,17 @@ type fakeAir struct {
 	mu       sync.Mutex
 	prepared int
 	starts   []time.Time // first-sample times of every Play
+	playErr  error       // set: Play fails at once, nothing sent (a dead sound card)
+	checks   int         // CheckOutput calls
+}
+
+// CheckOutput implements OutputChecker: the output works once playErr is
+// cleared.
+func (f *fakeAir) CheckOutput(spec string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.checks++
+	return f.playErr
 }
 
 func (f *fakeAir) Prepare(ctx context.Context, output string, p *schedule.Programme, items []assembly.Item) (Program, error) {
@@ -80,6 +91,12 @@ type fakeProgram struct {
 }
 
 func (p *fakeProgram) Play(ctx context.Context) error {
+	p.air.mu.Lock()
+	err := p.air.playErr
+	p.air.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	t0 := time.Now()
 	p.mu.Lock()
 	p.started = t0

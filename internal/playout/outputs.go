@@ -81,3 +81,53 @@ func (o *outputs) acquire(ctx context.Context, ss []string, prog string, deadlin
 		t.Stop()
 	}
 }
+
+// outputRetry is how often an output that failed is tried again.
+const outputRetry = 30 * time.Second
+
+// OutputChecker is implemented by an Air that can open an output ahead of
+// air (AudioAir): the daemon retries a failed output with it.
+type OutputChecker interface {
+	CheckOutput(spec string) error
+}
+
+// outputFailed raises the alarm for an output that failed a run, once per
+// failure: until it opens again (tried every outputRetry) later failures
+// of the same output are logged only with their runs.
+func (d *Daemon) outputFailed(ctx context.Context, spec string, err error) {
+	d.mu.Lock()
+	down := d.down[spec]
+	d.down[spec] = true
+	d.mu.Unlock()
+	if down {
+		d.log.Warn("output still failing", "output", spec, "err", err)
+		return
+	}
+	d.log.Error("ALARM: output failed; the runs on it are logged failed until it works again", "output", spec, "err", err,
+		"retry", outputRetry)
+	oc, ok := d.opt.Air.(OutputChecker)
+	d.extra.Add(1)
+	go func() {
+		defer d.extra.Done()
+		t := time.NewTicker(outputRetry)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			var err error
+			if ok {
+				err = oc.CheckOutput(spec)
+			}
+			if err == nil {
+				d.mu.Lock()
+				delete(d.down, spec)
+				d.mu.Unlock()
+				d.log.Info("output works again", "output", spec)
+				return
+			}
+		}
+	}()
+}

@@ -542,3 +542,44 @@ func (w *lockedBuffer) String() string {
 	defer w.mu.Unlock()
 	return w.b.String()
 }
+
+// TestOutputFailureLoggedFailedAlarmOnce: runs on an output that cannot
+// play are logged failed with the reason (never missed); the alarm is
+// raised once, not per run; the output is retried and its return logged.
+func TestOutputFailureLoggedFailedAlarmOnce(t *testing.T) {
+	l, _ := testDB(t)
+	var logs lockedBuffer
+	air := &fakeAir{playErr: errors.New("output alsa: no usable sound device")}
+	d := New(Options{Planner: &fakePlanner{items: []assembly.Item{script(1, 0.2, "a")}}, Air: air, Log: l,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Location: time.UTC, Overlap: OverlapSkip})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := testProg(t, "p", "0 0 * * * *")
+	for i := range 2 {
+		res := d.play(ctx, p, time.Now().Add(400*time.Millisecond), "")
+		if res.Status != airlog.RunFailed || !strings.Contains(res.Reason, "lỗi đầu ra: output alsa: no usable sound device") {
+			t.Fatalf("run %d: %s %q, want failed with the output's error", i, res.Status, res.Reason)
+		}
+	}
+	if n := strings.Count(logs.String(), "ALARM"); n != 1 {
+		t.Errorf("%d alarms for two failed runs, want 1:\n%s", n, logs.String())
+	}
+	runs, _ := l.Runs(context.Background(), airlog.Filter{})
+	if len(runs) != 2 || runs[0].Status != airlog.RunFailed || runs[1].Status != airlog.RunFailed {
+		t.Fatalf("logged runs %+v", runs)
+	}
+	// The retry (every 30 s) finds it working again.
+	air.mu.Lock()
+	air.playErr = nil
+	air.mu.Unlock()
+	if testing.Short() {
+		return
+	}
+	deadline := time.Now().Add(outputRetry + 5*time.Second)
+	for !strings.Contains(logs.String(), "output works again") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no retry within %v:\n%s", outputRetry, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

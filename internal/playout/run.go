@@ -183,6 +183,9 @@ loop:
 		reasons = append(reasons, fmt.Sprintf("phát muộn %.1f giây: %s", tr.startErrMS/1000, late))
 	}
 	switch {
+	case snap.Started.IsZero() && playErr != nil:
+		// The output could not play it: failed, not missed (loa was there).
+		res.Status = airlog.RunFailed
 	case snap.Started.IsZero():
 		res.Status = airlog.RunMissed
 		if stopped {
@@ -201,7 +204,7 @@ loop:
 	}
 	if playErr != nil {
 		reasons = append(reasons, "lỗi đầu ra: "+playErr.Error())
-		log.Error("output failed", "err", playErr)
+		d.outputFailed(ctx, output, playErr)
 	}
 	reasons = append(reasons, tr.itemErrs...)
 	if problems != "" {
