@@ -126,7 +126,10 @@ func TestPlayOutcomes(t *testing.T) {
 				t.Errorf("played %d times, want %d", len(air.starts), wantPlays)
 			}
 			if len(air.starts) == 1 {
-				if e := air.starts[0].Sub(at); e < 0 || e > 20*time.Millisecond {
+				// Loose: a loaded 2-core CI machine delays goroutines by
+				// tens of ms; the start error is measured (LOA_MEASURE), not
+				// asserted tightly here.
+				if e := air.starts[0].Sub(at); e < 0 || e > 100*time.Millisecond {
 					t.Errorf("first sample %v after the scheduled time", e)
 				}
 			}
@@ -309,7 +312,7 @@ func TestCronRunsAndPanics(t *testing.T) {
 	}
 	errs := startErrors(air)
 	t.Logf("start error over %d runs: median %v, worst %v", len(errs), errs[len(errs)/2], errs[len(errs)-1])
-	if errs[len(errs)-1] > 50*time.Millisecond {
+	if errs[len(errs)-1] > 150*time.Millisecond { // loose under load, as in TestPlayOutcomes
 		t.Errorf("worst start error %v", errs[len(errs)-1])
 	}
 }
@@ -430,23 +433,40 @@ func TestBackToBackRunsNotSkipped(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- d.Run(ctx, nil) }()
-	time.Sleep(12 * time.Second)
+	// Stop by progress, not after a fixed time: once three runs completed,
+	// early in a run's item, when the next run has not opened yet (it opens
+	// 300 ms before its time). A stop just before a run's time would log it
+	// missed ("loa dừng trước giờ phát"): the test would race the schedule
+	// it measures.
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		runs, _ := l.Runs(context.Background(), airlog.Filter{})
+		completed, onAirFor := 0, time.Duration(-1)
+		for _, r := range runs {
+			switch {
+			case r.Status == airlog.RunCompleted:
+				completed++
+			case r.Status == "" && !r.StartedAt.IsZero():
+				onAirFor = time.Since(r.StartedAt)
+			}
+		}
+		if completed >= 3 && onAirFor >= 0 && onAirFor < time.Second {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("three runs did not complete in 40 s: %+v", runs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	runs, _ := l.Runs(context.Background(), airlog.Filter{})
-	completed := 0
 	for _, r := range runs {
-		switch {
-		case r.Status == airlog.RunCompleted:
-			completed++
-		case r.Status == airlog.RunMissed:
-			t.Errorf("run at %s missed: %s", r.ScheduledAt.Format("15:04:05"), r.Reason)
+		if r.Status == airlog.RunMissed {
+			t.Errorf("run at %s missed: %s", r.ScheduledAt.Format("15:04:05.000"), r.Reason)
 		}
-	}
-	if completed < 3 {
-		t.Errorf("%d runs completed in 12 s, want at least 3: %+v", completed, runs)
 	}
 }
 
