@@ -477,8 +477,9 @@ func oneLine(field, v string) error {
 const MaxTitleChars = 200
 
 // MaxTextBytes caps a script's text: 100 KB is some 15,000 words, over an
-// hour read aloud; anything longer is a wrong file, not a script.
-const MaxTextBytes = 100 << 10
+// hour read aloud; anything longer is a wrong file, not a script. The same
+// cap as the text-to-speech input.
+const MaxTextBytes = tts.MaxTextBytes
 
 type text struct{ body, sum string }
 
