@@ -419,7 +419,13 @@ func TestScriptAddPhoneFormats(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, name := range names {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withFFmpeg := filepath.Join(t.TempDir(), "ffmpeg.toml")
+	os.WriteFile(withFFmpeg, []byte("[ingest]\nffmpeg = \""+ffmpeg+"\"\n"), 0o644)
+	for i, name := range names {
 		path := files[name]
 		native := strings.HasSuffix(name, ".flac") || strings.HasSuffix(name, ".ogg")
 		t.Run(name, func(t *testing.T) {
@@ -451,7 +457,12 @@ func TestScriptAddPhoneFormats(t *testing.T) {
 			if native {
 				return
 			}
+			// ffmpeg found on PATH, or named by ingest.ffmpeg with nothing on PATH.
 			cmd := exec.Command(loa, "--data", data, "script", "add", "--json", "--title", "Ghi âm "+name, "--topic", "ke-hoach", "--audio", path)
+			if i%2 == 1 {
+				cmd.Args = append([]string{loa, "--config", withFFmpeg}, cmd.Args[1:]...)
+				cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
+			}
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Run(); err != nil {

@@ -163,6 +163,8 @@ func TestAnalyzeErrors(t *testing.T) {
 		{"text", writeFile(t, filepath.Join(dir, "script.mp3"), []byte("Kính thưa bà con, đây là văn bản chứ không phải âm thanh.\n")), ErrNotAudio},
 		{"pdf", writeFile(t, filepath.Join(dir, "a.mp3"), []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n")), ErrNotAudio},
 		{"opus", conv("a.opus", "-c:a", "libopus"), ErrUnsupported},
+		{"webm", conv("a.webm", "-c:a", "libopus"), ErrUnsupported},
+		{"caf", conv("a.caf", "-c:a", "pcm_s16le"), ErrUnsupported},
 		{"flac-in-ogg", conv("a.oga", "-c:a", "flac"), ErrUnsupported},
 		{"6ch-flac", conv("six.flac", "-ac", "6", "-c:a", "flac"), ErrUnsupported},
 		{"truncated-flac", cut(conv("whole.flac", "-c:a", "flac"), 2), ErrCorrupt},

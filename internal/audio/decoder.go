@@ -64,6 +64,10 @@ func Open(r io.ReadSeeker) (Decoder, error) {
 		return nil, fmt.Errorf("%w: AMR", ErrUnsupported)
 	case bytes.HasPrefix(h, []byte{0x30, 0x26, 0xB2, 0x75}):
 		return nil, fmt.Errorf("%w: WMA/ASF", ErrUnsupported)
+	case bytes.HasPrefix(h, []byte{0x1A, 0x45, 0xDF, 0xA3}):
+		return nil, fmt.Errorf("%w: WebM/Matroska", ErrUnsupported)
+	case bytes.HasPrefix(h, []byte("caff")):
+		return nil, fmt.Errorf("%w: CAF", ErrUnsupported)
 	case n >= 2 && h[0] == 0xFF && h[1]&0xF6 == 0xF0:
 		return nil, fmt.Errorf("%w: AAC (ADTS)", ErrUnsupported)
 	}
