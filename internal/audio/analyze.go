@@ -18,6 +18,9 @@ type Info struct {
 	TruePeakDBTP   float64 `json:"true_peak_dbtp"`  // FloorDBTP for digital silence
 	// Levels is how much of the file is how quiet (Analyze fills it).
 	Levels PeakLevels `json:"-"`
+	// Level is the item's gain in the station chain (AnalyzeLevel);
+	// nil if not found yet.
+	Level *Level `json:"level,omitempty"`
 }
 
 // Seconds is the decoded duration.
@@ -38,6 +41,33 @@ func Analyze(ctx context.Context, r io.ReadSeeker) (Info, error) {
 	}
 	return info, nil
 }
+
+// AnalyzeLevel is Analyze, then the item is run through the station chain
+// of opt to find its gain (Info.Level): what ingest stores, so that playout
+// need not do it before air. Level.Short says why an item cannot reach the
+// target, if it cannot.
+func AnalyzeLevel(ctx context.Context, r io.ReadSeeker, opt Options) (Info, error) {
+	info, err := Analyze(ctx, r)
+	if err != nil {
+		return Info{}, err
+	}
+	open := func() (io.ReadSeekCloser, error) {
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return nopReadSeekCloser{r}, nil
+	}
+	lv, err := level(ctx, open, "", info, opt)
+	if err != nil {
+		return Info{}, err
+	}
+	info.Level = &lv
+	return info, nil
+}
+
+type nopReadSeekCloser struct{ io.ReadSeeker }
+
+func (nopReadSeekCloser) Close() error { return nil }
 
 // analyze is Analyze, but on ErrCorrupt it also returns what was measured
 // up to the damage (the renderer plays damaged files up to the damage).

@@ -64,18 +64,28 @@
 // non-destructive, playout only; trailing silence is trimmed up to
 // MaxTrailingTrim, longer quiet tails are kept in part), gain to
 // Options.TargetLUFS (clamped to ±MaxGainDB; digital silence gets 0 dB and,
-// being all trimmed, no airtime), fade in and out over Options.Fade. Items are joined with Options.Gap of digital silence (no gap
-// before the first or after the last item, none around items that produce
-// no audio). The whole stream then passes a look-ahead true-peak limiter
-// with ceiling Options.CeilingDBTP: peaks that the gain would push over are
-// held down by a smooth gain envelope (3 ms attack look-ahead, 50 ms
-// release) instead of clipping or turning the whole item down. The limiter
-// delay is compensated: output frame n is programme frame n. Material whose
-// peak-to-loudness ratio exceeds target−ceiling (15 dB by default: peaky
-// synthetic speech) comes out somewhat under the target, as any limiter
-// leaves it. The gain comes from the loudness of the whole file as stored
-// at ingest; trimming its silences changes the measured value only by the
-// few 400 ms blocks that straddled them (< 0.3 LU even for short items).
+// being all trimmed, no airtime), fade in and out over Options.Fade, a
+// high-pass at Options.HighpassHz (12 dB/octave, the horn band; 0 = off),
+// a gentle compressor on the peak envelope (3:1 from 10 dB over the target)
+// and its makeup gain. Items are joined with Options.Gap of digital silence
+// (no gap before the first or after the last item, none around items that
+// produce no audio). The whole stream then passes a look-ahead true-peak
+// limiter with ceiling Options.CeilingDBTP: peaks are held down by a smooth
+// gain envelope (3 ms attack look-ahead, 50 ms release) instead of clipping
+// or turning the whole item down. The limiter delay is compensated: output
+// frame n is programme frame n.
+//
+// Every item comes out at the target (±1 LU, in practice ±0.2) whatever
+// its peak-to-loudness ratio, because its gains are found by measuring the
+// processed result (Level, see process.go): the chain is run over the item
+// alone and the makeup corrected until the output measures the target.
+// AnalyzeLevel does this at ingest, where an item that cannot reach the
+// target (Level.Short: it would need more than MaxGainDB, or the makeup,
+// bounded by what the processing took plus 3 dB, is not enough) is
+// reported; NewRenderer does it for items whose Info carries no Level for
+// the current options (`loa render` of files, scripts ingested before).
+// Playout and `loa render` build the same chain from the same Level, so
+// what airs is what `loa render` writes.
 //
 // Item results: Start and End are output frame offsets [Start, End) of the
 // item's audio (gaps excluded), known as soon as the item has been rendered

@@ -17,7 +17,8 @@ type Options struct {
 	Fade            time.Duration // fade in/out at item edges (default 20 ms)
 	Gap             time.Duration // silence between items (default 1 s)
 	ResampleQuality int           // beep resampler quality 1..6 (default 4)
-	MaxGainDB       float64       // largest boost or cut applied to an item (default 20)
+	HighpassHz      float64       // horn-band high-pass, 12 dB/octave; 0 = off (default 120)
+	MaxGainDB       float64       // largest boost or cut applied to an item (default 30)
 	MaxTrailingTrim time.Duration // longest trailing silence fully trimmed (default 20 s)
 }
 
@@ -33,7 +34,8 @@ func DefaultOptions() Options {
 		Fade:            20 * time.Millisecond,
 		Gap:             time.Second,
 		ResampleQuality: 4,
-		MaxGainDB:       20,
+		HighpassHz:      120,
+		MaxGainDB:       30,
 		MaxTrailingTrim: 20 * time.Second,
 	}
 }
@@ -50,6 +52,7 @@ func OptionsFromConfig(a config.Audio, gap time.Duration) Options {
 	o.SilenceDBFS = a.SilenceDBFS
 	o.Fade = a.Fade.D()
 	o.ResampleQuality = a.ResampleQuality
+	o.HighpassHz = a.HighpassHz
 	o.Gap = gap
 	return o
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -44,8 +43,9 @@ type ItemResult struct {
 	Kind       string
 	Start      int64   // first output frame of the item's audio; -1 not started
 	End        int64   // frame after its last; -1 while rendering
-	GainDB     float64 // loudness gain applied
+	GainDB     float64 // item gain in all (Level.GainDB + Level.MakeupDB)
 	SourceLUFS float64 // integrated loudness of the source
+	Level      Level   // how the item was levelled (file items)
 	Err        error   // why the item ended early or produced nothing
 }
 
@@ -71,7 +71,7 @@ type Renderer struct {
 
 	// assembly state (Read goroutine only)
 	cur      int
-	ir       *itemReader
+	ir       *chain
 	fetchMu  sync.Mutex
 	fetch    map[int]*prefetch // started decoders, by item index
 	gapLeft  int64
@@ -114,7 +114,24 @@ func NewRenderer(ctx context.Context, items []Item, opt Options) (*Renderer, err
 			it.Info = &info
 		}
 		r.results[i].SourceLUFS = it.Info.IntegratedLUFS
-		r.results[i].GainDB = r.gainFor(*it.Info)
+		lv := it.Info.Level
+		if lv == nil || lv.Key != levelKey(opt) {
+			// Not levelled at ingest, or under other settings: run the
+			// chain over the item now (a few extra decodes).
+			l, err := level(ctx, func() (io.ReadSeekCloser, error) { return r.open(it) }, it.Path, *it.Info, opt)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if err != nil {
+				r.results[i].Err = err
+				continue
+			}
+			info := *it.Info
+			info.Level = &l
+			it.Info, lv = &info, &l
+		}
+		r.results[i].GainDB = lv.GainDB + lv.MakeupDB
+		r.results[i].Level = *lv
 	}
 	r.lim = newLimiter(r.assemble, opt.SampleRate, opt.Channels, opt.CeilingDBTP)
 	// Start decoding the first item now, so the first sample is ready the
@@ -145,29 +162,6 @@ func (r *Renderer) measure(ctx context.Context, it *Item) (Info, error) {
 		return Info{}, fmt.Errorf("measure %s: %w", it.Path, err)
 	}
 	return info, nil
-}
-
-// gainFor is the gain (dB) bringing a source to the target in the station
-// format. BS.1770 sums channel powers, so a mono source copied to two
-// channels measures 3 dB louder; a stereo source mixed to mono is assumed
-// correlated (speech) and measures 3 dB quieter.
-func (r *Renderer) gainFor(info Info) float64 {
-	if info.IntegratedLUFS <= SilenceLUFS {
-		return 0
-	}
-	l := info.IntegratedLUFS
-	switch {
-	case info.Channels == 1 && r.opt.Channels == 2:
-		l += 3.0103
-	case info.Channels == 2 && r.opt.Channels == 1:
-		l -= 3.0103
-	}
-	g := r.opt.TargetLUFS - l
-	m := r.opt.MaxGainDB
-	if m <= 0 {
-		m = 20
-	}
-	return math.Max(-m, math.Min(m, g))
 }
 
 func (r *Renderer) SampleRate() int { return r.opt.SampleRate }
@@ -256,7 +250,6 @@ func (r *Renderer) startItem() {
 	res := r.results[r.cur]
 	r.mu.Unlock()
 	ch := r.opt.Channels
-	fadeN := r.opt.frames(r.opt.Fade)
 	var src frameSource
 	err := res.Err
 	if err == nil {
@@ -275,19 +268,11 @@ func (r *Renderer) startItem() {
 		r.finishItem(r.pos, err)
 		return
 	}
-	thr := math.Pow(10, r.opt.SilenceDBFS/20)
-	trim := r.opt.TrimSilence
-	gain := math.Pow(10, res.GainDB/20)
 	if it.Path == "" && it.Open == nil {
-		trim, gain, fadeN = false, 1, 0
+		r.ir = &chain{itemReader: newItemReader(src, ch, 1, 0, false, 0, 1)}
+	} else {
+		r.ir = itemChain(src, res.Level.GainDB, res.Level.MakeupDB, r.opt)
 	}
-	capN := r.opt.frames(r.opt.MaxTrailingTrim)
-	if capN <= 0 {
-		capN = r.opt.frames(20 * time.Second)
-	}
-	// The threshold applies to the item as it will sound (after its gain),
-	// so a very quiet recording that is turned up is not trimmed away.
-	r.ir = newItemReader(src, ch, gain, thr/gain, trim, fadeN, capN)
 	// Prime: learn whether the item has any audio before placing a gap.
 	for r.ir.ready() == 0 && !r.ir.eof {
 		r.ir.fill()

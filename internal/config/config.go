@@ -85,6 +85,9 @@ type Audio struct {
 	TrimSilence     bool     `toml:"trim_silence"`
 	Fade            Duration `toml:"fade"`
 	ResampleQuality int      `toml:"resample_quality"`
+	// HighpassHz: the horns reproduce little below ~150 Hz, so the
+	// amplifier's power is not spent there (12 dB/octave; 0 turns it off).
+	HighpassHz float64 `toml:"highpass_hz"`
 }
 
 // Ingest bounds and equips what "script add" and the console take in.
@@ -157,6 +160,7 @@ func Default() *Config {
 			TrimSilence:     true,
 			Fade:            Duration(20 * time.Millisecond),
 			ResampleQuality: 4,
+			HighpassHz:      120,
 		},
 		Playout: Playout{
 			Output:    "alsa",
@@ -287,6 +291,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("audio.fade: %s is outside 0..5s", c.Audio.Fade)
 	case c.Audio.ResampleQuality < 1 || c.Audio.ResampleQuality > 6:
 		return fmt.Errorf("audio.resample_quality: %d is outside 1..6", c.Audio.ResampleQuality)
+	case c.Audio.HighpassHz != 0 && (c.Audio.HighpassHz < 20 || c.Audio.HighpassHz > 1000 || c.Audio.HighpassHz >= float64(c.Audio.SampleRate)/4):
+		return fmt.Errorf("audio.highpass_hz: %g is neither 0 (off) nor within 20..1000 Hz", c.Audio.HighpassHz)
 	case strings.TrimSpace(c.Playout.Output) == "":
 		return fmt.Errorf("playout.output: must not be empty")
 	case c.Playout.Lead < 0 || c.Playout.Lead > Duration(time.Hour):

@@ -290,6 +290,10 @@ func (i *ingested) warnings(ctx context.Context, id int64) ([]Warning, error) {
 	}
 	defer rows.Close()
 	var out []Warning
+	if lv := i.media.Level; lv != nil && lv.Short != "" {
+		out = append(out, Warning{Code: WarnLevel,
+			Message: fmt.Sprintf("âm thanh không đạt độ lớn chuẩn của đài sau xử lý (cannot reach the station loudness): %s", lv.Short)})
+	}
 	for rows.Next() {
 		var other int64
 		if err := rows.Scan(&other); err != nil {

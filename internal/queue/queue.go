@@ -47,7 +47,7 @@ type Progress func(phase string, done, total int64)
 // Warning is something the officer should know about a script the queue
 // accepted (the command line prints it on stderr, the console shows it).
 type Warning struct {
-	Code    string `json:"code"`      // WarnSameAudio
+	Code    string `json:"code"`      // WarnSameAudio, WarnLevel
 	Script  int64  `json:"script_id"` // the other script it concerns
 	Message string `json:"message"`   // one line, Vietnamese then English
 }
@@ -56,6 +56,9 @@ type Warning struct {
 const (
 	// WarnSameAudio: another script already has exactly this audio.
 	WarnSameAudio = "same-audio"
+	// WarnLevel: the audio cannot reach the station's loudness target
+	// through its processing chain (Media.Level.Short says why).
+	WarnLevel = "level"
 )
 
 // Queue is the script queue over the station database and content store.

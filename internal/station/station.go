@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -104,7 +105,7 @@ func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) 
 		Config:  cfg,
 		DB:      db,
 		Content: st,
-		Queue:   queue.New(db, st, cfg, audio.Analyze, qopts...),
+		Queue:   queue.New(db, st, cfg, levelAnalyzer(cfg), qopts...),
 		Log:     airlog.New(db),
 		Users:   users.New(db, append([]users.Option{users.WithClock(now)}, opt.UserOptions...)...),
 		now:     now,
@@ -117,3 +118,12 @@ func (s *Station) Close() error { return s.DB.Close() }
 
 // Location is the station's time zone.
 func (s *Station) Location() *time.Location { return s.Config.Location() }
+
+// levelAnalyzer measures an ingested file and runs it through the station
+// chain, so that an item that cannot reach the loudness target is reported
+// when it is added (queue.WarnLevel).
+func levelAnalyzer(cfg *config.Config) queue.Analyzer {
+	return func(ctx context.Context, r io.ReadSeeker) (audio.Info, error) {
+		return audio.AnalyzeLevel(ctx, r, audio.OptionsFromConfig(cfg.Audio, 0))
+	}
+}
