@@ -77,8 +77,9 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 		return nil, nil
 	}
 	name := up.Name
-	bad := func(format string, args ...any) error {
-		return inputerr.New("audio %s: "+format, append([]any{name}, args...)...)
+	// code is for edges that word it themselves (the console).
+	bad := func(code, format string, args ...any) error {
+		return inputerr.Field("audio", code, "audio %s: "+format, append([]any{name}, args...)...)
 	}
 	failed := func(err error) error {
 		if ctx.Err() != nil {
@@ -98,7 +99,7 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 	staged, err := q.store.Stage(ctx, &progressReader{r: src, total: up.Size, phase: "copy", report: progress})
 	switch {
 	case errors.Is(err, errTooLarge):
-		return nil, bad("larger than %d MB (config ingest.max_file_mb)", maxMB)
+		return nil, bad("too_large", "larger than %d MB (config ingest.max_file_mb)", maxMB)
 	case err != nil:
 		return nil, failed(err)
 	}
@@ -109,16 +110,16 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 		}
 	}()
 	if staged.Size == 0 {
-		return nil, bad("file is empty (0 bytes)")
+		return nil, bad("empty", "file is empty (0 bytes)")
 	}
 	m, err := q.analyzeStaged(ctx, staged, progress)
 	note := ""
 	if errors.Is(err, audio.ErrUnsupported) || errors.Is(err, audio.ErrNotAudio) {
 		if q.convert == nil {
 			if errors.Is(err, audio.ErrNotAudio) {
-				return nil, bad("not an audio file")
+				return nil, bad("not_audio", "not an audio file")
 			}
-			return nil, bad("%s", needFFmpeg(err))
+			return nil, bad("unsupported", "%s", needFFmpeg(err))
 		}
 		orig := staged
 		flac, cerr := q.convertStaged(ctx, orig)
@@ -127,7 +128,7 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 				return nil, failed(cerr)
 			}
 			// ffmpeg cannot read it either: what loa found is the reason.
-			return nil, bad("%s (%v)", strings.TrimPrefix(err.Error(), "audio: "), cerr)
+			return nil, bad(audioCode(err), "%s (%v)", strings.TrimPrefix(err.Error(), "audio: "), cerr)
 		}
 		orig.Discard()
 		staged = flac
@@ -140,20 +141,20 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 		}
 		// The audio package's errors read "audio: …"; the message already
 		// starts with "audio FILE:".
-		return nil, bad("%s", strings.TrimPrefix(err.Error(), "audio: "))
+		return nil, bad(audioCode(err), "%s", strings.TrimPrefix(err.Error(), "audio: "))
 	}
 	if m.SampleRate <= 0 || m.Frames <= 0 {
-		return nil, bad("no audio in file")
+		return nil, bad("empty", "no audio in file")
 	}
 	d := time.Duration(m.Seconds() * float64(time.Second))
 	if min := q.cfg.Scripts.MinLength.D(); d < min {
-		return nil, bad("too short: %.3f s (minimum %s)", m.Seconds(), min)
+		return nil, bad("too_short", "too short: %.3f s (minimum %s)", m.Seconds(), min)
 	}
 	if max := q.cfg.Scripts.MaxLength.D(); d > max {
-		return nil, bad("too long: %.1f s (maximum %s, config scripts.max_length)", m.Seconds(), max)
+		return nil, bad("too_long", "too long: %.1f s (maximum %s, config scripts.max_length)", m.Seconds(), max)
 	}
 	if why := q.silent(m); why != "" {
-		return nil, bad("%s", why)
+		return nil, bad("silent", "%s", why)
 	}
 	ok = true
 	return &ingested{q: q, staged: staged, media: m, note: note}, nil
@@ -189,6 +190,19 @@ func (q *Queue) silent(m Media) string {
 			100*share, q.cfg.Audio.SilenceDBFS, gain)
 	}
 	return ""
+}
+
+// audioCode is the input error code for an analyzer's refusal.
+func audioCode(err error) string {
+	switch {
+	case errors.Is(err, audio.ErrNotAudio):
+		return "not_audio"
+	case errors.Is(err, audio.ErrUnsupported):
+		return "unsupported"
+	case errors.Is(err, audio.ErrEmpty):
+		return "empty"
+	}
+	return "corrupt"
 }
 
 // analyzeStaged decodes a staged file whole.

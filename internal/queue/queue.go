@@ -389,7 +389,7 @@ func applyMeta(s *Script, f Fields) error {
 			return err
 		}
 		if n := utf8.RuneCountInString(t); n > MaxTitleChars {
-			return inputerr.New("title: %d characters, at most %d", n, MaxTitleChars)
+			return inputerr.Field("title", "too_long", "title: %d characters, at most %d", n, MaxTitleChars)
 		}
 		s.Title = t
 	}
@@ -495,14 +495,14 @@ func readText(up *Upload) (*text, error) {
 		return nil, fmt.Errorf("read text %s: %w", up.Name, err)
 	}
 	if len(b) > MaxTextBytes {
-		return nil, inputerr.New("text %s: longer than %d KB", up.Name, MaxTextBytes>>10)
+		return nil, inputerr.Field("text", "too_large", "text %s: longer than %d KB", up.Name, MaxTextBytes>>10)
 	}
 	if !utf8.Valid(b) {
-		return nil, inputerr.New("text %s: not UTF-8 text", up.Name)
+		return nil, inputerr.Field("text", "invalid", "text %s: not UTF-8 text", up.Name)
 	}
 	body := norm.NFC.String(strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF")))
 	if body == "" {
-		return nil, inputerr.New("text %s: empty", up.Name)
+		return nil, inputerr.Field("text", "required", "text %s: empty", up.Name)
 	}
 	sum := sha256.Sum256([]byte(body))
 	return &text{body: body, sum: hex.EncodeToString(sum[:])}, nil

@@ -197,6 +197,14 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 	emptyText := filepath.Join(dir, "empty.txt")
 	os.WriteFile(emptyText, []byte("  \n"), 0o644)
 
+	// The console words these itself, from the field and code.
+	codes := map[string]string{
+		"zero bytes": "audio/empty", "not audio": "audio/not_audio", "truncated": "audio/corrupt",
+		"unsupported": "audio/unsupported", "too short": "audio/too_short", "too long": "audio/too_long",
+		"digital silence": "audio/silent", "near-silence": "audio/silent", "mostly silence": "audio/silent",
+		"title too long": "title/too_long", "text too long": "text/too_large", "text not UTF-8": "text/invalid",
+		"empty text": "text/required",
+	}
 	for _, tc := range []struct {
 		name string
 		f    Fields
@@ -246,6 +254,11 @@ func TestAddRejectsBadInputLeavingNothing(t *testing.T) {
 			}
 			if rows, events, files := f.counts(t); rows+events+files != 0 {
 				t.Fatalf("left %d rows, %d events, %d files", rows, events, files)
+			}
+			if want, ok := codes[tc.name]; ok {
+				if field, code := inputerr.FieldOf(err); field+"/"+code != want {
+					t.Errorf("field/code %s/%s, want %s", field, code, want)
+				}
 			}
 		})
 	}
