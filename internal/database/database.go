@@ -180,7 +180,13 @@ func openReadOnly(ctx context.Context, path string, check func(int) error) (*sql
 	db, err := try(false)
 	if err != nil && !errors.Is(err, ErrOutdated) && (!writable(path) || !writable(filepath.Dir(path))) {
 		// Immutable skips locking and the WAL: right for a file no one
-		// can write, and what a copy closed cleanly (WAL checkpointed) is.
+		// can write, closed cleanly (WAL checkpointed). A write-ahead log
+		// with content beside it holds rows the file lacks: showing the
+		// file alone would show a log that is not the truth.
+		if fi, werr := os.Stat(path + "-wal"); werr == nil && fi.Size() > 0 {
+			return nil, fmt.Errorf("open database %s read-only: %s-wal beside it holds changes not yet in it, and without its "+
+				"index (%s-shm) they cannot be read here: open a copy of the whole directory in a writable place, or use 'loa backup'", path, filepath.Base(path), filepath.Base(path))
+		}
 		db, err = try(true)
 	}
 	if err != nil {

@@ -298,3 +298,43 @@ func TestAirItemsReferAirRunsAfterRebuild(t *testing.T) {
 		t.Fatalf("air_items does not refer to air_runs:\n%s", ddl)
 	}
 }
+
+// TestReadOnlyRefusesUnreadableWAL: a copy taken while a writer was open,
+// without its WAL index, on a read-only mount: the rows in the WAL cannot
+// be read, and the stale file alone is not shown as the log.
+func TestReadOnlyRefusesUnreadableWAL(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-07-01T00:00:00.000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	cp := t.TempDir()
+	for _, name := range []string{FileName, FileName + "-wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || (name != FileName && len(b) == 0) {
+			t.Fatalf("%s: %d bytes, %v", name, len(b), err)
+		}
+		os.WriteFile(filepath.Join(cp, name), b, FileMode)
+	}
+	mnt := testenv.ReadOnlyMount(t, cp)
+	if ro, err := OpenReadOnly(ctx, filepath.Join(mnt, FileName)); err == nil || !strings.Contains(err.Error(), "-wal") {
+		if ro != nil {
+			ro.Close()
+		}
+		t.Fatalf("copy with an unreadable WAL: %v", err)
+	}
+}
