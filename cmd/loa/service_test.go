@@ -168,3 +168,45 @@ func TestDaemonNotifiesSystemd(t *testing.T) {
 		t.Errorf("ready not said after the start:\n%s", log)
 	}
 }
+
+// TestMakeInstall: make install under DESTDIR lays out the binary, the
+// units for its PREFIX, the sysusers file, the schedules and jingles; the
+// installed schedules check from the unit's WorkingDirectory (their jingle
+// paths resolve there).
+func TestMakeInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds loa through make")
+	}
+	mk, err := exec.LookPath("make")
+	if err != nil {
+		t.Skip("make not installed")
+	}
+	dest := t.TempDir()
+	const prefix = "/opt/loa"
+	cmd := exec.Command(mk, "-s", "-C", "../..", "install", "DESTDIR="+dest, "PREFIX="+prefix, "BIN="+filepath.Join(t.TempDir(), "loa"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make install: %v\n%s", err, out)
+	}
+	root := filepath.Join(dest, prefix)
+	for path, want := range map[string]string{
+		"lib/systemd/system/loa.service":          "ExecStart=" + prefix + "/bin/loa --data /var/lib/loa daemon --schedules " + prefix + "/share/loa/schedules",
+		"lib/systemd/system/loa-backup.service":   prefix + "/bin/loa --data /var/lib/loa backup",
+		"lib/systemd/system/loa-backup.timer":     "OnCalendar=",
+		"lib/sysusers.d/loa.conf":                 "u loa ",
+		"share/loa/schedules/cchc-hang-tuan.toml": "repeat_days = 3",
+	} {
+		b, err := os.ReadFile(filepath.Join(root, path))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %v, want it to hold %q", path, err, want)
+		}
+	}
+	bin := filepath.Join(root, "bin", "loa")
+	if fi, err := os.Stat(bin); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Fatalf("installed binary: %v %v", fi, err)
+	}
+	check := exec.Command(bin, "--data", t.TempDir(), "schedule", "check", "--schedules", "schedules")
+	check.Dir = filepath.Join(root, "share", "loa")
+	if out, err := check.CombinedOutput(); err != nil || !strings.Contains(string(out), "ok  tong-hop-thang") {
+		t.Errorf("installed schedules from the working directory: %v\n%s", err, out)
+	}
+}
