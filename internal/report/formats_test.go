@@ -441,6 +441,31 @@ func TestPDFAnnex(t *testing.T) {
 	if all := squash(text); strings.Contains(all, "loa report") || strings.Contains(all, "lệnh") {
 		t.Error("a command line is printed in the document")
 	}
+	// Every page of the annex is landscape, its table whole: the last
+	// column's header on each, every word inside the margins.
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(path, render(t, r, "pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bbox := pdfBoxes(t, path)
+	checkMargins(t, bbox)
+	annex := false
+	for i, p := range bbox {
+		words := make([]string, len(p.words))
+		for j, w := range p.words {
+			words[j] = w.text
+		}
+		annex = annex || len(words) > 1 && words[1] == "Phụ" // the page number, then "Phụ lục"
+		if !annex {
+			continue
+		}
+		if p.w <= p.h {
+			t.Errorf("annex page %d is portrait (%.0f × %.0f pt)", i+1, p.w, p.h)
+		}
+		if !slices.Contains(words, "Trạng") || !slices.Contains(words, "Tên") {
+			t.Errorf("annex page %d lacks the table's header (Tên bài … Trạng thái)", i+1)
+		}
+	}
 	w := readWord(t, docxParts(t, render(t, r, "docx"))["word/document.xml"])
 	if rows := w.tables[len(w.tables)-1]; rows != 946 {
 		t.Errorf("DOCX annex has %d rows, want a header and 945 broadcasts", rows)
@@ -581,44 +606,77 @@ func TestPDFForm(t *testing.T) {
 		}
 	}
 
-	out, err = exec.Command("pdftotext", "-bbox", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext -bbox: %v", err)
-	}
-	const pt = 72 / 25.4 // points per mm
-	page := regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
-	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-	f := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
-	pages := page.FindAllStringSubmatchIndex(string(out), -1)
+	pages := pdfBoxes(t, path)
 	if len(pages) < 4 {
 		t.Fatalf("%d pages", len(pages))
 	}
+	checkMargins(t, pages)
 	landscape := 0
-	for i, p := range pages {
-		end := len(out)
-		if i+1 < len(pages) {
-			end = pages[i+1][0]
-		}
-		w, h := f(string(out[p[2]:p[3]])), f(string(out[p[4]:p[5]]))
-		if w > h {
+	for _, p := range pages {
+		if p.w > p.h {
 			landscape++
 		}
-		numbered := false
+	}
+	if landscape != 1 {
+		t.Errorf("%d landscape pages, want the annex's one", landscape)
+	}
+}
+
+// pdfPage is one page of a PDF as pdftotext -bbox reads it (points).
+type pdfPage struct {
+	w, h  float64
+	words []pdfWord
+}
+
+type pdfWord struct {
+	x0, y0, x1, y1 float64
+	text           string
+}
+
+// pdfBoxes reads every word of the PDF at path with its box, page by page.
+func pdfBoxes(t *testing.T, path string) []pdfPage {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-bbox", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	page := regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+	f := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+	idx := page.FindAllStringSubmatchIndex(string(out), -1)
+	pages := make([]pdfPage, len(idx))
+	for i, p := range idx {
+		end := len(out)
+		if i+1 < len(idx) {
+			end = idx[i+1][0]
+		}
+		pages[i].w, pages[i].h = f(string(out[p[2]:p[3]])), f(string(out[p[4]:p[5]]))
 		for _, m := range word.FindAllStringSubmatch(string(out[p[1]:end]), -1) {
-			x0, y0, x1, y1, text := f(m[1]), f(m[2]), f(m[3]), f(m[4]), m[5]
-			if y1 <= 20*pt && text == fmt.Sprint(i+1) && i > 0 && math.Abs((x0+x1)/2-(30*pt+(w-45*pt)/2)) < 2 {
+			pages[i].words = append(pages[i].words, pdfWord{f(m[1]), f(m[2]), f(m[3]), f(m[4]), norm.NFC.String(m[5])})
+		}
+	}
+	return pages
+}
+
+// checkMargins checks every word is inside the margins of Nghị định 30
+// (top and bottom 20 mm, left 30 mm, right 15 mm; landscape pages alike)
+// but the page number, centred in the top margin from page 2.
+func checkMargins(t *testing.T, pages []pdfPage) {
+	t.Helper()
+	const pt = 72 / 25.4 // points per mm
+	for i, p := range pages {
+		numbered := false
+		for _, w := range p.words {
+			if w.y1 <= 20*pt && w.text == fmt.Sprint(i+1) && i > 0 && math.Abs((w.x0+w.x1)/2-(30*pt+(p.w-45*pt)/2)) < 2 {
 				numbered = true
 				continue
 			}
-			if x0 < 30*pt-0.5 || x1 > w-15*pt+0.5 || y0 < 20*pt-0.5 || y1 > h-20*pt+0.5 {
-				t.Errorf("page %d: %q at x %.1f–%.1f mm, y %.1f–%.1f mm is in the margins", i+1, text, x0/pt, x1/pt, y0/pt, y1/pt)
+			if w.x0 < 30*pt-0.5 || w.x1 > p.w-15*pt+0.5 || w.y0 < 20*pt-0.5 || w.y1 > p.h-20*pt+0.5 {
+				t.Errorf("page %d: %q at x %.1f–%.1f mm, y %.1f–%.1f mm is in the margins", i+1, w.text, w.x0/pt, w.x1/pt, w.y0/pt, w.y1/pt)
 			}
 		}
 		if numbered != (i > 0) {
 			t.Errorf("page %d: page number in the top margin: %v", i+1, numbered)
 		}
-	}
-	if landscape != 1 {
-		t.Errorf("%d landscape pages, want the annex's one", landscape)
 	}
 }
