@@ -127,8 +127,20 @@ func (d pdfDoc) rule(x, w, length float64) {
 // ensure starts a new page unless h mm are left.
 func (d pdfDoc) ensure(h float64) {
 	if d.GetY()+h > d.bottom() {
-		d.AddPage()
+		d.newPage()
 	}
+}
+
+// newPage starts a page like the current one: fpdf's AddPage would go
+// back to the document's portrait, and the annex's table, laid out for a
+// landscape page, would run off the paper.
+func (d pdfDoc) newPage() {
+	w, h := d.GetPageSize()
+	if w > h {
+		d.AddPageFormat("L", fpdf.SizeType{Wd: h, Ht: w})
+		return
+	}
+	d.AddPageFormat("P", fpdf.SizeType{Wd: w, Ht: h})
 }
 
 // head is the decree's model: issuing body and number on the left, the
@@ -304,7 +316,7 @@ func (d pdfDoc) table(ctx context.Context, t *table) error {
 		}
 		h := float64(n)*line + 2*cellPad
 		if d.GetY()+h > d.bottom() {
-			d.AddPage()
+			d.newPage()
 			d.tableHeader(t, ws)
 			d.font(style, t.size)
 		}
