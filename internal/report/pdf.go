@@ -42,14 +42,7 @@ func (r *Report) WritePDF(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("write PDF report: %w", err)
 	}
-	d := pdfDoc{fpdf.New("P", "mm", "A4", "")}
-	d.SetMargins(marginL, marginT, marginR)
-	d.SetCellMargin(1.2)
-	d.SetAutoPageBreak(true, marginB)
-	d.AddUTF8FontFromBytes(fontName, "", fonts.Regular)
-	d.AddUTF8FontFromBytes(fontName, "B", fonts.Bold)
-	d.AddUTF8FontFromBytes(fontName, "I", fonts.Italic)
-	d.AddUTF8FontFromBytes(fontName, "BI", fonts.BoldItalic)
+	d := newPDFDoc()
 	d.SetCreationDate(r.now)
 	d.SetModificationDate(r.now)
 	d.SetCatalogSort(true)
@@ -68,10 +61,8 @@ func (r *Report) WritePDF(ctx context.Context, w io.Writer) error {
 	})
 	d.AddPage()
 	d.head(doc.head)
-	for _, b := range doc.blocks {
-		if err := d.block(ctx, b); err != nil {
-			return fmt.Errorf("write PDF report: %w", err)
-		}
+	if err := d.blocks(ctx, doc.blocks); err != nil {
+		return fmt.Errorf("write PDF report: %w", err)
 	}
 	d.signature(doc.sign)
 	if err := d.annex(ctx, doc.annex); err != nil {
@@ -81,6 +72,20 @@ func (r *Report) WritePDF(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("write PDF report: %w", err)
 	}
 	return nil
+}
+
+// newPDFDoc is an empty A4 document with the decree's margins and the
+// embedded serif faces.
+func newPDFDoc() pdfDoc {
+	d := pdfDoc{fpdf.New("P", "mm", "A4", "")}
+	d.SetMargins(marginL, marginT, marginR)
+	d.SetCellMargin(1.2)
+	d.SetAutoPageBreak(true, marginB)
+	d.AddUTF8FontFromBytes(fontName, "", fonts.Regular)
+	d.AddUTF8FontFromBytes(fontName, "B", fonts.Bold)
+	d.AddUTF8FontFromBytes(fontName, "I", fonts.Italic)
+	d.AddUTF8FontFromBytes(fontName, "BI", fonts.BoldItalic)
+	return d
 }
 
 func (d pdfDoc) font(style string, size float64) { d.SetFont(fontName, style, size) }
@@ -179,6 +184,16 @@ func (d pdfDoc) head(h docHead) {
 	}
 	d.rule(marginL, cw, 40)
 	d.Ln(7)
+}
+
+// blocks lays out the body's blocks in order.
+func (d pdfDoc) blocks(ctx context.Context, bs []block) error {
+	for _, b := range bs {
+		if err := d.block(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (d pdfDoc) block(ctx context.Context, b block) error {
