@@ -186,9 +186,15 @@ func (d pdfDoc) head(h docHead) {
 	d.Ln(7)
 }
 
-// blocks lays out the body's blocks in order.
+// blocks lays out the body's blocks in order. A section heading starts a
+// new page unless its table's header and first row fit under it.
 func (d pdfDoc) blocks(ctx context.Context, bs []block) error {
-	for _, b := range bs {
+	for i, b := range bs {
+		if _, ok := b.(section); ok && i+1 < len(bs) {
+			if t, ok := bs[i+1].(*table); ok {
+				d.ensure(3 + lineH(bodyPt) + 1 + d.leadH(t))
+			}
+		}
 		if err := d.block(ctx, b); err != nil {
 			return err
 		}
@@ -309,31 +315,66 @@ func (d pdfDoc) widths(cols []col) []float64 {
 	return ws
 }
 
+// leadH is the height of t's header and first row: what must fit on a
+// page for the table to start there.
+func (d pdfDoc) leadH(t *table) float64 {
+	ws := d.widths(t.cols)
+	h := d.headerH(t, ws)
+	if len(t.rows) > 0 {
+		_, rh := d.rowLines(t, ws, t.rows[0], nil)
+		h += rh
+	}
+	return h
+}
+
+// rowLines splits r's cells into the lines of their columns (reusing
+// lines) and returns them with the row's height; the font is left set for
+// the row.
+func (d pdfDoc) rowLines(t *table, ws []float64, r row, lines [][]string) ([][]string, float64) {
+	d.font(rowStyle(r), t.size)
+	if lines == nil {
+		lines = make([][]string, len(t.cols))
+	}
+	n := 1
+	for i := range t.cols {
+		lines[i] = d.SplitText(r.cells[i], ws[i]-1)
+		n = max(n, len(lines[i]))
+	}
+	return lines, float64(n)*lineH(t.size) + 2*cellPad
+}
+
+func rowStyle(r row) string {
+	if r.bold {
+		return "B"
+	}
+	return ""
+}
+
 // table draws t, repeating the header on each new page and keeping each
-// row whole.
+// row whole. The header is drawn with the first row, so it never ends a
+// page alone.
 func (d pdfDoc) table(ctx context.Context, t *table) error {
 	ws := d.widths(t.cols)
 	line := lineH(t.size)
 	d.SetLineWidth(0.2)
-	d.ensure(3 * (line + 2*cellPad)) // never a header alone at a page foot
-	d.tableHeader(t, ws)
-	lines := make([][]string, len(t.cols))
+	headH := d.headerH(t, ws)
+	var lines [][]string
+	started := false
 	err := t.forEach(ctx, func(r row) error {
-		style := ""
-		if r.bold {
-			style = "B"
+		var h float64
+		lines, h = d.rowLines(t, ws, r, lines)
+		need := h
+		if !started {
+			need += headH
 		}
-		d.font(style, t.size)
-		n := 1
-		for i := range t.cols {
-			lines[i] = d.SplitText(r.cells[i], ws[i]-1)
-			n = max(n, len(lines[i]))
-		}
-		h := float64(n)*line + 2*cellPad
-		if d.GetY()+h > d.bottom() {
+		if d.GetY()+need > d.bottom() {
 			d.newPage()
+			started = false
+		}
+		if !started {
 			d.tableHeader(t, ws)
-			d.font(style, t.size)
+			d.font(rowStyle(r), t.size)
+			started = true
 		}
 		y, x := d.GetY(), marginL
 		if r.red {
@@ -353,17 +394,32 @@ func (d pdfDoc) table(ctx context.Context, t *table) error {
 		d.SetXY(marginL, y+h)
 		return nil
 	})
+	if err == nil && !started {
+		d.tableHeader(t, ws) // a table with no rows still shows its columns
+	}
 	d.Ln(2)
 	return err
 }
 
-func (d pdfDoc) tableHeader(t *table, ws []float64) {
+// headerLines is the number of lines of t's header row; it sets the
+// header's font.
+func (d pdfDoc) headerLines(t *table, ws []float64) int {
 	d.font("B", t.size)
-	line := lineH(t.size)
 	n := 1
 	for i, c := range t.cols {
 		n = max(n, len(d.SplitText(c.title, ws[i]-1)))
 	}
+	return n
+}
+
+// headerH is the height of t's header row.
+func (d pdfDoc) headerH(t *table, ws []float64) float64 {
+	return float64(d.headerLines(t, ws))*lineH(t.size) + 2*cellPad
+}
+
+func (d pdfDoc) tableHeader(t *table, ws []float64) {
+	line := lineH(t.size)
+	n := d.headerLines(t, ws)
 	h := float64(n)*line + 2*cellPad
 	y, x := d.GetY(), marginL
 	d.SetFillColor(230, 230, 230)
