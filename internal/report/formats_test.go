@@ -527,6 +527,11 @@ func TestSignatureLines(t *testing.T) {
 		{"KT.", "PHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH"},
 		{"TM.", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH"},
 		{"", "Chủ tịch", "CHỦ TỊCH"},
+		// A vice-chairman never signs TM. alone (the default sign_for with
+		// signer_title = "PHÓ CHỦ TỊCH" printed TM. ỦY BAN NHÂN DÂN / PHÓ CHỦ TỊCH).
+		{"TM.", "PHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH"},
+		{"TM.", "Phó Chủ tịch", "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH"},
+		{"", "Phó Chủ tịch", "PHÓ CHỦ TỊCH"},
 	} {
 		if got := strings.Join(SignatureLines(c.signFor, c.title), "|"); got != c.want {
 			t.Errorf("SignatureLines(%q, %q) = %q, want %q", c.signFor, c.title, got, c.want)
