@@ -279,9 +279,10 @@ func (r *Report) docSign() docSign {
 
 // SignatureLines are the lines above the signer's name (Nghị định 30,
 // Phụ lục I): "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"; for a vice-chairman
-// (signFor "KT.") "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH";
-// with no signFor, the title alone. A title written over two lines
-// ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH") is kept as it is.
+// (signFor "KT.", or "TM." with a "PHÓ …" title: a deputy signs for the
+// committee only through the chairman) "TM. ỦY BAN NHÂN DÂN / KT. CHỦ
+// TỊCH / PHÓ CHỦ TỊCH"; with no signFor, the title alone. A title written
+// over two lines ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH") is kept as it is.
 func SignatureLines(signFor, title string) []string {
 	var lines []string
 	if signFor != "" {
@@ -293,7 +294,8 @@ func SignatureLines(signFor, title string) []string {
 			ts = append(ts, upper(l))
 		}
 	}
-	if signFor == "KT." && len(ts) == 1 && !strings.HasPrefix(ts[0], "KT.") {
+	deputy := len(ts) == 1 && strings.HasPrefix(ts[0], "PHÓ ")
+	if (signFor == "KT." || signFor == "TM." && deputy) && len(ts) == 1 && !strings.HasPrefix(ts[0], "KT.") {
 		lines = append(lines, "KT. CHỦ TỊCH")
 	}
 	return append(lines, ts...)
