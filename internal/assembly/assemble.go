@@ -218,7 +218,7 @@ func Assemble(prog *schedule.Programme, in Input) Plan {
 			Priority: s.Priority, SHA256: s.AudioSHA256, Seconds: Seconds(s), LoudnessLUFS: s.LoudnessLUFS}
 		if s.LoudnessLUFS != nil && s.TruePeakDBTP != nil && s.Frames > 0 {
 			it.Media = &queue.Media{Format: s.AudioFormat, SampleRate: s.SampleRate, Channels: s.Channels, Frames: s.Frames,
-				IntegratedLUFS: *s.LoudnessLUFS, TruePeakDBTP: *s.TruePeakDBTP}
+				IntegratedLUFS: *s.LoudnessLUFS, TruePeakDBTP: *s.TruePeakDBTP, Level: s.Level}
 		}
 		if in.ScriptPath != nil {
 			it.Path = in.ScriptPath(*s)

@@ -91,7 +91,7 @@ func BenchmarkLoudnessMP3_10min(b *testing.B) {
 }
 
 // programme returns the 30-minute programme's items with their loudness
-// already measured (as stored at ingest).
+// and level already found (as stored at ingest).
 func programme(b *testing.B) []audio.Item {
 	items, err := benchfix.Items()
 	if errors.Is(err, benchfix.ErrNoTools) {
@@ -135,14 +135,16 @@ func BenchmarkRender30min(b *testing.B) {
 	realtime(b, float64(frames)/float64(o.SampleRate))
 }
 
-// BenchmarkPlayoutCPU plays the programme, 6 dB hotter than the target so
-// the limiter works, through the output path (quantisation included,
+// BenchmarkPlayoutCPU plays the programme, 6 dB hotter than its level so
+// the compressor and limiter work, through the output path (quantisation included,
 // unpaced) and reports CPU time as a share of one core in real time.
 func BenchmarkPlayoutCPU(b *testing.B) {
 	items := programme(b)
 	for i := range items {
 		in := *items[i].Info
-		in.IntegratedLUFS -= 6
+		lv := *in.Level
+		lv.GainDB += 6
+		in.Level = &lv
 		items[i].Info = &in
 	}
 	out, _ := output.Parse("null:instant")

@@ -174,6 +174,8 @@ type Level struct {
 	Key      string  `json:"key"`
 	GainDB   float64 `json:"gain_db"`   // item gain ahead of the high-pass and compressor
 	MakeupDB float64 `json:"makeup_db"` // gain after the compressor: what the processing took
+	NeedDB   float64 `json:"need_db"`   // gain its measured loudness asks for (GainDB before the cap)
+	CapDB    float64 `json:"cap_db"`    // the gain limit (Options.MaxGainDB)
 	LUFS     float64 `json:"lufs"`      // integrated loudness of the processed item
 	DBTP     float64 `json:"dbtp"`      // its true peak
 	// Short says why the item misses the target by more than levelTol
@@ -232,6 +234,7 @@ func level(ctx context.Context, open func() (io.ReadSeekCloser, error), path str
 	cap := opt.maxGain()
 	want := startGain(info, opt)
 	lv.GainDB = math.Max(-cap, math.Min(cap, want))
+	lv.NeedDB, lv.CapDB = want, cap
 	t := opt.TargetLUFS
 	maxM := 0.0
 	var pm, pl float64 // previous pass

@@ -228,4 +228,9 @@ BEGIN SELECT RAISE(ABORT, 'air_items row is closed'); END;
 ALTER TABLE scripts ADD COLUMN tts_voice TEXT NOT NULL DEFAULT '';
 ALTER TABLE scripts ADD COLUMN tts_normalizer TEXT NOT NULL DEFAULT '';
 `,
+	// 8: how the audio is gained in the station chain (audio.Level as
+	// JSON), found at ingest so playout need not find it before air;
+	// empty when not known.
+	`ALTER TABLE scripts ADD COLUMN audio_level TEXT NOT NULL DEFAULT '';
+`,
 }

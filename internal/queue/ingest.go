@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -289,6 +290,7 @@ func (i *ingested) apply(s *Script) {
 	s.DurationS = m.Seconds()
 	lufs, tp := m.IntegratedLUFS, m.TruePeakDBTP
 	s.LoudnessLUFS, s.TruePeakDBTP = &lufs, &tp
+	s.Level = m.Level
 	s.NeedsAudio = false
 }
 
@@ -305,8 +307,12 @@ func (i *ingested) warnings(ctx context.Context, id int64) ([]Warning, error) {
 	defer rows.Close()
 	var out []Warning
 	if lv := i.media.Level; lv != nil && lv.Short != "" {
-		out = append(out, Warning{Code: WarnLevel,
-			Message: fmt.Sprintf("âm thanh không đạt độ lớn chuẩn của đài sau xử lý (cannot reach the station loudness): %s", lv.Short)})
+		vi := fmt.Sprintf("âm thanh sau xử lý đạt %.1f LUFS, lệch %.1f LU so với mức chuẩn %g LUFS của đài", lv.LUFS, lv.LUFS-i.q.cfg.Audio.TargetLUFS, i.q.cfg.Audio.TargetLUFS)
+		if lv.NeedDB > lv.CapDB {
+			vi = fmt.Sprintf("âm thanh quá nhỏ: cần tăng %+.0f dB, vượt giới hạn %+g dB, nên sau xử lý chỉ đạt %.1f LUFS (mức chuẩn %g LUFS); nên ghi âm lại to hơn, gần micrô hơn",
+				lv.NeedDB, lv.CapDB, lv.LUFS, i.q.cfg.Audio.TargetLUFS)
+		}
+		out = append(out, Warning{Code: WarnLevel, Message: strings.ReplaceAll(vi, ".", ",") + " (" + lv.Short + ")"})
 	}
 	for rows.Next() {
 		var other int64
@@ -389,4 +395,16 @@ func (p *progressReader) Seek(off int64, whence int) (int64, error) {
 		return 0, errors.New("not seekable")
 	}
 	return s.Seek(off, whence)
+}
+
+// levelColumn is the scripts.audio_level value of lv: JSON, or empty.
+func levelColumn(lv *Level) string {
+	if lv == nil {
+		return ""
+	}
+	b, err := json.Marshal(lv)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -31,6 +31,9 @@ import (
 // without copying it field by field.
 type Media = audio.Info
 
+// Level is how a script's audio is gained in the station chain.
+type Level = audio.Level
+
 // Analyzer decodes a whole file, failing on anything that is not playable
 // audio. The audio engine provides it; tests may fake it.
 type Analyzer func(ctx context.Context, r io.ReadSeeker) (Media, error)
@@ -141,11 +144,11 @@ func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, []Warn
 		v := voiceColumns(s.Voice)
 		res, err := tx.ExecContext(ctx, `INSERT INTO scripts (title, topic, area, audience, author, body, text_sha256,
 			audio_sha256, audio_format, sample_rate, channels, frames, duration_s, loudness_lufs, true_peak_dbtp,
-			priority, air_from, air_until, max_plays, status, created_at, updated_at, tts_engine, tts_voice, tts_normalizer)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			priority, air_from, air_until, max_plays, status, created_at, updated_at, tts_engine, tts_voice, tts_normalizer, audio_level)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			s.Title, s.Topic, s.Area, s.Audience, s.Author, s.Body, s.TextSHA256,
 			s.AudioSHA256, s.AudioFormat, s.SampleRate, s.Channels, s.Frames, s.DurationS, s.LoudnessLUFS, s.TruePeakDBTP,
-			s.Priority, s.From, s.Until, s.MaxPlays, Submitted, database.FormatTime(now), database.FormatTime(now), v[0], v[1], v[2])
+			s.Priority, s.From, s.Until, s.MaxPlays, Submitted, database.FormatTime(now), database.FormatTime(now), v[0], v[1], v[2], levelColumn(s.Level))
 		if err != nil {
 			return err
 		}
@@ -219,11 +222,11 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 		v := voiceColumns(s.Voice)
 		res, err := tx.ExecContext(ctx, `UPDATE scripts SET title=?, topic=?, area=?, audience=?, author=?, body=?, text_sha256=?,
 			audio_sha256=?, audio_format=?, sample_rate=?, channels=?, frames=?, duration_s=?, loudness_lufs=?, true_peak_dbtp=?,
-			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=?, tts_engine=?, tts_voice=?, tts_normalizer=?
+			priority=?, air_from=?, air_until=?, max_plays=?, status=?, updated_at=?, tts_engine=?, tts_voice=?, tts_normalizer=?, audio_level=?
 			WHERE id=? AND status=? AND audio_sha256=? AND text_sha256=?`,
 			s.Title, s.Topic, s.Area, s.Audience, s.Author, s.Body, s.TextSHA256,
 			s.AudioSHA256, s.AudioFormat, s.SampleRate, s.Channels, s.Frames, s.DurationS, s.LoudnessLUFS, s.TruePeakDBTP,
-			s.Priority, s.From, s.Until, s.MaxPlays, to, database.FormatTime(now), v[0], v[1], v[2],
+			s.Priority, s.From, s.Until, s.MaxPlays, to, database.FormatTime(now), v[0], v[1], v[2], levelColumn(s.Level),
 			id, cur.Status, cur.AudioSHA256, cur.TextSHA256)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,7 +24,7 @@ const selectScripts = `SELECT s.id, s.title, s.topic, s.area, s.audience, s.auth
 	s.audio_sha256, s.audio_format, s.sample_rate, s.channels, s.frames, s.duration_s, s.loudness_lufs, s.true_peak_dbtp,
 	s.priority, s.air_from, s.air_until, s.max_plays, s.status, s.approved_by, s.approved_at,
 	s.approved_audio_sha256, s.approved_text_sha256, s.created_at, s.tts_engine, s.tts_voice, s.tts_normalizer,
-	coalesce(p.plays, 0), coalesce(p.last, '')
+	s.audio_level, coalesce(p.plays, 0), coalesce(p.last, '')
 	FROM scripts s LEFT JOIN (
 		SELECT script_id, count(*) AS plays, max(started_at) AS last FROM air_items
 		WHERE kind = 'script' AND status IN ('aired','partial') AND simulated = 0 AND script_id IS NOT NULL
@@ -35,14 +36,20 @@ func scanScript(r scanner) (Script, error) {
 	var s Script
 	var maxPlays sql.NullInt64
 	var lufs, tp sql.NullFloat64
-	var approvedAt, createdAt, last string
+	var approvedAt, createdAt, last, level string
 	var v tts.Voice
 	err := r.Scan(&s.ID, &s.Title, &s.Topic, &s.Area, &s.Audience, &s.Author, &s.Body, &s.TextSHA256,
 		&s.AudioSHA256, &s.AudioFormat, &s.SampleRate, &s.Channels, &s.Frames, &s.DurationS, &lufs, &tp,
 		&s.Priority, &s.From, &s.Until, &maxPlays, &s.Status, &s.ApprovedBy, &approvedAt,
-		&s.approvedAudio, &s.approvedText, &createdAt, &v.Engine, &v.Voice, &v.Normalizer, &s.Plays, &last)
+		&s.approvedAudio, &s.approvedText, &createdAt, &v.Engine, &v.Voice, &v.Normalizer, &level, &s.Plays, &last)
 	if err != nil {
 		return s, err
+	}
+	if level != "" {
+		var lv Level
+		if err := json.Unmarshal([]byte(level), &lv); err == nil {
+			s.Level = &lv // unreadable: found again before air
+		}
 	}
 	if v.Engine != "" {
 		s.Voice = &v

@@ -44,11 +44,14 @@ type Script struct {
 	Frames       int64    `json:"frames"`
 	LoudnessLUFS *float64 `json:"loudness_lufs"`
 	TruePeakDBTP *float64 `json:"true_peak_dbtp"`
-	Body         string   `json:"text,omitempty"`
-	TextSHA256   string   `json:"text_sha256,omitempty"`
-	NeedsAudio   bool     `json:"needs_audio"`
-	Plays        int      `json:"plays"`       // real broadcasts, from the airtime log
-	LastPlayed   JSONTime `json:"last_played"` // zero when never aired
+	// Level is how the audio is gained in the station chain, as found at
+	// ingest (nil: not known, found before air).
+	Level      *Level   `json:"level,omitempty"`
+	Body       string   `json:"text,omitempty"`
+	TextSHA256 string   `json:"text_sha256,omitempty"`
+	NeedsAudio bool     `json:"needs_audio"`
+	Plays      int      `json:"plays"`       // real broadcasts, from the airtime log
+	LastPlayed JSONTime `json:"last_played"` // zero when never aired
 	// Voice is what spoke the audio when it was made from the text (loa
 	// script add --tts); nil for a recording.
 	Voice *tts.Voice `json:"voice,omitempty"`

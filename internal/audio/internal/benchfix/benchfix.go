@@ -135,8 +135,8 @@ func Programme() ([]string, error) {
 	return out, nil
 }
 
-// Items returns the Programme as renderer items with their loudness
-// already measured, as stored at ingest.
+// Items returns the Programme as renderer items with their loudness and
+// station-chain level already found, as stored at ingest.
 func Items() ([]audio.Item, error) {
 	paths, err := Programme()
 	if err != nil {
@@ -148,7 +148,7 @@ func Items() ([]audio.Item, error) {
 		if err != nil {
 			return nil, err
 		}
-		info, err := audio.Analyze(context.Background(), f)
+		info, err := audio.AnalyzeLevel(context.Background(), f, audio.DefaultOptions())
 		f.Close()
 		if err != nil {
 			return nil, fmt.Errorf("analyze %s: %w", p, err)
