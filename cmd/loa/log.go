@@ -7,22 +7,28 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"loa/internal/airlog"
+	"loa/internal/inputerr"
 	"loa/internal/station"
 )
 
 func (e *Env) runLog(ctx context.Context, args []string) error {
-	fs := e.newFlagSet("log", "loa log [--from DATE] [--to DATE] [--programme NAME] [--runs] [--json]\n\n"+
+	fs := e.newFlagSet("log", "loa log [--from DATE] [--to DATE] [--programme NAME] [--status CODE] [--kind CODE] [--last N] [--runs] [--json]\n\n"+
 		"Prints the airtime log: items (by start) or, with --runs, programme runs (by scheduled time).\n"+
+		"The whole log is streamed, never held in memory; --last N shows only the latest N.\n"+
 		"Dates are local to the station zone; --to is inclusive. JSON times are RFC 3339 in the\n"+
 		"station zone with milliseconds (2026-11-24T17:00:00.012+07:00); null when not set.")
 	from := fs.String("from", "", "first local date (YYYY-MM-DD), inclusive")
 	to := fs.String("to", "", "last local date (YYYY-MM-DD), inclusive")
 	prog := fs.String("programme", "", "only this programme (its name)")
+	status := fs.String("status", "", "only this status: aired, partial, failed, skipped (items); completed, partial, missed, empty, failed (runs); open")
+	kind := fs.String("kind", "", "only items of this kind: script, jingle, filler, announcement")
+	last := fs.Int("last", 0, "only the latest N (1..1000), oldest of them first")
 	runs := fs.Bool("runs", false, "list programme runs instead of items")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
 	pos, err := parseFlags(fs, args)
@@ -37,9 +43,19 @@ func (e *Env) runLog(ctx context.Context, args []string) error {
 		return err
 	}
 	loc := cfg.Location()
-	f := airlog.Filter{Programme: *prog}
+	f := airlog.Filter{Programme: *prog, Status: *status, Kind: *kind}
 	if f.From, f.To, err = localDays("log", *from, *to, loc); err != nil {
 		return err
+	}
+	check := f.CheckItems
+	if *runs {
+		check = f.CheckRuns
+	}
+	if err := check(); err != nil {
+		return inputerr.New("log: --%v", err)
+	}
+	if *last < 0 || *last > airlog.MaxPage {
+		return inputerr.New("log: --last: %d is outside 1..%d", *last, airlog.MaxPage)
 	}
 	e.readOnly = true
 	db, err := e.OpenDB(ctx)
@@ -49,6 +65,9 @@ func (e *Env) runLog(ctx context.Context, args []string) error {
 	defer db.Close()
 	// Streamed, never held: memory does not grow with the log.
 	l := airlog.New(db)
+	if *last > 0 {
+		return e.logLast(ctx, l, f, *last, *runs, *asJSON, loc)
+	}
 	if *runs {
 		if *asJSON {
 			return writeJSONSeq(e.Stdout, l.EachRun(ctx, f), loc, station.NewLogRun)
@@ -59,6 +78,42 @@ func (e *Env) runLog(ctx context.Context, args []string) error {
 		return writeJSONSeq(e.Stdout, l.EachItem(ctx, f), loc, station.NewLogItem)
 	}
 	return writeItemsTable(e.Stdout, func() iter.Seq2[airlog.Item, error] { return l.EachItem(ctx, f) }, loc)
+}
+
+// logLast prints the latest n items or runs: one page from the log,
+// newest first, printed oldest first like the rest of the log.
+func (e *Env) logLast(ctx context.Context, l *airlog.Log, f airlog.Filter, n int, runs, asJSON bool, loc *time.Location) error {
+	if runs {
+		page, _, err := l.RunPage(ctx, f, n, 0)
+		if err != nil {
+			return err
+		}
+		slices.Reverse(page)
+		if asJSON {
+			return writeJSONSeq(e.Stdout, seqOf(page), loc, station.NewLogRun)
+		}
+		return writeRunsTable(e.Stdout, func() iter.Seq2[airlog.Run, error] { return seqOf(page) }, loc)
+	}
+	page, _, err := l.ItemPage(ctx, f, n, 0)
+	if err != nil {
+		return err
+	}
+	slices.Reverse(page)
+	if asJSON {
+		return writeJSONSeq(e.Stdout, seqOf(page), loc, station.NewLogItem)
+	}
+	return writeItemsTable(e.Stdout, func() iter.Seq2[airlog.Item, error] { return seqOf(page) }, loc)
+}
+
+// seqOf streams a slice as rows without error.
+func seqOf[T any](s []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for _, v := range s {
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
 }
 
 // writeJSONSeq writes one JSON object per row as the rows arrive.

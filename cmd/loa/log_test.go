@@ -100,6 +100,9 @@ func TestLogGolden(t *testing.T) {
 		{"from-to", []string{"--from", "2026-11-27", "--to", "2026-11-27", "--json"}},
 		{"programme-runs", []string{"--programme", "tong-ket-thang", "--runs"}},
 		{"empty", []string{"--from", "2030-01-01"}},
+		{"last-scripts", []string{"--kind", "script", "--last", "2"}},
+		{"runs-missed-json", []string{"--runs", "--status", "missed", "--json"}},
+		{"last-run", []string{"--runs", "--last", "1"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,6 +126,12 @@ func TestLogBadInput(t *testing.T) {
 		{"bad to", []string{"--to", "2026-13-01"}, "--to"},
 		{"reversed", []string{"--from", "2026-12-01", "--to", "2026-11-01"}, "before"},
 		{"extra arg", []string{"x"}, "want 0"},
+		{"bad status", []string{"--status", "done"}, "--status"},
+		{"run status for items", []string{"--status", "completed"}, "--status"},
+		{"bad kind", []string{"--kind", "song"}, "--kind"},
+		{"kind of runs", []string{"--runs", "--kind", "script"}, "--kind"},
+		{"last too many", []string{"--last", "1001"}, "--last"},
+		{"last negative", []string{"--last", "-1"}, "--last"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,6 +26,36 @@ type Filter struct {
 // StatusOpen selects open rows in Filter.Status (stored status NULL).
 const StatusOpen = "open"
 
+// FilterError names the Filter field whose value no row can have.
+type FilterError struct {
+	Field string // "status" or "kind"
+	Msg   string
+}
+
+func (e *FilterError) Error() string { return e.Field + ": " + e.Msg }
+
+// CheckItems reports a Status or Kind no item can have.
+func (f Filter) CheckItems() error {
+	if f.Status != "" && f.Status != StatusOpen && checkItemStatus(f.Status) != nil {
+		return &FilterError{"status", fmt.Sprintf("%q is not an item status (aired, partial, failed, skipped, open)", f.Status)}
+	}
+	if f.Kind != "" && checkKind(f.Kind) != nil {
+		return &FilterError{"kind", fmt.Sprintf("%q is not an item kind (script, jingle, filler, announcement)", f.Kind)}
+	}
+	return nil
+}
+
+// CheckRuns reports a Status no run can have, or a Kind (runs have none).
+func (f Filter) CheckRuns() error {
+	if f.Status != "" && f.Status != StatusOpen && checkRunStatus(f.Status) != nil {
+		return &FilterError{"status", fmt.Sprintf("%q is not a run status (completed, partial, missed, empty, failed, open)", f.Status)}
+	}
+	if f.Kind != "" {
+		return &FilterError{"kind", "runs have no kind"}
+	}
+	return nil
+}
+
 // Item is one air_items row with its run's programme.
 type Item struct {
 	ID          int64

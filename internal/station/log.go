@@ -2,6 +2,7 @@ package station
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"loa/internal/airlog"
@@ -14,6 +15,15 @@ import (
 type LogFilter struct {
 	airlog.Filter
 	Limit, Offset int // Limit 0: all, oldest first (a bounded period); at most airlog.MaxPage
+}
+
+// filterErr is an airlog.FilterError as an input error naming its field.
+func filterErr(err error) error {
+	var fe *airlog.FilterError
+	if errors.As(err, &fe) {
+		return inputerr.Field(fe.Field, "invalid", "%s", fe.Msg)
+	}
+	return err
 }
 
 func (f LogFilter) check() error {
@@ -37,6 +47,9 @@ func (s *Station) LogItems(ctx context.Context, a Actor, f LogFilter) (Page[LogI
 	if err := f.check(); err != nil {
 		return Page[LogItem]{}, err
 	}
+	if err := f.CheckItems(); err != nil {
+		return Page[LogItem]{}, filterErr(err)
+	}
 	if f.Limit > 0 { // one page from the database, the latest first
 		items, total, err := s.Log.ItemPage(ctx, f.Filter, f.Limit, f.Offset)
 		if err != nil {
@@ -59,6 +72,9 @@ func (s *Station) LogRuns(ctx context.Context, a Actor, f LogFilter) (Page[LogRu
 	}
 	if err := f.check(); err != nil {
 		return Page[LogRun]{}, err
+	}
+	if err := f.CheckRuns(); err != nil {
+		return Page[LogRun]{}, filterErr(err)
 	}
 	if f.Limit > 0 {
 		runs, total, err := s.Log.RunPage(ctx, f.Filter, f.Limit, f.Offset)
