@@ -42,7 +42,9 @@
 //  8. Abbreviations: whole-word keys of the table, case as written, the
 //     longest key first (abbreviations.tsv, embedded; [tts.abbreviations]
 //     in loa.toml adds or overrides entries).
-//  9. Ranges: "2021-2025", "10 – 15" → "… đến …".
+//  9. Ranges: "2021-2025", "10 – 15" → "… đến …". A "-" or "−" left
+//     right before a digit, after a space or at the start, is a minus
+//     sign: "-3°C" → "âm ba độ xê".
 //  10. Ordinals: "thứ 1" → "thứ nhất", "thứ 4" → "thứ tư", else the number;
 //     Roman numerals after quý, phần, chương, mục, khóa, kỳ, đại hội, phụ
 //     lục, giai đoạn, … ("quý IV" → "quý bốn", "quý I/2023" → "quý một năm

@@ -133,6 +133,7 @@ var (
 	rePerUnit = regexp.MustCompile(`/(km²|km2|km|m²|m2|m³|m3|cm|mm|ha|kg|kWh|kW|m)`)
 	reUnit    = regexp.MustCompile(`(\d)\s?(km²|km2|km|m²|m2|m³|m3|cm|mm|ha|kg|kWh|kW|VNĐ|VND|vnđ|đ|m|%|°C)`)
 	reRange   = regexp.MustCompile(`(\d+(?:[.,]\d+)*)\s?[-–]\s?(\d+(?:[.,]\d+)*)`)
+	reMinus   = regexp.MustCompile(`(^|[\s(\[:;,])[-−](\d)`)
 	reOrdinal = regexp.MustCompile(`((?i:thứ))\s+(\d+)`)
 	reRoman   = regexp.MustCompile(`((?i:quý|phần|chương|mục|khóa|khoá|kỳ họp|kỳ|đại hội|phụ lục|giai đoạn|tập|loại|hạng|nhóm))\s+([IVXL]+)(?:\s?[/-]\s?(\d{4}))?`)
 	reNumber  = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
@@ -191,6 +192,9 @@ func (n *Normalizer) line(s string) string {
 	s = sub(s, reRange, true, func(_ string, m []string) (string, bool) {
 		return n.decimal(m[1]) + " đến " + n.decimal(m[2]), true
 	})
+	// What is left of "-" right before a digit, after a space or at the
+	// start, is a minus sign: ranges and codes were read above.
+	s = reMinus.ReplaceAllString(s, "${1}âm ${2}")
 	s = sub(s, reOrdinal, true, func(_ string, m []string) (string, bool) {
 		return m[1] + " " + n.ordinal(m[2]), true
 	})
