@@ -20,7 +20,8 @@
 //     "/" "gạch chéo"; "https://" is not said.
 //  3. Phone numbers: after tổng đài, đường dây nóng, hotline, điện thoại,
 //     số máy, fax, and any 0… or +84… number of 10 or 11 digits, read digit
-//     by digit in the groups written (0912 345 678), or 4-3-3 / 4-3-4 when
+//     by digit in the groups written (0912 345 678; a landline's area code
+//     and number, 0203 3876123 or (0203) 3.876.123), or 4-3-3 / 4-3-4 when
 //     unbroken; groups are separated by commas (a pause).
 //  4. Document numbers: "61/2018/NĐ-CP" → "sáu mươi mốt năm hai nghìn không
 //     trăm mười tám của chính phủ"; "01/KH-UBND" → "một của ủy ban nhân

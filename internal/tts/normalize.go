@@ -123,7 +123,7 @@ var (
 	reEmail   = regexp.MustCompile(`(?i)[a-z0-9][a-z0-9._-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+`)
 	reURL     = regexp.MustCompile(`(?i)(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?:/[a-z0-9\-._~/?=&%#]*)?`)
 	rePhoneKw = regexp.MustCompile(`(?i)(tổng đài|đường dây nóng|hotline|điện thoại|số máy|fax)(\s*:?\s*)(\+?\d+(?:[ .-]\d+)*)`)
-	rePhone   = regexp.MustCompile(`(?:\+84 ?|0)(?:\d{9,10}|\d{2,4}(?:[ .-]\d{2,4}){1,3})`)
+	rePhone   = regexp.MustCompile(`(?:\+84 ?|\(0\d{2,3}\) ?|0)(?:\d{9,10}|\d{1,4}(?:[ .-]\d{2,8}){1,3})`)
 	reDoc     = regexp.MustCompile(`(\d+)(?:/(\d{4}))?/([A-ZĐ][A-Za-zĐđ]*\d*(?:-[A-ZĐ][A-Za-zĐđ]*\d*)*)`)
 	reDocPty  = regexp.MustCompile(`(\d+)-([A-ZĐ][A-Za-zĐđ]*)/([A-ZĐ][A-Za-zĐđ]*)`)
 	reDate    = regexp.MustCompile(`(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})`)
@@ -421,7 +421,7 @@ func (n *Normalizer) phoneGroups(p string) string {
 	if strings.HasPrefix(p, "+84") {
 		pre, p = "cộng tám tư, ", strings.TrimLeft(p[3:], " .-")
 	}
-	groups := strings.FieldsFunc(p, func(r rune) bool { return r == ' ' || r == '.' || r == '-' })
+	groups := strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune(" .-()", r) })
 	if len(groups) == 1 {
 		d := groups[0]
 		switch {
