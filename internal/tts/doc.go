@@ -36,7 +36,7 @@
 //     "quý M năm Y"); d/m is a date after ngày, mùng, lễ, and with "ngày"
 //     after và, đến, hết, từ, tới, trước, sau — elsewhere it may be a
 //     fraction and reads "d trên m". Month 4 is "tư".
-//  6. Times: 17h30, 17h, 17:30, 17h00 → "mười bảy giờ ba mươi phút",
+//  6. Times: 17h30, 17h, 17:30, 17g30, 17h00 → "mười bảy giờ ba mươi phút",
 //     "mười bảy giờ"; "7h30 - 11h30" → "… đến …".
 //  7. Units after a number: km, m, m²/m2, m³, cm, mm, ha, kg, kW, kWh, °C,
 //     %, and money đ, VNĐ → đồng; "/ha" after a word is "trên héc ta".

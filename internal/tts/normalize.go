@@ -129,7 +129,7 @@ var (
 	reDate    = regexp.MustCompile(`(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})`)
 	reDayMon  = regexp.MustCompile(`(\d{1,2})/(\d{1,2})`)
 	reMonYear = regexp.MustCompile(`(\d{1,2})[/-](\d{4})`)
-	reTime    = regexp.MustCompile(`(\d{1,2})(?:[hH](\d{2})?|:(\d{2}))'?(?:\s?[-–]\s?(\d{1,2})(?:[hH](\d{2})?|:(\d{2}))'?)?`)
+	reTime    = regexp.MustCompile(`(\d{1,2})(?:[hH](\d{2})?|[:gG](\d{2}))'?(?:\s?[-–]\s?(\d{1,2})(?:[hH](\d{2})?|[:gG](\d{2}))'?)?`)
 	rePerUnit = regexp.MustCompile(`/(km²|km2|km|m²|m2|m³|m3|cm|mm|ha|kg|kWh|kW|m)`)
 	reUnit    = regexp.MustCompile(`(\d)\s?(km²|km2|km|m²|m2|m³|m3|cm|mm|ha|kg|kWh|kW|VNĐ|VND|vnđ|đ|m|%|°C)`)
 	reRange   = regexp.MustCompile(`(\d+(?:[.,]\d+)*)\s?[-–]\s?(\d+(?:[.,]\d+)*)`)
