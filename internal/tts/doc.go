@@ -29,8 +29,10 @@
 //     document type (NĐ, QĐ, TT, KH, NQ, CT, BC, TB, CV, HD, TTLT, …) is
 //     dropped, the text having said it; the issuers are read from the
 //     abbreviation table and joined with "và" (TTLT-BTP-BNV); QH13 is
-//     "quốc hội khóa mười ba". A code with an unknown issuer is left to the
-//     other rules.
+//     "quốc hội khóa mười ba". When the text names the issuer itself right
+//     after the code, maybe after its date ("…/NĐ-CP ngày 23/4/2018 của
+//     Chính phủ", "05-CT/TW của Bộ Chính trị"), the code's issuers are not
+//     said. A code with an unknown issuer is left to the other rules.
 //  5. Dates: d/m/yyyy, d-m-yyyy, d.m.yyyy → "ngày D tháng M năm Y" ("ngày"
 //     not repeated after ngày or mùng); m/yyyy → "tháng M năm Y" (after quý:
 //     "quý M năm Y"); d/m is a date after ngày, mùng, lễ, and with "ngày"

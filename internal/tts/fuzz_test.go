@@ -26,6 +26,9 @@ func FuzzNormalize(f *testing.F) {
 		if !utf8.ValidString(out) || !norm.NFC.IsNormalString(out) {
 			t.Fatalf("output not NFC UTF-8: %q", out)
 		}
+		if strings.ContainsAny(out, issuerMark+issuerEnd) {
+			t.Fatalf("the normaliser's marks left in %q", out)
+		}
 	})
 }
 

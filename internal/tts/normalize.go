@@ -103,7 +103,7 @@ func parseAbbreviations(s string) (map[string]string, error) {
 // dates, codes and abbreviations written out as words, sentence punctuation
 // kept (the engine's pauses). Lines stay lines; empty lines are dropped.
 func (n *Normalizer) Normalize(text string) string {
-	text = norm.NFC.String(strings.ToValidUTF8(text, " "))
+	text = marks.Replace(norm.NFC.String(strings.ToValidUTF8(text, " "))) // the marks are the normaliser's own
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
 		if l := n.line(line); l != "" {
@@ -171,6 +171,7 @@ func (n *Normalizer) line(s string) string {
 	})
 	s = n.stageDocs(s)
 	s = n.stageDates(s)
+	s = issuerOnce(s)
 	s = sub(s, reTime, true, func(_ string, m []string) (string, bool) {
 		a, ok := n.clock(m[1], m[2]+m[3])
 		if !ok {
@@ -479,15 +480,36 @@ func (n *Normalizer) stageDocs(s string) string {
 		if m[2] != "" {
 			out += " năm " + n.Number(m[2])
 		}
-		return out + " " + who, true
+		return out + " " + issuerMark + who + issuerEnd, true
 	})
 	return sub(s, reDocPty, true, func(_ string, m []string) (string, bool) {
 		who, ok := n.issuers([]string{m[2], m[3]})
 		if !ok {
 			return "", false
 		}
-		return n.Number(m[1]) + " " + who, true
+		return n.Number(m[1]) + " " + issuerMark + who + issuerEnd, true
 	})
+}
+
+// A code's issuers are marked until the dates are read: when the text
+// names the issuer itself right after the code and its date ("…/NĐ-CP
+// ngày 23/4/2018 của Chính phủ"), the code's "của chính phủ" is not said
+// a second time.
+const (
+	issuerMark = "\x02"
+	issuerEnd  = "\x03"
+)
+
+var (
+	reIssuerSaid = regexp.MustCompile(`\x02[^\x03]*\x03(\s*,?\s*(?:(?i:ngày)(?:\s+(?:không|một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|linh|lẻ|tháng))+\s*,?\s*)?(?i:của)(?:\s|$))`)
+	marks        = strings.NewReplacer(issuerMark, "", issuerEnd, "")
+)
+
+func issuerOnce(s string) string {
+	if !strings.Contains(s, issuerMark) {
+		return s
+	}
+	return marks.Replace(reIssuerSaid.ReplaceAllString(s, "$1"))
 }
 
 var reCodeNum = regexp.MustCompile(`^(.*?)(\d+)$`)
