@@ -14,7 +14,7 @@ import (
 
 // NormalizerVersion names the rules and the embedded abbreviation table.
 // It is recorded with every synthesised script; change it with the rules.
-const NormalizerVersion = "vi-1"
+const NormalizerVersion = "vi-2"
 
 //go:embed abbreviations.tsv
 var abbreviationsTSV string
