@@ -65,12 +65,20 @@ type Renderer struct {
 
 	mu      sync.Mutex
 	results []ItemResult
+	pending []insertion // Insert's orders, applied by the Read goroutine
+	ended   bool        // the stream has ended: nothing more can be inserted
 
-	rendered atomic.Int64 // frames returned by Read
-	current  atomic.Int64 // item being assembled, len(items) at the end
+	rendered   atomic.Int64 // frames returned by Read
+	current    atomic.Int64 // item being assembled, len(items) at the end
+	hasPending atomic.Bool
 
 	// assembly state (Read goroutine only)
-	cur      int
+	order    []int // play order of item indices (Insert changes it)
+	at       int   // position in order of the item being assembled
+	cur      int   // order[at]
+	fadeLeft int64 // > 0: the item on air is being cut, frames of fade left
+	fadeN    int64
+	cutErr   error
 	ir       *chain
 	fetchMu  sync.Mutex
 	fetch    map[int]*prefetch // started decoders, by item index
@@ -96,48 +104,56 @@ func NewRenderer(ctx context.Context, items []Item, opt Options) (*Renderer, err
 	}
 	r := &Renderer{opt: opt, items: append([]Item(nil), items...)}
 	r.results = make([]ItemResult, len(items))
+	r.order = make([]int, len(items))
+	for i := range r.order {
+		r.order[i] = i
+	}
 	for i := range r.items {
 		it := &r.items[i]
 		r.results[i] = ItemResult{Index: i, Path: it.Path, Kind: it.Kind, Start: -1, End: -1}
-		if it.Path == "" && it.Open == nil {
-			continue
-		}
-		if it.Info == nil {
-			info, err := r.measure(ctx, it)
+		if err := r.prepare(ctx, it, &r.results[i]); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			if err != nil {
-				r.results[i].Err = err
-				continue
-			}
-			it.Info = &info
+			r.results[i].Err = err
 		}
-		r.results[i].SourceLUFS = it.Info.IntegratedLUFS
-		lv := it.Info.Level
-		if lv == nil || lv.Key != levelKey(opt) {
-			// Not levelled at ingest, or under other settings: run the
-			// chain over the item now (a few extra decodes).
-			l, err := level(ctx, func() (io.ReadSeekCloser, error) { return r.open(it) }, it.Path, *it.Info, opt)
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if err != nil {
-				r.results[i].Err = err
-				continue
-			}
-			info := *it.Info
-			info.Level = &l
-			it.Info, lv = &info, &l
-		}
-		r.results[i].GainDB = lv.GainDB + lv.MakeupDB
-		r.results[i].Level = *lv
 	}
 	r.lim = newLimiter(r.assemble, opt.SampleRate, opt.Channels, opt.CeilingDBTP)
 	// Start decoding the first item now, so the first sample is ready the
 	// moment the output asks (the daemon prepares ahead of air time).
 	r.prefetchItem(0)
 	return r, nil
+}
+
+// prepare measures and levels an item (unless ingest did, under the same
+// settings) and sets its gain in res.
+func (r *Renderer) prepare(ctx context.Context, it *Item, res *ItemResult) error {
+	if it.Path == "" && it.Open == nil {
+		return nil
+	}
+	if it.Info == nil {
+		info, err := r.measure(ctx, it)
+		if err != nil {
+			return err
+		}
+		it.Info = &info
+	}
+	res.SourceLUFS = it.Info.IntegratedLUFS
+	lv := it.Info.Level
+	if lv == nil || lv.Key != levelKey(r.opt) {
+		// Not levelled at ingest, or under other settings: run the
+		// chain over the item now (a few extra decodes).
+		l, err := level(ctx, func() (io.ReadSeekCloser, error) { return r.open(it) }, it.Path, *it.Info, r.opt)
+		if err != nil {
+			return err
+		}
+		info := *it.Info
+		info.Level = &l
+		it.Info, lv = &info, &l
+	}
+	res.GainDB = lv.GainDB + lv.MakeupDB
+	res.Level = *lv
+	return nil
 }
 
 func (r *Renderer) open(it *Item) (io.ReadSeekCloser, error) {
@@ -260,7 +276,9 @@ func (r *Renderer) startItem() {
 		}
 	}
 	// Decode the next item while this one plays.
-	r.prefetchItem(r.cur + 1)
+	if r.at+1 < len(r.order) {
+		r.prefetchItem(r.order[r.at+1])
+	}
 	if err == nil && it.Gate != nil {
 		err = it.Gate()
 	}
@@ -312,7 +330,13 @@ func (r *Renderer) finishItem(end int64, err error) {
 		delete(r.fetch, r.cur)
 	}
 	r.fetchMu.Unlock()
-	r.cur++
+	r.fadeLeft = 0
+	r.at++
+	if r.at < len(r.order) {
+		r.cur = r.order[r.at]
+	} else {
+		r.cur = len(r.items)
+	}
 	r.current.Store(int64(r.cur))
 }
 
@@ -321,6 +345,9 @@ func (r *Renderer) assemble(dst []float32) (int, error) {
 	ch := r.opt.Channels
 	filled := 0
 	for filled < len(dst) {
+		if r.hasPending.Load() {
+			r.applyInserts()
+		}
 		rest := dst[filled:]
 		if r.gapLeft > 0 {
 			n := int(min(r.gapLeft, int64(len(rest)/ch)))
@@ -331,13 +358,33 @@ func (r *Renderer) assemble(dst []float32) (int, error) {
 			continue
 		}
 		if r.ir == nil {
-			if r.cur >= len(r.items) {
+			if r.at >= len(r.order) {
 				break
 			}
 			r.startItem()
 			continue
 		}
+		if r.fadeLeft > 0 && int64(len(rest)/ch) > r.fadeLeft {
+			rest = rest[:r.fadeLeft*int64(ch)]
+		}
 		n, err := r.ir.Read(rest)
+		if r.fadeLeft > 0 {
+			// Cut: ramp down to silence, then end the item there.
+			k0 := r.fadeN - r.fadeLeft
+			for i := 0; i < n/ch; i++ {
+				w := fadeCurve(r.fadeN-1-(k0+int64(i)), r.fadeN)
+				for c := 0; c < ch; c++ {
+					rest[i*ch+c] *= w
+				}
+			}
+			r.fadeLeft -= int64(n / ch)
+			if r.fadeLeft <= 0 && err == nil {
+				filled += n
+				r.pos += int64(n / ch)
+				r.finishItem(r.pos, r.cutErr)
+				continue
+			}
+		}
 		filled += n
 		r.pos += int64(n / ch)
 		if err != nil {
@@ -349,9 +396,99 @@ func (r *Renderer) assemble(dst []float32) (int, error) {
 		}
 	}
 	if filled == 0 {
+		r.mu.Lock()
+		r.ended = true
+		r.mu.Unlock()
+		if r.hasPending.Load() {
+			r.mu.Lock()
+			r.ended = false // an insertion came in meanwhile: play it
+			r.mu.Unlock()
+			return r.assemble(dst)
+		}
 		return 0, io.EOF
 	}
 	return filled, nil
+}
+
+// ErrEnded is returned by Insert once the programme has ended.
+var ErrEnded = errors.New("render: the programme has ended")
+
+type insertion struct {
+	items     []Item
+	idx       []int
+	cut       bool
+	fade      time.Duration
+	cutErr    error
+	stopAfter bool
+}
+
+// Insert puts items on air next (an urgent announcement): after the item
+// being rendered, or, with cut, at once: the item being rendered fades out
+// over fade and ends there with cutErr in its result. With stopAfter,
+// nothing planned after the inserted items plays. Items without Info are
+// measured first: a file that cannot be decoded is refused (an error, and
+// nothing is cut). The insertion takes effect at the renderer's next Read,
+// so within one output buffer. It returns the inserted items' indices in
+// Results.
+func (r *Renderer) Insert(ctx context.Context, items []Item, cut bool, fade time.Duration, cutErr error, stopAfter bool) ([]int, error) {
+	items = append([]Item(nil), items...)
+	res := make([]ItemResult, len(items))
+	for i := range items {
+		it := &items[i]
+		res[i] = ItemResult{Path: it.Path, Kind: it.Kind, Start: -1, End: -1}
+		if err := r.prepare(ctx, it, &res[i]); err != nil {
+			return nil, fmt.Errorf("insert %s: %w", it.Path, err)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ended {
+		return nil, ErrEnded
+	}
+	ins := insertion{items: items, cut: cut, fade: fade, cutErr: cutErr, stopAfter: stopAfter}
+	for i := range res {
+		res[i].Index = len(r.results)
+		ins.idx = append(ins.idx, len(r.results))
+		r.results = append(r.results, res[i])
+	}
+	r.pending = append(r.pending, ins)
+	r.hasPending.Store(true)
+	return ins.idx, nil
+}
+
+// applyInserts runs on the Read goroutine.
+func (r *Renderer) applyInserts() {
+	r.mu.Lock()
+	pend := r.pending
+	r.pending = nil
+	r.hasPending.Store(false)
+	r.mu.Unlock()
+	for _, ins := range pend {
+		r.items = append(r.items, ins.items...) // indices were reserved in order
+		onAir := r.ir != nil || r.gapLeft > 0
+		p := r.at
+		if onAir {
+			p = r.at + 1
+		}
+		p = min(p, len(r.order))
+		rest := append([]int(nil), r.order[p:]...)
+		if ins.stopAfter {
+			rest = nil
+		}
+		r.order = append(append(r.order[:p], ins.idx...), rest...)
+		if ins.cut && onAir {
+			r.gapLeft = 0
+			if r.ir != nil && r.fadeLeft == 0 {
+				r.fadeN = max(1, r.opt.frames(ins.fade))
+				r.fadeLeft, r.cutErr = r.fadeN, ins.cutErr
+			}
+		}
+		if !onAir && r.at < len(r.order) {
+			r.cur = r.order[r.at]
+			r.current.Store(int64(r.cur))
+		}
+		r.prefetchItem(ins.idx[0])
+	}
 }
 
 // safeSource turns a decoder panic into ErrCorrupt for that item.

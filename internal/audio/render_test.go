@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -478,4 +480,110 @@ func TestRenderGateAtBoundary(t *testing.T) {
 	if res[2].Err != nil || res[2].Start != res[0].End || n != res[2].End {
 		t.Errorf("the programme did not go on with the next item: %+v %+v, %d frames", res[0], res[2], n)
 	}
+}
+
+// TestRenderInsert: an urgent item inserted with cut fades the item on
+// air out over the fade and plays next, then the programme goes on with
+// its next item (the cut one is not replayed); without cut it waits for the
+// item on air to end; with stopAfter nothing planned follows it.
+func TestRenderInsert(t *testing.T) {
+	dir := t.TempDir()
+	a := toneWAV(t, filepath.Join(dir, "a.wav"), 44100, 1, 440, 0.2, 0, 2, 0)
+	b := toneWAV(t, filepath.Join(dir, "b.wav"), 44100, 1, 660, 0.2, 0, 1, 0)
+	c := toneWAV(t, filepath.Join(dir, "c.wav"), 44100, 1, 880, 0.2, 0, 0.5, 0)
+	o := DefaultOptions()
+	o.Gap = 0
+	cutErr := errors.New("preempted")
+	const at = 22050 // insert after 0.5 s of output
+	fade := 150 * time.Millisecond
+	for _, tc := range []struct {
+		name      string
+		cut, stop bool
+		wantOrder []int // item indices in output order
+	}{
+		{"cut", true, false, []int{0, 2, 1}},
+		{"after the item", false, false, []int{0, 2, 1}},
+		{"cut and stop", true, true, []int{0, 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewRenderer(context.Background(), []Item{{Path: a}, {Path: b}}, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var out []float32
+			buf := make([]float32, 1000)
+			inserted := false
+			for {
+				if !inserted && len(out) >= at {
+					idx, err := r.Insert(context.Background(), []Item{{Path: c}}, tc.cut, fade, cutErr, tc.stop)
+					if err != nil || len(idx) != 1 || idx[0] != 2 {
+						t.Fatalf("insert: %v %v", idx, err)
+					}
+					inserted = true
+				}
+				n, err := r.Read(buf)
+				out = append(out, buf[:n]...)
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := r.Results()
+			var order []int
+			for _, i := range []int{0, 1, 2} {
+				if res[i].Start >= 0 && res[i].Frames() > 0 {
+					order = append(order, i)
+				}
+			}
+			sort.Slice(order, func(i, j int) bool { return res[order[i]].Start < res[order[j]].Start })
+			if fmt.Sprint(order) != fmt.Sprint(tc.wantOrder) {
+				t.Fatalf("output order %v, want %v: %+v", order, tc.wantOrder, res)
+			}
+			wantA := int64(88200)
+			if tc.cut {
+				// The renderer runs ahead of the output by the limiter's
+				// input block: the cut starts there, then fades.
+				wantA = at + o.frames(fade)
+				if !errors.Is(res[0].Err, cutErr) || res[0].End < wantA || res[0].End > wantA+4096 {
+					t.Errorf("cut item: %+v, want ended by %v at frame %d..+4096", res[0], cutErr, wantA)
+				}
+				// The fade: the last frames of the cut item are near silent.
+				if peak := peakOf(out[res[0].End-100 : res[0].End]); peak > 0.01 {
+					t.Errorf("cut item ends at peak %.3f, not faded", peak)
+				}
+			} else if res[0].Err != nil || res[0].End != wantA {
+				t.Errorf("item on air: %+v, want whole", res[0])
+			}
+			if res[2].Start != res[0].End || res[2].Frames() != 22050 {
+				t.Errorf("inserted item %+v, want right after the first (%d)", res[2], res[0].End)
+			}
+			if int64(len(out)) != res[order[len(order)-1]].End {
+				t.Errorf("output %d frames, last item ends at %d", len(out), res[order[len(order)-1]].End)
+			}
+			if _, err := r.Insert(context.Background(), []Item{{Path: c}}, true, fade, cutErr, false); !errors.Is(err, ErrEnded) {
+				t.Errorf("insert after the end: %v", err)
+			}
+		})
+	}
+	// A file that cannot be decoded is refused before anything is cut.
+	r, err := NewRenderer(context.Background(), []Item{{Path: a}}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	bad := writeFile(t, filepath.Join(dir, "bad.mp3"), []byte("không phải âm thanh"))
+	if _, err := r.Insert(context.Background(), []Item{{Path: bad}}, true, fade, cutErr, false); err == nil {
+		t.Fatal("an undecodable announcement was accepted")
+	}
+}
+
+func peakOf(x []float32) float32 {
+	var p float32
+	for _, v := range x {
+		p = max(p, v, -v)
+	}
+	return p
 }
