@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"loa/internal/airlog"
+	"loa/internal/control"
 	"loa/internal/inputerr"
 	"loa/internal/output"
 	"loa/internal/playout"
@@ -140,6 +141,9 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		Overlap:   cfg.Playout.Overlap,
 		LastAlive: lastAlive,
 		Heartbeat: lock.Touch,
+		// Urgent announcements (loa announce) come over the control socket.
+		Announcements: playout.StoreAudio{Store: st.Content},
+		Announce:      cfg.Announce,
 		Started: func() {
 			// systemd (Type=notify): ready, then the watchdog while the
 			// airtime log can be read.
@@ -160,6 +164,16 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		return nil
 	}
 
+	// The control socket: loa announce, loa status, the web console.
+	ln, err := control.Listen(e.DataDir)
+	if err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
+	go func() {
+		if err := control.Serve(ctx, ln, d, e.Logger); err != nil {
+			e.Logger.Error("control socket", "err", err)
+		}
+	}()
 	reload := make(chan struct{})
 	go func() {
 		for {

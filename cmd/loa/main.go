@@ -96,6 +96,8 @@ func commands() []command {
 		{"play", "play files through the station's output pipeline", (*Env).runPlay},
 		{"schedule", "check programme files and list upcoming runs", (*Env).runSchedule},
 		{"daemon", "run the station: play programmes on schedule and log airtime", (*Env).runDaemon},
+		{"announce", "put an urgent announcement on air now (khẩn cấp / ưu tiên)", (*Env).runAnnounce},
+		{"status", "what the running daemon has on air, next, and its outputs", (*Env).runStatus},
 		{"log", "print the airtime log", (*Env).runLog},
 		{"simulate", "run the schedules over a period on a virtual clock", (*Env).runSimulate},
 		{"report", "write the airtime report (PDF, XLSX, CSV, JSON)", (*Env).runReport},

@@ -414,23 +414,33 @@ func (r *Renderer) assemble(dst []float32) (int, error) {
 var ErrEnded = errors.New("render: the programme has ended")
 
 type insertion struct {
-	items     []Item
-	idx       []int
-	cut       bool
-	fade      time.Duration
-	cutErr    error
-	stopAfter bool
+	InsertOptions
+	items []Item
+	idx   []int
+}
+
+// InsertOptions say where inserted items go.
+type InsertOptions struct {
+	// Cut: the item being rendered fades out over Fade and ends there with
+	// CutErr in its result; the inserted items follow at once.
+	Cut    bool
+	Fade   time.Duration
+	CutErr error
+	// Follow (without Cut) is 1 + the index of an item the inserted ones
+	// go after (an announcement queued behind one already inserted), if it
+	// has not ended yet; 0 or ended: after the item being rendered.
+	Follow int
+	// StopAfter: nothing planned after the inserted items plays.
+	StopAfter bool
 }
 
 // Insert puts items on air next (an urgent announcement): after the item
-// being rendered, or, with cut, at once: the item being rendered fades out
-// over fade and ends there with cutErr in its result. With stopAfter,
-// nothing planned after the inserted items plays. Items without Info are
-// measured first: a file that cannot be decoded is refused (an error, and
-// nothing is cut). The insertion takes effect at the renderer's next Read,
-// so within one output buffer. It returns the inserted items' indices in
-// Results.
-func (r *Renderer) Insert(ctx context.Context, items []Item, cut bool, fade time.Duration, cutErr error, stopAfter bool) ([]int, error) {
+// being rendered (or after o.Follow), or, with o.Cut, at once. Items
+// without Info are measured first: a file that cannot be decoded is
+// refused (an error, and nothing is cut). The insertion takes effect at the
+// renderer's next Read, so within one output buffer. It returns the
+// inserted items' indices in Results.
+func (r *Renderer) Insert(ctx context.Context, items []Item, o InsertOptions) ([]int, error) {
 	items = append([]Item(nil), items...)
 	res := make([]ItemResult, len(items))
 	for i := range items {
@@ -445,7 +455,7 @@ func (r *Renderer) Insert(ctx context.Context, items []Item, cut bool, fade time
 	if r.ended {
 		return nil, ErrEnded
 	}
-	ins := insertion{items: items, cut: cut, fade: fade, cutErr: cutErr, stopAfter: stopAfter}
+	ins := insertion{InsertOptions: o, items: items}
 	for i := range res {
 		res[i].Index = len(r.results)
 		ins.idx = append(ins.idx, len(r.results))
@@ -470,17 +480,25 @@ func (r *Renderer) applyInserts() {
 		if onAir {
 			p = r.at + 1
 		}
+		if f := ins.Follow - 1; f >= 0 && !ins.Cut {
+			for k := r.at; k < len(r.order); k++ {
+				if r.order[k] == f {
+					p = max(p, k+1)
+					break
+				}
+			}
+		}
 		p = min(p, len(r.order))
 		rest := append([]int(nil), r.order[p:]...)
-		if ins.stopAfter {
+		if ins.StopAfter {
 			rest = nil
 		}
 		r.order = append(append(r.order[:p], ins.idx...), rest...)
-		if ins.cut && onAir {
+		if ins.Cut && onAir {
 			r.gapLeft = 0
 			if r.ir != nil && r.fadeLeft == 0 {
-				r.fadeN = max(1, r.opt.frames(ins.fade))
-				r.fadeLeft, r.cutErr = r.fadeN, ins.cutErr
+				r.fadeN = max(1, r.opt.frames(ins.Fade))
+				r.fadeLeft, r.cutErr = r.fadeN, ins.CutErr
 			}
 		}
 		if !onAir && r.at < len(r.order) {

@@ -516,7 +516,7 @@ func TestRenderInsert(t *testing.T) {
 			inserted := false
 			for {
 				if !inserted && len(out) >= at {
-					idx, err := r.Insert(context.Background(), []Item{{Path: c}}, tc.cut, fade, cutErr, tc.stop)
+					idx, err := r.Insert(context.Background(), []Item{{Path: c}}, InsertOptions{Cut: tc.cut, Fade: fade, CutErr: cutErr, StopAfter: tc.stop})
 					if err != nil || len(idx) != 1 || idx[0] != 2 {
 						t.Fatalf("insert: %v %v", idx, err)
 					}
@@ -563,7 +563,7 @@ func TestRenderInsert(t *testing.T) {
 			if int64(len(out)) != res[order[len(order)-1]].End {
 				t.Errorf("output %d frames, last item ends at %d", len(out), res[order[len(order)-1]].End)
 			}
-			if _, err := r.Insert(context.Background(), []Item{{Path: c}}, true, fade, cutErr, false); !errors.Is(err, ErrEnded) {
+			if _, err := r.Insert(context.Background(), []Item{{Path: c}}, InsertOptions{Cut: true, Fade: fade, CutErr: cutErr}); !errors.Is(err, ErrEnded) {
 				t.Errorf("insert after the end: %v", err)
 			}
 		})
@@ -575,7 +575,7 @@ func TestRenderInsert(t *testing.T) {
 	}
 	defer r.Close()
 	bad := writeFile(t, filepath.Join(dir, "bad.mp3"), []byte("không phải âm thanh"))
-	if _, err := r.Insert(context.Background(), []Item{{Path: bad}}, true, fade, cutErr, false); err == nil {
+	if _, err := r.Insert(context.Background(), []Item{{Path: bad}}, InsertOptions{Cut: true, Fade: fade, CutErr: cutErr}); err == nil {
 		t.Fatal("an undecodable announcement was accepted")
 	}
 }

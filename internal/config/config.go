@@ -26,14 +26,15 @@ const FileName = "loa.toml"
 
 // Config is the effective configuration.
 type Config struct {
-	Station  Station `toml:"station"`
-	Report   Report  `toml:"report"`
-	Scripts  Scripts `toml:"scripts"`
-	Audio    Audio   `toml:"audio"`
-	Playout  Playout `toml:"playout"`
-	Ingest   Ingest  `toml:"ingest"`
-	Web      Web     `toml:"web"`
-	TTS      TTS     `toml:"tts"`
+	Station  Station  `toml:"station"`
+	Report   Report   `toml:"report"`
+	Scripts  Scripts  `toml:"scripts"`
+	Audio    Audio    `toml:"audio"`
+	Playout  Playout  `toml:"playout"`
+	Announce Announce `toml:"announce"`
+	Ingest   Ingest   `toml:"ingest"`
+	Web      Web      `toml:"web"`
+	TTS      TTS      `toml:"tts"`
 	location *time.Location
 }
 
@@ -110,6 +111,21 @@ type Playout struct {
 	Overlap   string   `toml:"overlap"`   // "delay" or "skip" a run that would overlap a running one
 }
 
+// Announce is how urgent announcements (loa announce) go on air.
+type Announce struct {
+	// Intro is an attention signal played before an announcement ("" none);
+	// a relative path is from the daemon's working directory, as the
+	// schedules' jingles.
+	Intro string `toml:"intro"`
+	// Resume is what an emergency's interrupted programme does after it:
+	// "next" goes on with its next item, "item" replays the cut item first.
+	Resume string `toml:"resume"`
+	// PriorityWait: a priority announcement with nothing on air waits for
+	// a programme starting within this long (and plays first in it);
+	// otherwise it plays at once as its own run.
+	PriorityWait Duration `toml:"priority_wait"`
+}
+
 // Web is the console and API server ('loa serve').
 type Web struct {
 	Listen      string `toml:"listen"`        // host:port; loopback unless the office LAN should reach it
@@ -169,8 +185,9 @@ func Default() *Config {
 			Grace:     Duration(5 * time.Minute),
 			Overlap:   "delay",
 		},
-		Ingest: Ingest{MaxFileMB: 1024},
-		Web:    Web{Listen: "127.0.0.1:8080", MaxUploadMB: 300},
+		Announce: Announce{Resume: "next", PriorityWait: Duration(10 * time.Minute)},
+		Ingest:   Ingest{MaxFileMB: 1024},
+		Web:      Web{Listen: "127.0.0.1:8080", MaxUploadMB: 300},
 		TTS: TTS{
 			Command:  "espeak-ng -v {voice} -s {rate} -p {pitch} --stdout",
 			Voice:    "vi",
@@ -301,6 +318,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("playout.grace: %s is outside 0..24h", c.Playout.Grace)
 	case c.Playout.Overlap != "delay" && c.Playout.Overlap != "skip":
 		return fmt.Errorf("playout.overlap: %q must be \"delay\" or \"skip\"", c.Playout.Overlap)
+	case c.Announce.Resume != "next" && c.Announce.Resume != "item":
+		return fmt.Errorf("announce.resume: %q must be \"next\" or \"item\"", c.Announce.Resume)
+	case c.Announce.PriorityWait < 0 || c.Announce.PriorityWait > Duration(24*time.Hour):
+		return fmt.Errorf("announce.priority_wait: %s is outside 0..24h", c.Announce.PriorityWait)
 	case c.Web.MaxUploadMB < 1 || c.Web.MaxUploadMB > 4096:
 		return fmt.Errorf("web.max_upload_mb: %d is outside 1..4096", c.Web.MaxUploadMB)
 	}

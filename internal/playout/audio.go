@@ -173,13 +173,13 @@ func (a *AudioAir) Prepare(ctx context.Context, spec string, prog *schedule.Prog
 }
 
 type audioProgram struct {
-	out   Output
-	r     *audio.Renderer
-	rate  float64
-	index []int // plan item i is renderer item index[i]
-	prog  output.Progress
+	out  Output
+	r    *audio.Renderer
+	rate float64
+	prog output.Progress
 
 	mu     sync.Mutex
+	index  []int // plan item i is renderer item index[i]
 	played *output.Played
 }
 
@@ -201,7 +201,10 @@ func (p *audioProgram) Snapshot() Snapshot {
 	p.mu.Unlock()
 	s.PlayedS = float64(frames) / p.rate
 	res := p.r.Results()
-	for _, i := range p.index {
+	p.mu.Lock()
+	index := p.index
+	p.mu.Unlock()
+	for _, i := range index {
 		r := res[i]
 		pos := ItemPos{StartS: -1, EndS: -1, Err: r.Err}
 		if r.Start >= 0 {
@@ -216,6 +219,46 @@ func (p *audioProgram) Snapshot() Snapshot {
 }
 
 func (p *audioProgram) Close() error { return p.r.Close() }
+
+// Insert implements Inserter: items (announcements, with the silence before
+// each in gaps) go on air next; their plan indices continue the run's.
+func (p *audioProgram) Insert(ctx context.Context, items []assembly.Item, gaps []time.Duration, o InsertOptions) ([]int, error) {
+	var ai []audio.Item
+	var planAt []int // position in ai of each plan item
+	for i, it := range items {
+		if gaps[i] > 0 {
+			ai = append(ai, audio.Item{Silence: gaps[i], Kind: "gap"})
+		}
+		planAt = append(planAt, len(ai))
+		item := audio.Item{Path: it.Path, Kind: it.Kind, Info: it.Media}
+		if it.SHA256 != "" {
+			// The order is the approval: only the file is checked.
+			g := &airGuard{ctx: context.WithoutCancel(ctx), sha: it.SHA256, path: it.Path, id: it.ScriptID}
+			item.Open, item.Gate = g.open, g.gate
+		}
+		ai = append(ai, item)
+	}
+	ao := audio.InsertOptions{Cut: o.Cut, Fade: o.Fade, CutErr: o.CutErr, StopAfter: o.StopAfter}
+	if o.After >= 0 {
+		p.mu.Lock()
+		if o.After < len(p.index) {
+			ao.Follow = p.index[o.After] + 1
+		}
+		p.mu.Unlock()
+	}
+	idx, err := p.r.Insert(ctx, ai, ao)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var plan []int
+	for _, k := range planAt {
+		plan = append(plan, len(p.index))
+		p.index = append(p.index, idx[k])
+	}
+	return plan, nil
+}
 
 // airGuard checks one script item: its file is hashed as it is opened (the
 // decoder then reads that same open file, so a file replaced afterwards

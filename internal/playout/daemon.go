@@ -12,6 +12,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"loa/internal/airlog"
+	"loa/internal/config"
 	"loa/internal/schedule"
 )
 
@@ -49,6 +50,10 @@ type Options struct {
 	LastAlive time.Time
 	// Heartbeat is called every 30 s (Lock.Touch); nil: none.
 	Heartbeat func(time.Time) error
+	// Announcements finds the audio of urgent announcements (nil: none are
+	// taken); Announce is how they go on air.
+	Announcements AnnounceAudio
+	Announce      config.Announce
 	// Started is called once Run has started: the schedules are loaded and
 	// the log recovered (the service manager's READY=1); nil: none.
 	Started func()
@@ -67,7 +72,13 @@ type Daemon struct {
 	swept   map[string]time.Time // per programme: scheduled times before this are accounted for
 	claims  map[claim]bool
 	down    map[string]bool // outputs that failed and are being retried
-	extra   sync.WaitGroup  // runs started outside cron (catch-up), output retries
+	// announcements
+	runCtx    context.Context // Run's: announcements aired alone run under it
+	live      []*liveRun      // runs on air
+	fixed     map[claim]fixedPlan
+	fixedMeta map[claim]map[int]itemMeta
+	waiting   []*waiting     // priority announcements held for the next programme
+	extra     sync.WaitGroup // runs started outside cron (catch-up), output retries
 }
 
 type claim struct {
@@ -87,6 +98,7 @@ func New(opt Options) *Daemon {
 		opt: opt, log: opt.Logger, outputs: newOutputs(),
 		progs: map[string]*schedule.Programme{}, entries: map[string]cron.EntryID{},
 		swept: map[string]time.Time{}, claims: map[claim]bool{}, down: map[string]bool{},
+		fixed: map[claim]fixedPlan{}, fixedMeta: map[claim]map[int]itemMeta{},
 	}
 }
 
@@ -128,6 +140,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	)
 	d.mu.Lock()
 	d.cron = c
+	d.runCtx = ctx
 	d.mu.Unlock()
 	c.Start()
 	now := time.Now()

@@ -312,8 +312,11 @@ func TestCronRunsAndPanics(t *testing.T) {
 	}
 	errs := startErrors(air)
 	t.Logf("start error over %d runs: median %v, worst %v", len(errs), errs[len(errs)/2], errs[len(errs)-1])
-	if errs[len(errs)-1] > 150*time.Millisecond { // loose under load, as in TestPlayOutcomes
-		t.Errorf("worst start error %v", errs[len(errs)-1])
+	// The median, not the worst: on a loaded 2-core machine one run can
+	// start hundreds of ms late (seen: 766 ms at load 13); a daemon that is
+	// late every time still fails here.
+	if errs[len(errs)/2] > 50*time.Millisecond {
+		t.Errorf("median start error %v", errs[len(errs)/2])
 	}
 }
 

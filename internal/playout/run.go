@@ -73,7 +73,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 		return Result{RunID: id, Status: status, Reason: reason}
 	}
 
-	plan, err := d.opt.Planner.Plan(ctx, p, at)
+	plan, err := d.planFor(ctx, p, at)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Result{}
@@ -96,6 +96,12 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 		return logNotAired(airlog.RunEmpty, joinReason("không có bài để phát", problems))
 	}
 
+	// Priority announcements waiting for this run go first in it.
+	pre, preMeta := d.takeWaiting(p.Name, at)
+	if len(pre) > 0 {
+		plan = prependItems(plan, pre)
+		log.Info("priority announcements first in the run", "items", len(pre))
+	}
 	prog, err := d.opt.Air.Prepare(ctx, output, p, plan.Items)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -147,7 +153,12 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 	done := make(chan error, 1)
 	go func() { done <- prog.Play(ctx) }()
 	tr := &tracker{alog: d.opt.Log, log: log, ctx: dbctx, runID: runID, at: at, plan: plan, rows: make([]int64, len(plan.Items)),
-		closed: make([]bool, len(plan.Items))}
+		closed: make([]bool, len(plan.Items)), meta: map[int]itemMeta{}}
+	for i, m := range preMeta {
+		tr.meta[i] = m
+	}
+	live := d.register(&liveRun{prog: p, at: at, runID: runID, output: output, program: prog, inserts: make(chan insertReq)}, tr)
+	defer d.unregister(live)
 	t := time.NewTimer(10 * time.Millisecond)
 	var playErr error
 loop:
@@ -155,6 +166,8 @@ loop:
 		select {
 		case playErr = <-done:
 			break loop
+		case req := <-live.inserts:
+			req.reply <- d.insert(ctx, live, tr, prog, req)
 		case <-t.C:
 			snap := prog.Snapshot()
 			tr.update(snap, false, nil)
@@ -162,6 +175,7 @@ loop:
 		}
 	}
 	t.Stop()
+	d.stopInserts(live)
 	snap := prog.Snapshot()
 	stopped := ctx.Err() != nil && (playErr == nil || errors.Is(playErr, context.Canceled) || errors.Is(playErr, context.DeadlineExceeded))
 	if stopped {
@@ -191,7 +205,7 @@ loop:
 		if stopped {
 			reasons = append(reasons, ReasonStoppedPre)
 		}
-	case !plan.HasScripts():
+	case !plan.HasScripts() && !tr.announced():
 		res.Status = airlog.RunEmpty
 		reasons = append(reasons, "không có bài để phát; phát nhạc hiệu thay thế")
 	case stopped || playErr != nil || tr.notAired > 0:
@@ -252,7 +266,7 @@ type tracker struct {
 	started    bool
 	runLogged  bool // StartRun written
 	startErrMS float64
-	cutReason  string // reason code for the item on air when the run is cut (ReasonPreempted)
+	meta       map[int]itemMeta // announcements' level and who ordered them, by plan index
 	rows       []int64
 	closed     []bool
 	count      int      // rows inserted
@@ -298,7 +312,8 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) (pending bool) 
 		if tr.rows[i] == 0 {
 			id, err := l.StartItem(tr.ctx, airlog.ItemSpec{RunID: tr.runID, Position: i, Kind: it.Kind, ScriptID: it.ScriptID,
 				Title: it.Title, Topic: it.Topic, Area: it.Area, Audience: it.Audience, SHA256: it.SHA256,
-				ScheduledAt: tr.at.Add(secDur(it.OffsetS)), StartedAt: s.Started.Add(secDur(pos.StartS))})
+				ScheduledAt: tr.at.Add(secDur(it.OffsetS)), StartedAt: s.Started.Add(secDur(pos.StartS)),
+				Level: tr.meta[i].level, OrderedBy: tr.meta[i].by})
 			if err != nil {
 				tr.log.Error("log item start (will retry)", "item", i, "err", err)
 				pending = true
@@ -333,7 +348,7 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) (pending bool) 
 			if playErr != nil {
 				msg = "lỗi đầu ra: " + playErr.Error()
 			}
-			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Error: msg, Reason: tr.cutReason}
+			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Error: msg}
 		}
 		if end == nil {
 			if err := l.Progress(tr.ctx, tr.rows[i], round3(aired)); err != nil {

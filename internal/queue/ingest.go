@@ -408,3 +408,22 @@ func levelColumn(lv *Level) string {
 	}
 	return string(b)
 }
+
+// IngestAudio stores audio that is no script's (an urgent announcement),
+// refused and measured as a script's audio is, and returns its sha256 and
+// what decoding it told.
+func (q *Queue) IngestAudio(ctx context.Context, up *Upload) (string, Media, error) {
+	if up == nil {
+		return "", Media{}, inputerr.Field("audio", "required", "audio: required")
+	}
+	ing, err := q.ingest(ctx, up)
+	if err != nil {
+		return "", Media{}, err
+	}
+	if err := ing.commit(); err != nil {
+		ing.discard(ctx)
+		return "", Media{}, err
+	}
+	ing.keep()
+	return ing.staged.SHA256, ing.media, nil
+}
