@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"loa/internal/airlog"
+	"loa/internal/audio"
 	"loa/internal/control"
 	"loa/internal/inputerr"
 	"loa/internal/output"
@@ -142,7 +143,7 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		LastAlive: lastAlive,
 		Heartbeat: lock.Touch,
 		// Urgent announcements (loa announce) come over the control socket.
-		Announcements: playout.StoreAudio{Store: st.Content},
+		Announcements: playout.StoreAudio{Store: st.Content, Audio: audio.OptionsFromConfig(cfg.Audio, 0)},
 		Announce:      cfg.Announce,
 		Started: func() {
 			// systemd (Type=notify): ready, then the watchdog while the

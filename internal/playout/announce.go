@@ -42,7 +42,12 @@ type AnnounceAudio interface {
 }
 
 // StoreAudio reads announcements from the station's content store.
-type StoreAudio struct{ Store *content.Store }
+type StoreAudio struct {
+	Store *content.Store
+	// Audio is the station's format and loudness policy: the announcement
+	// is levelled here, before anything is cut, not by the renderer after.
+	Audio audio.Options
+}
 
 // Stored implements AnnounceAudio.
 func (s StoreAudio) Stored(ctx context.Context, sha string) (string, *audio.Info, error) {
@@ -56,13 +61,13 @@ func (s StoreAudio) Stored(ctx context.Context, sha string) (string, *audio.Info
 
 // File implements AnnounceAudio: a file that cannot be decoded is refused
 // here, before anything on air is interrupted.
-func (StoreAudio) File(ctx context.Context, path string) (*audio.Info, error) {
+func (s StoreAudio) File(ctx context.Context, path string) (*audio.Info, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("announcement audio: %w", err)
 	}
 	defer f.Close()
-	info, err := audio.Analyze(ctx, f)
+	info, err := audio.AnalyzeLevel(ctx, f, s.Audio)
 	if err != nil {
 		return nil, inputerr.New("announcement audio %s cannot be played: %v", path, err)
 	}
