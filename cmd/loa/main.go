@@ -20,13 +20,15 @@ import (
 
 	"loa/internal/config"
 	"loa/internal/database"
+	_ "loa/internal/hangup" // SIGHUP ignored from the earliest init until main catches it
 	"loa/internal/inputerr"
 )
 
 func main() {
-	// Caught from the first instruction: an early SIGHUP (systemd reload,
-	// an operator) must not kill the daemon before it is up. The daemon
-	// reloads on it; Main gives other commands back the default.
+	// Caught from the first instruction (ignored before it, from package
+	// hangup's init): an early SIGHUP (systemd reload, an operator) must
+	// not kill the daemon before it is up. The daemon reloads on it; Main
+	// gives other commands back the default.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	ctx, stop := stopContext()
