@@ -222,6 +222,22 @@ func TestScriptWorkflow(t *testing.T) {
 			t.Fatalf("loa %v: exit %d, %q; want 2 and one line", args, code, stderr)
 		}
 	}
+	// A hash that is not hex, or not this recording's, is the approver's
+	// input: exit 2, naming --sha256, never "changed meanwhile".
+	other := strings.Repeat("0", 12)
+	if strings.HasPrefix(heard, other) {
+		other = strings.Repeat("1", 12)
+	}
+	for _, c := range []struct{ sum, want string }{
+		{"zzzzzzzzz", "hex digits"},
+		{other, "listen again"},
+	} {
+		code, _, stderr := runLoa(t, "--data", data, "script", "approve", "1", "--by", "Nguyễn Văn An", "--sha256", c.sum)
+		if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--sha256") || !strings.Contains(stderr, c.want) ||
+			strings.Contains(stderr, "meanwhile") {
+			t.Fatalf("approve --sha256 %s: exit %d, %q; want 2, one line naming --sha256 with %q", c.sum, code, stderr, c.want)
+		}
+	}
 	run("script", "approve", "1", "--by", "Nguyễn Văn An", "--note", "Đồng ý", "--sha256", heard[:8])
 	code, _, stderr := runLoa(t, "--data", data, "script", "reject", "2", "--by", "Nguyễn Văn An")
 	if code != 2 || !strings.Contains(stderr, "--reason") {

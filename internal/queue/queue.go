@@ -250,6 +250,18 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 // must give: enough that a replaced recording cannot match by chance.
 const MinSHA256Prefix = 8
 
+// NotHeardError is Approve's refusal of a hash that is not the script's
+// audio: a typing slip, or a recording replaced after it was heard (the
+// console answers that as a conflict).
+type NotHeardError struct {
+	ID           int64
+	Audio, Heard string // the current audio's SHA-256; the prefix given
+}
+
+func (e *NotHeardError) Error() string {
+	return fmt.Sprintf("script %d: --sha256 %s is not its audio (now %.12s…): listen again before approving", e.ID, e.Heard, e.Audio)
+}
+
 // Approve records that by approved the script's current audio and text. The
 // approver names the audio heard by the start of its SHA-256 (as "loa script
 // show" prints it), so a recording replaced between listening and approving
@@ -274,7 +286,7 @@ func (q *Queue) Approve(ctx context.Context, id int64, by, note, audioPrefix str
 		return Script{}, inputerr.New("approve: --sha256 needs at least %d hex digits of the audio you heard (see 'loa script show %d')", MinSHA256Prefix, id)
 	}
 	if !strings.HasPrefix(cur.AudioSHA256, p) {
-		return Script{}, inputerr.New("script %d: its audio is now %.12s…, not the %s you checked; listen again before approving", id, cur.AudioSHA256, p)
+		return Script{}, inputerr.Wrap(&NotHeardError{ID: id, Audio: cur.AudioSHA256, Heard: p})
 	}
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {

@@ -49,24 +49,22 @@ func (s *Station) EditScript(ctx context.Context, a Actor, id int64, f queue.Fie
 // Approve approves script id for a, only if its audio is still the
 // recording whose SHA-256 the approver heard (sha256: the full hash from
 // the console or API, or a prefix of at least 8 digits from the command
-// line). A different recording is ErrConflict.
+// line). A different recording is ErrConflict (and an input error).
 func (s *Station) Approve(ctx context.Context, a Actor, id int64, sha256, note string) (queue.Script, error) {
 	if err := a.can(users.Approve, "approve script"); err != nil {
 		return queue.Script{}, err
 	}
-	sum := strings.ToLower(strings.TrimSpace(sha256))
-	if len(sum) >= queue.MinSHA256Prefix {
-		cur, err := s.Queue.Get(ctx, id)
-		if err != nil {
-			return queue.Script{}, err
-		}
-		if cur.AudioSHA256 != "" && !strings.HasPrefix(cur.AudioSHA256, sum) {
-			return queue.Script{}, fmt.Errorf("approve script %d: its audio is now %.12s…, not the %.12s… that was heard; listen again: %w",
-				id, cur.AudioSHA256, sum, ErrConflict)
-		}
+	sc, err := s.Queue.Approve(ctx, id, a.Name, note, sha256)
+	if nh := (*queue.NotHeardError)(nil); errors.As(err, &nh) {
+		return sc, conflict{err}
 	}
-	return s.Queue.Approve(ctx, id, a.Name, note, sum)
+	return sc, err
 }
+
+// conflict marks err as ErrConflict without changing its message.
+type conflict struct{ error }
+
+func (c conflict) Unwrap() []error { return []error{c.error, ErrConflict} }
 
 // Reject rejects script id, with the reason.
 func (s *Station) Reject(ctx context.Context, a Actor, id int64, reason string) (queue.Script, error) {
