@@ -111,6 +111,11 @@ func open(ctx context.Context, path string, upgrade bool) (*sql.DB, error) {
 		return nil, fmt.Errorf("open database %s: %w (a read-only copy or mount): this command changes the station; "+
 			"read commands (script list/show/history, log, report, schedule next, simulate, config) work here", path, ErrReadOnly)
 	}
+	if upgrade {
+		if err := tighten(path); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+	}
 	db, err := sql.Open("sqlite3", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -202,6 +207,33 @@ func checkVersion(v int) error {
 		return fmt.Errorf("database schema version %d is newer than this loa (%d): upgrade loa", v, len(migrations))
 	case v < len(migrations):
 		return fmt.Errorf("%w (version %d, this loa needs %d): run 'loa migrate' (or start 'loa daemon', which upgrades it)", ErrOutdated, v, len(migrations))
+	}
+	return nil
+}
+
+// tighten brings a station made by an older loa (directory 0755, database
+// 0644 — which now holds the console's password hashes) to DirMode and
+// FileMode, only ever removing permissions: a stricter mode stays.
+func tighten(path string) error {
+	for _, p := range []string{filepath.Dir(path), path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		want := FileMode
+		if fi.IsDir() {
+			want = DirMode
+		}
+		if m := fi.Mode().Perm(); m&^want != 0 {
+			// Not the owner (a daemon run by a group member): its owner's
+			// business, not a reason to stay off the air.
+			if err := os.Chmod(p, m&want); err != nil && !errors.Is(err, fs.ErrPermission) {
+				return fmt.Errorf("restrict permissions: %w", err)
+			}
+		}
 	}
 	return nil
 }

@@ -188,6 +188,61 @@ func TestNewDatabaseModes(t *testing.T) {
 	}
 }
 
+// TestUpgradeTightensModes: a station made by an older loa (directory 0755,
+// database 0644: now holding users' password hashes) is brought to this
+// loa's modes by the daemon's or "loa migrate"'s open; a stricter mode an
+// administrator chose is kept.
+func TestUpgradeTightensModes(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name              string
+		dir, file         os.FileMode
+		wantDir, wantFile os.FileMode
+	}{
+		{"older loa", 0o755, 0o644, DirMode, FileMode},
+		{"group writable", 0o775, 0o664, DirMode, FileMode},
+		{"stricter kept", 0o700, 0o600, 0o700, 0o600},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			path := filepath.Join(dir, FileName)
+			db, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(`INSERT INTO air_runs (programme, scheduled_at) VALUES ('p', '2023-07-01T00:00:00.000Z')`); err != nil {
+				t.Fatal(err)
+			}
+			files := []string{path, path + "-wal", path + "-shm"}
+			for _, f := range files {
+				if err := os.Chmod(f, c.file); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Chmod(dir, c.dir); err != nil {
+				t.Fatal(err)
+			}
+			if db, err = OpenUpgrade(ctx, path); err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			want := map[string]os.FileMode{dir: c.wantDir}
+			for _, f := range files {
+				want[f] = c.wantFile
+			}
+			for p, w := range want {
+				fi, err := os.Stat(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fi.Mode().Perm(); got != w {
+					t.Errorf("%s: mode %o after upgrade, want %o", filepath.Base(p), got, w)
+				}
+			}
+		})
+	}
+}
+
 // TestReadOnly: a read-only open never writes, and works where nothing can
 // be written (a read-only mount of a station); a read-write open there
 // says why it cannot.
