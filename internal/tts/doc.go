@@ -37,7 +37,9 @@
 //     not repeated after ngày or mùng); m/yyyy → "tháng M năm Y" (after quý:
 //     "quý M năm Y"); d/m is a date after ngày, mùng, lễ, and with "ngày"
 //     after và, đến, hết, từ, tới, trước, sau — elsewhere it may be a
-//     fraction and reads "d trên m". Month 4 is "tư".
+//     fraction and reads "d trên m". Month 4 is "tư". Two dates joined by a
+//     dash ("01/5 - 30/6", "20/01 – 26/01/2023") are "… đến ngày …" (with
+//     no year, only where d/m alone would be a date).
 //  6. Times: 17h30, 17h, 17:30, 17g30, 17h00 → "mười bảy giờ ba mươi phút",
 //     "mười bảy giờ"; "7h30 - 11h30" → "… đến …".
 //  7. Units after a number: km, m, m²/m2, m³, cm, mm, ha, kg, kW, kWh, °C,
@@ -51,7 +53,8 @@
 //  10. Ordinals: "thứ 1" → "thứ nhất", "thứ 4" → "thứ tư", else the number;
 //     Roman numerals after quý, phần, chương, mục, khóa, kỳ, đại hội, phụ
 //     lục, giai đoạn, … ("quý IV" → "quý bốn", "quý I/2023" → "quý một năm
-//     hai nghìn không trăm hai mươi ba").
+//     hai nghìn không trăm hai mươi ba"), a list too ("quý II, III/2023" →
+//     "quý hai, ba năm …").
 //  11. Numbers: "." groups thousands when every group after the first has
 //     three digits (1.250 → một nghìn hai trăm năm mươi), "," is the decimal
 //     comma (2,5 → hai phẩy năm; 0,05 → không phẩy không năm); other dotted

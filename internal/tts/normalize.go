@@ -128,6 +128,7 @@ var (
 	reDocPty  = regexp.MustCompile(`(\d+)-([A-ZĐ][A-Za-zĐđ]*)/([A-ZĐ][A-Za-zĐđ]*)`)
 	reDate    = regexp.MustCompile(`(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})`)
 	reDayMon  = regexp.MustCompile(`(\d{1,2})/(\d{1,2})`)
+	reDayMons = regexp.MustCompile(`(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s?[-–]\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?`)
 	reMonYear = regexp.MustCompile(`(\d{1,2})[/-](\d{4})`)
 	reTime    = regexp.MustCompile(`(\d{1,2})(?:[hH](\d{2})?|[:gG](\d{2}))'?(?:\s?[-–]\s?(\d{1,2})(?:[hH](\d{2})?|[:gG](\d{2}))'?)?`)
 	rePerUnit = regexp.MustCompile(`/(km²|km2|km|m²|m2|m³|m3|cm|mm|ha|kg|kWh|kW|m)`)
@@ -135,7 +136,8 @@ var (
 	reRange   = regexp.MustCompile(`(\d+(?:[.,]\d+)*)\s?[-–]\s?(\d+(?:[.,]\d+)*)`)
 	reMinus   = regexp.MustCompile(`(^|[\s(\[:;,])[-−](\d)`)
 	reOrdinal = regexp.MustCompile(`((?i:thứ))\s+(\d+)`)
-	reRoman   = regexp.MustCompile(`((?i:quý|phần|chương|mục|khóa|khoá|kỳ họp|kỳ|đại hội|phụ lục|giai đoạn|tập|loại|hạng|nhóm))\s+([IVXL]+)(?:\s?[/-]\s?(\d{4}))?`)
+	reRoman   = regexp.MustCompile(`((?i:quý|phần|chương|mục|khóa|khoá|kỳ họp|kỳ|đại hội|phụ lục|giai đoạn|tập|loại|hạng|nhóm))\s+([IVXL]+(?:\s?,\s?[IVXL]+|\s+và\s+[IVXL]+)*)(?:\s?[/-]\s?(\d{4}))?`)
+	reRomanN  = regexp.MustCompile(`[IVXL]+`)
 	reNumber  = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
 	reLetters = regexp.MustCompile(`[\p{L}\p{M}]+`)
 	rePunct   = regexp.MustCompile(`\s*[.,;:!?…](?:\s*[.,;:!?…])*\s*`)
@@ -200,8 +202,13 @@ func (n *Normalizer) line(s string) string {
 		return m[1] + " " + n.ordinal(m[2]), true
 	})
 	s = sub(s, reRoman, true, func(_ string, m []string) (string, bool) {
-		v, ok := roman(m[2])
-		out := m[1] + " " + n.Number(fmt.Sprint(v))
+		ok := true
+		list := reRomanN.ReplaceAllStringFunc(m[2], func(r string) string { // quý II, III
+			v, valid := roman(r)
+			ok = ok && valid
+			return n.Number(fmt.Sprint(v))
+		})
+		out := m[1] + " " + list
 		if m[3] != "" {
 			out += " năm " + n.Number(m[3]) // quý I/2023
 		}
@@ -553,7 +560,45 @@ func (n *Normalizer) month(m int) string {
 	return n.Number(fmt.Sprint(m))
 }
 
+// dateContext says whether before has just said "ngày" (or mùng, lễ)
+// and whether it ends with a word that leads to a date.
+func dateContext(before string) (said, leads bool) {
+	if endsWithWord(before, "ngày") || endsWithWord(before, "mùng") || endsWithWord(before, "lễ") {
+		return true, true
+	}
+	for _, w := range []string{"và", "đến", "hết", "từ", "tới", "trước", "sau"} {
+		if endsWithWord(before, w) {
+			return false, true
+		}
+	}
+	return false, false
+}
+
 func (n *Normalizer) stageDates(s string) string {
+	// A range of dates with a dash, "01/5 - 30/6", "20/01 – 26/01/2023":
+	// "… đến ngày …". Without a year it needs a lead, as d/m below.
+	s = sub(s, reDayMons, true, func(before string, m []string) (string, bool) {
+		d1, m1, d2, m2 := atoi(m[1]), atoi(m[2]), atoi(m[4]), atoi(m[5])
+		if !validDate(d1, m1) || !validDate(d2, m2) {
+			return "", false
+		}
+		said, leads := dateContext(before)
+		if m[3] == "" && m[6] == "" && !leads {
+			return "", false // 17/19 - 18/19 tiêu chí
+		}
+		date := func(d, mo, y string) string {
+			out := n.Number(d) + " tháng " + n.month(atoi(mo))
+			if y != "" {
+				out += " năm " + n.Number(y)
+			}
+			return out
+		}
+		out := date(m[1], m[2], m[3]) + " đến ngày " + date(m[4], m[5], m[6])
+		if !said {
+			out = "ngày " + out
+		}
+		return out, true
+	})
 	s = sub(s, reDate, true, func(before string, m []string) (string, bool) {
 		d, mo := atoi(m[1]), atoi(m[3])
 		if m[2] != m[4] || !validDate(d, mo) {
@@ -588,15 +633,13 @@ func (n *Normalizer) stageDates(s string) string {
 			return "", false
 		}
 		out := n.Number(m[1]) + " tháng " + n.month(mo)
-		if endsWithWord(before, "ngày") || endsWithWord(before, "mùng") || endsWithWord(before, "lễ") {
-			return out, true // "ngày 10/4", "lễ 30/4"
-		}
 		// Without "ngày", d/m is a date only after a word that leads to one
 		// ("và 25/4", "đến 15/7"); elsewhere 2/3 may be a fraction.
-		for _, w := range []string{"và", "đến", "hết", "từ", "tới", "trước", "sau"} {
-			if endsWithWord(before, w) {
-				return "ngày " + out, true
-			}
+		switch said, leads := dateContext(before); {
+		case said:
+			return out, true // "ngày 10/4", "lễ 30/4"
+		case leads:
+			return "ngày " + out, true
 		}
 		return "", false
 	})
