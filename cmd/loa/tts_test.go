@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,6 +66,7 @@ func TestTTSBadInput(t *testing.T) {
 		{[]string{"tts", "say", "--text-file", latin1, "--out", out}, "not UTF-8"},
 		{[]string{"tts", "say", "--text-file", huge, "--out", out}, "more than"},
 		{[]string{"tts", "normalize", "--text-file", huge}, "more than"},
+		{[]string{"script", "add", "--title", "x", "--topic", "ke-hoach", "--text", huge, "--tts"}, "more than"},
 		{[]string{"tts", "say", "xin chào"}, "--out"},
 		{[]string{"--config", badCfg, "tts", "say", "--out", out, "xin chào"}, "Debian package espeak-ng"},
 		{[]string{"--config", badCfg, "tts", "say", "--out", out, "xin chào"}, "/nonexistent/espeak-ng"},
@@ -72,6 +74,10 @@ func TestTTSBadInput(t *testing.T) {
 		code, _, errs := runLoa(t, append([]string{"--data", dir}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2, one line with %q", c.args, code, errs, c.want)
+		}
+		// script add reads no more than the limit: it must not give that as the file's size.
+		if strings.Contains(errs, fmt.Sprint(tts.MaxTextBytes+1)) {
+			t.Errorf("%v: %q gives a size the file does not have", c.args, errs)
 		}
 	}
 	if _, err := os.Stat(out); err == nil {
