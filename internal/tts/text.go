@@ -19,7 +19,9 @@ const MaxTextBytes = 100 << 10
 func CheckText(name string, b []byte) (string, error) {
 	switch {
 	case len(b) > MaxTextBytes:
-		return "", inputerr.Field("text", "too_large", "%s: text is %d bytes, more than the %d allowed", name, len(b), MaxTextBytes)
+		// b may be cut just past the limit (a reader bounded to it): say the
+		// limit, not len(b).
+		return "", inputerr.Field("text", "too_large", "%s: text is more than the %d bytes (100 KB) allowed", name, MaxTextBytes)
 	case !utf8.Valid(b):
 		return "", inputerr.Field("text", "invalid", "%s: text is not UTF-8 (invalid byte at offset %d); save it as UTF-8", name, firstInvalid(b))
 	}
