@@ -253,3 +253,79 @@ func TestAnnounceEndToEnd(t *testing.T) {
 	}
 	s.checkLog(db, 0.05)
 }
+
+// TestAnnounceMeasure gives the closing note's pre-emption latency: the
+// time from `loa announce --now` returning to the announcement's first
+// sample on the output, over 20 emergencies each cutting an announcement on
+// air (as an emergency cuts a programme item). With the paced wav output
+// it is read from the air check (and the log); with the null output from
+// the log (the instants of output frames). Opt-in, about 3 minutes:
+//
+//	LOA_MEASURE=1 go test ./cmd/loa -run AnnounceMeasure -v
+func TestAnnounceMeasure(t *testing.T) {
+	if os.Getenv("LOA_MEASURE") == "" {
+		t.Skip("set LOA_MEASURE=1 to measure")
+	}
+	for _, out := range []string{"wav", "null"} {
+		t.Run(out, func(t *testing.T) {
+			s := newStation(t, "0 0 1 1 *", "1m", 60)
+			low := sineFile(t, filepath.Join(s.dir, "thap.wav"), 44100, 1, 20, 600, 0.5)
+			high := sineFile(t, filepath.Join(s.dir, "cao.wav"), 44100, 1, 1, 1500, 0.5)
+			at := s.programmeAt(4*time.Second, "30m")
+			db := s.db()
+			var d *daemon
+			if out == "null" {
+				d = s.start("--output", "null")
+			} else {
+				d = s.start()
+			}
+			s.waitFor("the programme on air", 30*time.Second, d, func() bool { return time.Now().After(at.Add(2 * time.Second)) })
+			var returned []time.Time
+			for range 20 {
+				s.cli("announce", low, "--by", "Đo", "--now")
+				time.Sleep(1200 * time.Millisecond)
+				s.cli("announce", high, "--by", "Đo", "--now", "--title", "đo")
+				returned = append(returned, time.Now())
+				time.Sleep(1200 * time.Millisecond)
+			}
+			d.cmd.Process.Signal(syscall.SIGTERM)
+			<-d.done
+			var logged []time.Time
+			for _, it := range s.logItems() {
+				if it.Title == "đo" {
+					logged = append(logged, parseLogTime(t, it.StartedAt))
+				}
+			}
+			if len(logged) != len(returned) {
+				t.Fatalf("%d measured announcements in the log, want %d", len(logged), len(returned))
+			}
+			var lat []float64
+			var onsets []float64
+			var rs time.Time
+			if out == "wav" {
+				var runStart string
+				db.QueryRow(`SELECT started_at FROM air_runs WHERE programme = 'thu'`).Scan(&runStart)
+				rs, _ = database.ParseTime(runStart)
+				onsets = toneOnsets(wavSamples(t, filepath.Join(s.air, rs.UTC().Format("20060102T150405Z")+".wav")), 44100)
+				if len(onsets) != len(returned) {
+					t.Fatalf("%d tone onsets in the air check, want %d", len(onsets), len(returned))
+				}
+			}
+			var worstLogVsWAV float64
+			for i, r := range returned {
+				first := logged[i]
+				if out == "wav" {
+					first = rs.Add(time.Duration(onsets[i] * float64(time.Second)))
+					worstLogVsWAV = max(worstLogVsWAV, math.Abs(logged[i].Sub(first).Seconds()))
+				}
+				lat = append(lat, first.Sub(r).Seconds()*1000)
+			}
+			sort.Float64s(lat)
+			t.Logf("%s output: pre-emption latency over %d emergencies: median %.0f ms, p95 %.0f ms, worst %.0f ms, best %.0f ms",
+				out, len(lat), lat[len(lat)/2], lat[len(lat)*95/100], lat[len(lat)-1], lat[0])
+			if out == "wav" {
+				t.Logf("log instant vs air check: worst %.1f ms", worstLogVsWAV*1000)
+			}
+		})
+	}
+}

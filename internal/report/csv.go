@@ -141,9 +141,11 @@ func (r *Report) SummaryRows() [][]string {
 		[]string{SecRuns, "partial", RunLabels[1], n(r.Runs.Partial), "", ""},
 		[]string{SecRuns, "missed", RunLabels[2], n(r.Runs.Missed), "", ""},
 		[]string{SecRuns, "empty", RunLabels[3], n(r.Runs.Empty), "", ""},
+		[]string{SecRuns, "failed", RunLabels[4], n(r.Runs.Failed), "", ""},
 		[]string{SecRuns, "open", "Chưa kết thúc (không tính)", n(r.OpenRuns), "", ""},
 		[]string{SecOther, "jingle", "Nhạc hiệu", n(r.Jingles.Items), s(r.Jingles.AirtimeS), ""},
 		[]string{SecOther, "filler", "Nhạc đệm", n(r.Fillers.Items), s(r.Fillers.AirtimeS), ""},
+		[]string{SecOther, "announcement", "Thông báo khẩn / ưu tiên", n(r.Announcements.Items), s(r.Announcements.AirtimeS), ""},
 	)
 	for _, b := range r.ByTopic {
 		note := ""
@@ -165,7 +167,7 @@ func (r *Report) SummaryRows() [][]string {
 }
 
 // RunLabels name programme run outcomes: completed, partial, missed, empty.
-var RunLabels = [4]string{"Hoàn thành", "Phát một phần", "Bị lỡ (không phát)", "Không có bài để phát"}
+var RunLabels = [5]string{"Hoàn thành", "Phát một phần", "Bị lỡ (không phát)", "Không có bài để phát", "Lỗi đầu ra (không phát được)"}
 
 // MonthLabel turns "2023-06" into "Tháng 06/2023".
 func MonthLabel(key string) string {

@@ -159,12 +159,14 @@ func (r *Report) document() (*document, error) {
 		{cells: []string{"", "– " + RunLabels[1], Thousands(r.Runs.Partial)}},
 		{cells: []string{"", "– " + RunLabels[2], Thousands(r.Runs.Missed)}},
 		{cells: []string{"", "– " + RunLabels[3], Thousands(r.Runs.Empty)}},
+		{cells: []string{"", "– " + RunLabels[4], Thousands(r.Runs.Failed)}},
 		{cells: []string{"5", "Nhạc hiệu (không tính là lượt phát)", fmt.Sprintf("%s lượt, %s", Thousands(r.Jingles.Items), HMS(r.Jingles.AirtimeS))}},
 		{cells: []string{"6", "Nhạc đệm (không tính là lượt phát)", fmt.Sprintf("%s lượt, %s", Thousands(r.Fillers.Items), HMS(r.Fillers.AirtimeS))}},
 		{cells: []string{"7", "Lượt phát bài bị lỗi (không tính)", Thousands(r.FailedItems)}},
+		{cells: []string{"8", "Thông báo khẩn / ưu tiên (ngoài chủ đề kế hoạch)", fmt.Sprintf("%s lượt, %s", Thousands(r.Announcements.Items), HMS(r.Announcements.AirtimeS))}},
 	}
 	if r.Simulated {
-		kv = append(kv, row{cells: []string{"8", "Trong số lượt phát: lượt phát MÔ PHỎNG", Thousands(r.SimulatedItems)}, bold: true, red: true})
+		kv = append(kv, row{cells: []string{"9", "Trong số lượt phát: lượt phát MÔ PHỎNG", Thousands(r.SimulatedItems)}, bold: true, red: true})
 	}
 	add(&table{cols: []col{{"TT", 10, 'C'}, {"Chỉ tiêu", 95, 'L'}, {"Kết quả", 60, 'R'}}, rows: kv, size: tablePt})
 

@@ -9,7 +9,13 @@
 //     item counts what aired). Sums are kept in whole milliseconds so that
 //     every format adds up the same way.
 //   - Jingles and fillers are not broadcasts; their count and time are shown
-//     apart. Failed script items are counted apart.
+//     apart. Failed script items are counted apart; items skipped at the
+//     instant of air (status 'skipped': nothing went out) are not counted.
+//   - Urgent announcements (kind 'announcement', loa announce) are counted
+//     apart from the plan's topics ("Thông báo khẩn / ưu tiên"), unless the
+//     announcement was given a topic: then it is a broadcast of that topic.
+//     Their own runs (programmes khan-cap, uu-tien) are not scheduled
+//     programmes and are not counted as runs.
 //   - Programme runs are counted by status from air_runs whose scheduled_at
 //     falls in the period (a run crossing midnight or the half-year belongs
 //     to the day it was scheduled; its items to the day each started).
@@ -63,10 +69,11 @@ type Runs struct {
 	Partial   int64 `json:"partial"`
 	Missed    int64 `json:"missed"`
 	Empty     int64 `json:"empty"`
+	Failed    int64 `json:"failed"` // the output could not play it
 }
 
 // Total is the number of closed runs.
-func (r Runs) Total() int64 { return r.Completed + r.Partial + r.Missed + r.Empty }
+func (r Runs) Total() int64 { return r.Completed + r.Partial + r.Missed + r.Empty + r.Failed }
 
 // Signer is who signs the report.
 type Signer struct {
@@ -97,6 +104,9 @@ type Report struct {
 	Runs        Runs    `json:"runs"`
 	Jingles     Count   `json:"jingles"`
 	Fillers     Count   `json:"fillers"`
+	// Announcements are the urgent announcements without a plan topic
+	// (aired or partial).
+	Announcements Count `json:"announcements"`
 
 	Simulated      bool  `json:"simulated"`
 	SimulatedItems int64 `json:"simulated_items"`
@@ -250,6 +260,14 @@ func (r *Report) aggregateItems(ctx context.Context) error {
 		case status == "":
 			r.OpenItems += n
 			continue
+		case status == "skipped":
+			continue // nothing of it went out
+		case kind == "announcement" && topic == "":
+			if status != "failed" {
+				r.Announcements.Items += n
+				r.Announcements.ms += ms
+			}
+			continue
 		case kind == "jingle":
 			if status != "failed" {
 				r.Jingles.Items += n
@@ -294,9 +312,11 @@ func (r *Report) aggregateItems(ctx context.Context) error {
 	return nil
 }
 
+// runsQuery leaves out the runs of announcements aired alone (playout's
+// ProgEmergency, ProgPriority): they are not scheduled programmes.
 const runsQuery = `
 SELECT COALESCE(status, ''), simulated, COUNT(*) FROM air_runs
-WHERE scheduled_at >= ? AND scheduled_at < ?
+WHERE scheduled_at >= ? AND scheduled_at < ? AND programme NOT IN ('khan-cap', 'uu-tien')
 GROUP BY status, simulated`
 
 func (r *Report) aggregateRuns(ctx context.Context) error {
@@ -329,6 +349,8 @@ func (r *Report) aggregateRuns(ctx context.Context) error {
 			r.Runs.Missed += n
 		case "empty":
 			r.Runs.Empty += n
+		case "failed":
+			r.Runs.Failed += n
 		default:
 			r.OpenRuns += n
 		}
@@ -343,6 +365,7 @@ func (r *Report) aggregateRuns(ctx context.Context) error {
 func (r *Report) finish() {
 	r.AirtimeS = seconds(r.ms)
 	r.Jingles.AirtimeS = seconds(r.Jingles.ms)
+	r.Announcements.AirtimeS = seconds(r.Announcements.ms)
 	r.Fillers.AirtimeS = seconds(r.Fillers.ms)
 	for _, bs := range [][]Bucket{r.ByTopic, r.ByArea, r.ByAudience} {
 		for i := range bs {

@@ -295,3 +295,40 @@ func TestUnknownCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnouncementsApart: urgent announcements without a topic are counted
+// in their own figure, not as broadcasts; one given a topic is a broadcast
+// of it; an item skipped at the instant of air is not counted; a run the
+// output could not play is failed; an announcement's own run is not a
+// scheduled programme.
+func TestAnnouncementsApart(t *testing.T) {
+	db := fixture(t)
+	before := build(t, db, config.Default(), "2023-H1")
+	at := local(t, "2023-03-01 17:00:00")
+	items := []reporttest.Item{
+		{Kind: "announcement", Title: "Bão số 3", Started: at, Seconds: 20, Status: "aired"},
+		{Kind: "announcement", Title: "Bão số 3", Started: at.Add(30 * time.Second), Seconds: 7.5, Status: "partial"},
+		{Kind: "announcement", Title: "Một cửa", Topic: "mot-cua-dvc", Started: at.Add(time.Minute), Seconds: 10, Status: "aired"},
+		{Kind: "script", ScriptID: 1, Title: "Rút", Topic: "ke-hoach", Started: at.Add(2 * time.Minute), Seconds: 0, Status: "skipped"},
+	}
+	if _, err := reporttest.AddRun(t.Context(), db, reporttest.Run{Programme: "cchc", Scheduled: at, Status: "partial"}, items...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reporttest.AddRun(t.Context(), db, reporttest.Run{Programme: "khan-cap", Scheduled: at.Add(time.Hour), Status: "completed"},
+		reporttest.Item{Kind: "announcement", Title: "Cháy", Started: at.Add(time.Hour), Seconds: 5, Status: "aired"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reporttest.AddRun(t.Context(), db, reporttest.Run{Programme: "cchc", Scheduled: at.Add(24 * time.Hour), Status: "failed"}); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, db, config.Default(), "2023-H1")
+	if r.Announcements.Items != 3 || r.Announcements.AirtimeS != 32.5 {
+		t.Errorf("announcements %+v, want 3 for 32.5 s", r.Announcements)
+	}
+	if r.Items != before.Items+1 || r.AirtimeS != before.AirtimeS+10 {
+		t.Errorf("broadcasts %d (%.3f s), want %d (%.3f s): only the announcement with a topic", r.Items, r.AirtimeS, before.Items+1, before.AirtimeS+10)
+	}
+	if r.Runs.Total() != before.Runs.Total()+2 || r.Runs.Failed != before.Runs.Failed+1 || r.Runs.Partial != before.Runs.Partial+1 {
+		t.Errorf("runs %+v, before %+v", r.Runs, before.Runs)
+	}
+}
