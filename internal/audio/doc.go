@@ -7,8 +7,11 @@
 // Open returns a Decoder (interleaved float32, source rate and channels).
 // MP3 goes through internal/mp3dec, a copy of hajimehoshi/go-mp3 v0.3.4
 // (Apache-2.0) whose hot paths were rewritten (fast DCT synthesis, no
-// per-frame allocation, float output: about 2.7× go-mp3's speed; results
-// checked against ffmpeg to > 55 dB SNR). It is made gapless: with a LAME
+// per-frame allocation, float output: about 2.7× go-mp3's speed) and whose
+// MPEG-2 faults were fixed, MPEG 2.5 added (see its README): every Layer
+// III stream from 8 to 48 kHz, checked against ffmpeg on 162 generated
+// encodings (TestMP3MatrixMatchesFFmpeg: same length, ≥ 60 dB SNR, loudness
+// within 0.2 LU). It is made gapless: with a LAME
 // (or Lavf/Lavc) Xing/Info tag the encoder delay plus the 529-sample decoder
 // delay are dropped at the start and the encoder padding at the end, so the
 // length equals ffmpeg's to the sample. Without such a tag (lame -t, some
