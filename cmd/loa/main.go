@@ -102,7 +102,7 @@ func commands() []command {
 		{"status", "what the running daemon has on air, next, and its outputs", (*Env).runStatus},
 		{"log", "print the airtime log", (*Env).runLog},
 		{"simulate", "run the schedules over a period on a virtual clock", (*Env).runSimulate},
-		{"report", "write the airtime report (PDF, XLSX, CSV, JSON)", (*Env).runReport},
+		{"report", "write the airtime report (PDF, DOCX, XLSX, CSV, JSON)", (*Env).runReport},
 		{"user", "manage console users, roles and API tokens", (*Env).runUser},
 		{"migrate", "upgrade the station database to this loa's schema", (*Env).runMigrate},
 		{"backup", "write the station to one archive (while the daemon plays)", (*Env).runBackup},
