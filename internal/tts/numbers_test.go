@@ -33,6 +33,12 @@ func TestNumber(t *testing.T) {
 		{"15000000", "mười lăm triệu"},
 		{"1000005", "một triệu không trăm linh năm"},
 		{"2500000", "hai triệu năm trăm nghìn"},
+		// An empty thousands group before hundreds is said: "một triệu năm
+		// trăm" is heard as 1.500.000.
+		{"1000500", "một triệu không nghìn năm trăm"},
+		{"3000250", "ba triệu không nghìn hai trăm năm mươi"},
+		{"1000050", "một triệu không trăm năm mươi"},
+		{"1500500", "một triệu năm trăm nghìn năm trăm"},
 		{"1000000000", "một tỷ"},
 		{"1000000000000", "một nghìn tỷ"},
 		{"1500000000000", "một nghìn năm trăm tỷ"},
