@@ -62,7 +62,9 @@
 //     mười/mươi, mốt (21), lăm (15, 25), tư (24; "bốn" with tts.four),
 //     linh (105; "lẻ" with tts.zero_tens), nghìn ("ngàn" with
 //     tts.thousand), triệu, tỷ, nghìn tỷ; the hundreds are said inside a
-//     number (2018 → hai nghìn không trăm mười tám). A number with a leading
+//     number (2018 → hai nghìn không trăm mười tám), and so are empty
+//     thousands before hundreds (1.000.500 → một triệu không nghìn năm
+//     trăm, not "một triệu năm trăm", heard as 1.500.000). A number with a leading
 //     zero and more than three digits, or more than 15 digits, is read
 //     digit by digit (a code, and espeak-ng's long-number freeze avoided).
 //  12. Symbols: & và, + cộng, / trên, = bằng, ~ khoảng; a dash between

@@ -42,6 +42,11 @@ func (n *Normalizer) Number(digits string) string {
 			}
 			continue
 		}
+		if pos == 0 && v >= 100 && started && atoi(groups[i-1]) == 0 {
+			// "một triệu năm trăm" is heard as 1.500.000: say the empty
+			// thousands (1.000.500 → một triệu không nghìn năm trăm).
+			words = append(words, digitWords[0], n.scale(1))
+		}
 		words = append(words, n.triple(v, started))
 		if pos > 0 {
 			words = append(words, n.scale(pos))
