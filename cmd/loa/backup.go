@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"loa/internal/backup"
@@ -24,6 +25,14 @@ func (e *Env) runBackup(ctx context.Context, args []string) error {
 	}
 	if *out == "" {
 		return inputerr.New("backup: --out FILE is required")
+	}
+	// Before the archive is written, not after: a path that cannot take it
+	// is the user's to correct.
+	if fi, err := os.Stat(*out); err == nil && fi.IsDir() {
+		return inputerr.New("backup: --out %s is a directory: name the archive file in it", *out)
+	}
+	if fi, err := os.Stat(filepath.Dir(*out)); err != nil || !fi.IsDir() {
+		return inputerr.New("backup: --out %s: directory %s does not exist", *out, filepath.Dir(*out))
 	}
 	if err := e.checkDataDir(); err != nil {
 		return err

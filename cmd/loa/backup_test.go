@@ -163,3 +163,32 @@ func stdout(t *testing.T, s *testStation, data string, args ...string) string {
 	}
 	return string(out)
 }
+
+// TestBackupBadInput: what the user gave wrong is exit 2, one line naming
+// the flag or file; nothing is left behind.
+func TestBackupBadInput(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := runLoa(t, "--data", data, "script", "add", "--title", "Chỉ có văn bản", "--topic", "ket-qua",
+		"--text", demoAudio+"07-ket-qua-quy-1.txt"); code != 0 {
+		t.Fatalf("script add: %d %s", code, stderr)
+	}
+	missing := filepath.Join(t.TempDir(), "no-such-dir")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"backup"}, "--out"},
+		{[]string{"backup", "--out", filepath.Join(missing, "loa.tar")}, "--out"},
+		{[]string{"backup", "--out", t.TempDir()}, "--out"},
+		{[]string{"restore", filepath.Join(missing, "loa.tar")}, "loa.tar"},
+	} {
+		dir := data
+		if c.args[0] == "restore" {
+			dir = filepath.Join(t.TempDir(), "restored")
+		}
+		code, _, stderr := runLoa(t, append([]string{"--data", dir}, c.args...)...)
+		if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("loa %v: exit %d, %q; want 2, one line naming %s", c.args, code, stderr, c.want)
+		}
+	}
+}
