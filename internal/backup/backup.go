@@ -404,9 +404,10 @@ func extractFile(ctx context.Context, r io.Reader, file string, e Entry) error {
 	return f.Close()
 }
 
-// checkRestored opens the restored database: it must be sound, of a schema
-// this loa knows (an older one is upgraded by loa migrate), and every audio
-// file its scripts use must be in the restored store.
+// checkRestored opens the restored database: it must be sound, and every
+// audio file its scripts use must be in the restored store. Its schema is
+// restored as it was: an older one is upgraded by loa migrate, a newer one
+// is refused by every command, as at the station it came from.
 func checkRestored(ctx context.Context, dir string) error {
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, database.FileName)+"?mode=ro")
 	if err != nil {
