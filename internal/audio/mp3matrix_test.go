@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -17,7 +18,7 @@ import (
 type mp3Encoding struct {
 	rate, ch int
 	level    string // low, mid, high
-	encoder  string // lame-cbr, lame-vbr, ffmpeg
+	encoder  string // lame-cbr, lame-vbr, ffmpeg, shine
 	kbps     int    // CBR bitrate (lame-cbr, ffmpeg)
 	vbr      int    // lame -V (lame-vbr)
 	mode     string // lame -m: j (joint), s (stereo), m (mono)
@@ -41,7 +42,9 @@ func (e mp3Encoding) String() string {
 }
 
 // mp3Matrix: every sample rate × mono/stereo × low/mid/high bitrate × lame
-// CBR, lame VBR and ffmpeg's encoder (162 encodings). Among them the two
+// CBR, lame VBR and ffmpeg's encoder (162 encodings), and at the MPEG-1
+// rates the shine encoder too (18 more: another encoder's choices, e.g.
+// long blocks only, no bit reservoir games). Among them the two
 // files of issue 8 (22.05 kHz mono 32 kbit/s by lame, 22.05 kHz stereo
 // 96 kbit/s by ffmpeg); lame CBR is joint stereo at low and mid bitrates
 // and plain stereo at high, and has no Xing/LAME frame at the low bitrate.
@@ -71,6 +74,11 @@ func mp3Matrix() []mp3Encoding {
 					mp3Encoding{rate: rate, ch: ch, level: level, encoder: "lame-vbr", vbr: [3]int{9, 5, 0}[i], mode: map[int]string{1: "m", 2: "j"}[ch]},
 					mp3Encoding{rate: rate, ch: ch, level: level, encoder: "ffmpeg", kbps: br},
 				)
+				if rate >= 32000 {
+					// shine writes nothing (free format) at some rates
+					// and bitrates lame takes.
+					m = append(m, mp3Encoding{rate: rate, ch: ch, level: level, encoder: "shine", kbps: [3]int{32, 64, 128}[i]})
+				}
 			}
 		}
 	}
@@ -109,8 +117,9 @@ func (e mp3Encoding) encode(t testing.TB, src, dir string) string {
 			args = append(args, "-t")
 		}
 		run(t, "lame", append(args, src, out)...)
-	case "ffmpeg":
-		run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-c:a", "libmp3lame", "-b:a", strconv.Itoa(e.kbps)+"k", "-ar", strconv.Itoa(e.rate), out)
+	case "ffmpeg", "shine":
+		codec := map[string]string{"ffmpeg": "libmp3lame", "shine": "libshine"}[e.encoder]
+		run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-c:a", codec, "-b:a", strconv.Itoa(e.kbps)+"k", "-ar", strconv.Itoa(e.rate), out)
 	default:
 		t.Fatalf("unknown encoder %q", e.encoder)
 	}
@@ -189,7 +198,7 @@ func loaDecode(t testing.TB, path string) ([]float32, int, int, float64) {
 // decode, integrated loudness within 0.2 LU of ffmpeg's ebur128.
 func TestMP3MatrixMatchesFFmpeg(t *testing.T) {
 	if testing.Short() {
-		t.Skip("slow (162 encodings): skipped under -short; make test runs it")
+		t.Skip("slow (180 encodings): skipped under -short; make test runs it")
 	}
 	needTools(t, "ffmpeg", "lame")
 	dir := t.TempDir()
@@ -204,8 +213,12 @@ func TestMP3MatrixMatchesFFmpeg(t *testing.T) {
 		}
 		return srcs[k]
 	}
+	shine := strings.Contains(string(run(t, "ffmpeg", "-hide_banner", "-encoders")), "libshine")
 	for _, e := range mp3Matrix() {
 		t.Run(e.String(), func(t *testing.T) {
+			if e.encoder == "shine" && !shine {
+				t.Skip("this ffmpeg has no libshine encoder")
+			}
 			t.Parallel()
 			path := e.encode(t, source(t, e.rate, e.ch), dir)
 			ref, refLUFS := ffmpegDecode(t, path)
