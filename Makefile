@@ -119,6 +119,8 @@ bench: build deps-test
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/queue ./internal/simulate
 	$(GO) test -run '^$$' -bench . -benchtime 2x ./internal/report
 	LOA_MEASURE=1 $(GO) test -count=1 -run DaemonMeasure -v ./cmd/loa | grep -E 'start error|idle|PASS|FAIL'
+	LOA_BENCH=1 $(GO) test -count=1 -timeout 40m -run TestLoad -v ./internal/web | grep -E 'p95|clients|generated|PASS|FAIL'
+	LOA_BENCH=1 $(GO) test -count=1 -run TestServeUploadMemory -v ./cmd/loa | grep -E 'RSS|PASS|FAIL'
 
 # A short fuzzing pass over every fuzz target (the corpus lives in testdata/fuzz).
 FUZZTIME ?= 20s

@@ -20,11 +20,13 @@ var ErrNotFound = errors.New("no such script")
 // selectScripts reads scripts with their play counts derived from the
 // airtime log: real (not simulated) script broadcasts that aired whole or in
 // part.
-const selectScripts = `SELECT s.id, s.title, s.topic, s.area, s.audience, s.author, s.body, s.text_sha256,
+const scriptColumns = `s.id, s.title, s.topic, s.area, s.audience, s.author, s.body, s.text_sha256,
 	s.audio_sha256, s.audio_format, s.sample_rate, s.channels, s.frames, s.duration_s, s.loudness_lufs, s.true_peak_dbtp,
 	s.priority, s.air_from, s.air_until, s.max_plays, s.status, s.approved_by, s.approved_at,
 	s.approved_audio_sha256, s.approved_text_sha256, s.created_at, s.tts_engine, s.tts_voice, s.tts_normalizer,
-	s.audio_level, coalesce(p.plays, 0), coalesce(p.last, '')
+	s.audio_level`
+
+const selectScripts = `SELECT ` + scriptColumns + `, coalesce(p.plays, 0), coalesce(p.last, '')
 	FROM scripts s LEFT JOIN (
 		SELECT script_id, count(*) AS plays, max(started_at) AS last FROM air_items
 		WHERE kind = 'script' AND status IN ('aired','partial') AND simulated = 0 AND script_id IS NOT NULL
@@ -87,7 +89,7 @@ func scanScript(r scanner) (Script, error) {
 
 // Get returns one script.
 func (q *Queue) Get(ctx context.Context, id int64) (Script, error) {
-	s, err := scanScript(q.db.QueryRowContext(ctx, selectScripts+` WHERE s.id = ?`, id))
+	s, err := scanScript(q.db.QueryRowContext(ctx, `SELECT `+scriptColumns+`, `+playCounts+` FROM scripts s WHERE s.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Script{}, inputerr.New("script %d: %w", id, ErrNotFound)
 	}
@@ -165,7 +167,10 @@ func (q *Queue) History(ctx context.Context, id int64) ([]Event, error) {
 // Approved returns the scripts whose approval holds and that have audio,
 // with their play counts, oldest approval first.
 func (q *Queue) Approved(ctx context.Context) ([]Script, error) {
-	all, err := q.query(ctx, selectScripts+` WHERE s.status = 'approved' AND s.audio_sha256 <> '' ORDER BY s.approved_at, s.id`)
+	// Play counts for these scripts only, by index: the whole-log
+	// aggregate of selectScripts costs a scan of every item ever aired.
+	all, err := q.query(ctx, `SELECT `+scriptColumns+`, `+playCounts+` FROM scripts s
+		WHERE s.status = 'approved' AND s.audio_sha256 <> '' ORDER BY s.approved_at, s.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -264,4 +269,66 @@ func (q *Queue) AirCheck(ctx context.Context, id int64, sha string, at time.Time
 		return Expired, nil
 	}
 	return Airable, nil
+}
+
+// PageFilter selects one page of the queue; empty fields match all.
+type PageFilter struct {
+	Status, Topic, Area, Audience string
+	Title                         string // a substring of the title (SQLite LIKE: ASCII letters ignore case)
+	UntilFrom, UntilTo            string // air_until between these local dates, inclusive
+	Newest                        bool   // newest first
+	Limit, Offset                 int
+}
+
+// playCounts are a script's plays and last airing, computed for the rows of
+// one page only (the whole-log aggregate of selectScripts is for lists that
+// need every script).
+const playCounts = `(SELECT count(*) FROM air_items i WHERE i.script_id = s.id AND i.kind = 'script'
+		AND i.status IN ('aired','partial') AND i.simulated = 0),
+	coalesce((SELECT max(i.started_at) FROM air_items i WHERE i.script_id = s.id AND i.kind = 'script'
+		AND i.status IN ('aired','partial') AND i.simulated = 0), '')`
+
+// Page returns one page of scripts matching f (bodies left out) and how
+// many match in all.
+func (q *Queue) Page(ctx context.Context, f PageFilter) ([]Script, int, error) {
+	var conds []string
+	var args []any
+	add := func(cond, v string) {
+		if v != "" {
+			conds = append(conds, cond)
+			args = append(args, v)
+		}
+	}
+	switch f.Status {
+	case "", Submitted, Approved, Rejected, Retired:
+	default:
+		return nil, 0, inputerr.New("status: unknown %q (submitted, approved, rejected, retired)", f.Status)
+	}
+	add("s.status = ?", f.Status)
+	add("s.topic = ?", f.Topic)
+	add("s.area = ?", f.Area)
+	add("s.audience = ?", f.Audience)
+	if f.Title != "" {
+		add(`s.title LIKE ? ESCAPE '\'`, "%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Title)+"%")
+	}
+	add("s.air_until >= ?", f.UntilFrom)
+	add("s.air_until <= ?", f.UntilTo)
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	var total int
+	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM scripts s`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count scripts: %w", err)
+	}
+	order := " ORDER BY s.id"
+	if f.Newest {
+		order += " DESC"
+	}
+	list, err := q.query(ctx, `SELECT `+scriptColumns+`, `+playCounts+` FROM scripts s`+where+order+` LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
 }

@@ -2,6 +2,7 @@ package station
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -77,8 +78,57 @@ func (s *Station) Programmes(ctx context.Context, now time.Time) ([]*schedule.Pr
 	return progs, nil
 }
 
+// forecasts caches recent forecasts: the dashboard, the calendar and the
+// API ask for the same runs again and again, and a forecast reads every
+// approved script and the half-year's airtime. An entry holds while no
+// script changed through this station and for at most forecastTTL (the
+// daemon, another process, changes play counts as it airs).
+type forecasts struct {
+	mu      sync.Mutex
+	gen     uint64 // bumped by every script write
+	entries map[string]forecastEntry
+}
+
+type forecastEntry struct {
+	gen  uint64
+	made time.Time
+	runs []Planned
+}
+
+const forecastTTL = 30 * time.Second
+
+func (f *forecasts) changed() {
+	f.mu.Lock()
+	f.gen++
+	f.entries = nil
+	f.mu.Unlock()
+}
+
+func (f *forecasts) get(key string) ([]Planned, uint64, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, ok := f.entries[key]
+	if ok && e.gen == f.gen && time.Since(e.made) < forecastTTL {
+		return e.runs, f.gen, true
+	}
+	return nil, f.gen, false
+}
+
+func (f *forecasts) put(key string, gen uint64, runs []Planned) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if gen != f.gen {
+		return // a script changed while this was computed
+	}
+	if f.entries == nil || len(f.entries) > 64 {
+		f.entries = map[string]forecastEntry{}
+	}
+	f.entries[key] = forecastEntry{gen: gen, made: time.Now(), runs: runs}
+}
+
 // Forecast is what the coming runs will air, from the one forecaster: runs
-// in [from, to), at most count (count 0: all in the range).
+// in [from, to), at most count (count 0: all in the range). Results are
+// reused for up to 30 s (to the minute of from) unless a script changes.
 func (s *Station) Forecast(ctx context.Context, a Actor, from, to time.Time, count int) ([]Planned, error) {
 	if err := a.can(users.View, "forecast"); err != nil {
 		return nil, err
@@ -89,6 +139,20 @@ func (s *Station) Forecast(ctx context.Context, a Actor, from, to time.Time, cou
 	if to.IsZero() && count == 0 {
 		count = 10
 	}
+	key := fmt.Sprint(from.Truncate(time.Minute).Unix(), to.Unix(), count)
+	runs, gen, ok := s.forecasts.get(key)
+	if ok {
+		return runs, nil
+	}
+	runs, err := s.forecast(ctx, from, to, count)
+	if err != nil {
+		return nil, err
+	}
+	s.forecasts.put(key, gen, runs)
+	return runs, nil
+}
+
+func (s *Station) forecast(ctx context.Context, from, to time.Time, count int) ([]Planned, error) {
 	progs, err := s.Programmes(ctx, from)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ func (s *Station) AddScript(ctx context.Context, a Actor, f queue.Fields) (queue
 	if err := a.can(users.EditScripts, "add script"); err != nil {
 		return queue.Script{}, nil, err
 	}
+	defer s.forecasts.changed()
 	return s.Queue.Add(ctx, f, a.Name)
 }
 
@@ -43,6 +44,7 @@ func (s *Station) EditScript(ctx context.Context, a Actor, id int64, f queue.Fie
 			defer done()
 		}
 	}
+	defer s.forecasts.changed()
 	return s.Queue.Edit(ctx, id, f, a.Name)
 }
 
@@ -54,6 +56,7 @@ func (s *Station) Approve(ctx context.Context, a Actor, id int64, sha256, note s
 	if err := a.can(users.Approve, "approve script"); err != nil {
 		return queue.Script{}, err
 	}
+	defer s.forecasts.changed()
 	sc, err := s.Queue.Approve(ctx, id, a.Name, note, sha256)
 	if nh := (*queue.NotHeardError)(nil); errors.As(err, &nh) {
 		return sc, conflict{err}
@@ -74,6 +77,7 @@ func (s *Station) Reject(ctx context.Context, a Actor, id int64, reason string) 
 	if strings.TrimSpace(reason) == "" {
 		return queue.Script{}, inputerr.Field("note", "required", "reject: a reason is required")
 	}
+	defer s.forecasts.changed()
 	return s.Queue.Reject(ctx, id, a.Name, reason)
 }
 
@@ -82,6 +86,7 @@ func (s *Station) Retire(ctx context.Context, a Actor, id int64, note string) (q
 	if err := a.can(users.EditScripts, "retire script"); err != nil {
 		return queue.Script{}, err
 	}
+	defer s.forecasts.changed()
 	return s.Queue.Retire(ctx, id, a.Name, note)
 }
 
@@ -125,6 +130,14 @@ func (s *Station) Scripts(ctx context.Context, a Actor, f ScriptFilter) (Page[qu
 	if f.Limit < 0 || f.Offset < 0 {
 		return Page[queue.Script]{}, inputerr.Field("limit", "invalid", "limit and offset must not be negative")
 	}
+	if f.Limit > 0 { // one page from the database
+		list, total, err := s.Queue.Page(ctx, queue.PageFilter{Status: f.Status, Topic: f.Topic, Area: f.Area,
+			Audience: f.Audience, Title: strings.TrimSpace(f.Query), Newest: f.Newest, Limit: f.Limit, Offset: f.Offset})
+		if err != nil {
+			return Page[queue.Script]{}, err
+		}
+		return Page[queue.Script]{Items: list, Total: total, Limit: f.Limit, Offset: f.Offset}, nil
+	}
 	all, err := s.Queue.List(ctx, f.Status)
 	if err != nil {
 		return Page[queue.Script]{}, err
@@ -143,24 +156,16 @@ func (s *Station) Scripts(ctx context.Context, a Actor, f ScriptFilter) (Page[qu
 	return page(matched, f.Limit, f.Offset), nil
 }
 
-// Expiring lists approved scripts whose air window ends within days.
+// Expiring lists approved scripts whose air window ends within days (at
+// most 100).
 func (s *Station) Expiring(ctx context.Context, a Actor, days int) ([]queue.Script, error) {
 	if err := a.can(users.View, "list scripts"); err != nil {
 		return nil, err
 	}
-	list, err := s.Queue.List(ctx, queue.Approved)
-	if err != nil {
-		return nil, err
-	}
 	today := s.now().In(s.Location())
-	first, last := today.Format("2006-01-02"), today.AddDate(0, 0, days).Format("2006-01-02")
-	var out []queue.Script
-	for _, sc := range list {
-		if sc.Until != "" && sc.Until >= first && sc.Until <= last {
-			out = append(out, sc)
-		}
-	}
-	return out, nil
+	list, _, err := s.Queue.Page(ctx, queue.PageFilter{Status: queue.Approved, UntilFrom: today.Format("2006-01-02"),
+		UntilTo: today.AddDate(0, 0, days).Format("2006-01-02"), Limit: 100})
+	return list, err
 }
 
 // page cuts one page out of list.

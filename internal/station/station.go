@@ -24,15 +24,16 @@ const StoreDir = "store"
 
 // Station is an opened data directory.
 type Station struct {
-	DataDir string
-	Config  *config.Config
-	DB      *sql.DB
-	Content *content.Store
-	Queue   *queue.Queue
-	Log     *airlog.Log
-	Users   *users.Store
-	now     func() time.Time
-	progs   programmes
+	DataDir   string
+	Config    *config.Config
+	DB        *sql.DB
+	Content   *content.Store
+	Queue     *queue.Queue
+	Log       *airlog.Log
+	Users     *users.Store
+	now       func() time.Time
+	progs     programmes
+	forecasts forecasts
 }
 
 // Options adjust Open.

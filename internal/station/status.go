@@ -55,7 +55,7 @@ func (s *Station) Status(ctx context.Context, a Actor) (Status, error) {
 		return Status{}, err
 	}
 	now := s.now()
-	f := airlog.Filter{From: now.Add(-statusWindow)}
+	f := airlog.Filter{From: now.Add(-statusWindow), To: now.Add(time.Minute)}
 	runs, err := s.Log.Runs(ctx, f)
 	if err != nil {
 		return Status{}, err
