@@ -136,6 +136,15 @@ const selectItems = `SELECT i.id, i.run_id, r.programme, i.position, i.kind, COA
 	i.progress_s, COALESCE(i.seconds, 0), COALESCE(i.status, ''), i.error, i.reason, i.level, i.ordered_by, i.simulated
 	FROM air_items i JOIN air_runs r ON r.id = i.run_id`
 
+// selectItemsByTime is selectItems walking the items in time order. Without
+// ANALYZE statistics SQLite (3.54, as built into go-sqlite3) prefers the
+// (run_id, position) index for the join and then sorts the whole log: a page
+// of the newest 50 of 1,000,000 items took 2.9 s; by the time index, 1 ms.
+const selectItemsByTime = `SELECT i.id, i.run_id, r.programme, i.position, i.kind, COALESCE(i.script_id, 0),
+	i.title, i.topic, i.area, i.audience, i.audio_sha256, i.scheduled_at, i.started_at, COALESCE(i.ended_at, ''),
+	i.progress_s, COALESCE(i.seconds, 0), COALESCE(i.status, ''), i.error, i.reason, i.level, i.ordered_by, i.simulated
+	FROM air_items i INDEXED BY air_items_started JOIN air_runs r ON r.id = i.run_id`
+
 // Air order, and its reverse for pages (newest first).
 const (
 	itemOrder     = ` ORDER BY i.started_at, i.run_id, i.position`
@@ -241,7 +250,7 @@ func (l *Log) ItemPage(ctx context.Context, f Filter, limit, offset int) ([]Item
 		return nil, 0, err
 	}
 	w, args := where(f, "i.started_at", "r.programme", "i.status", "i.kind")
-	items, err := collect(each(ctx, l.db, "items", selectItems+w+itemOrderDesc+` LIMIT ? OFFSET ?`,
+	items, err := collect(each(ctx, l.db, "items", selectItemsByTime+w+itemOrderDesc+` LIMIT ? OFFSET ?`,
 		append(args, limit, offset), scanItem))
 	if err != nil {
 		return nil, 0, err
@@ -322,10 +331,16 @@ func parseTimes(pairs ...any) error {
 // includeSimulated is set (simulate's virtual year); reports of real
 // broadcasts pass false.
 func (l *Log) TopicAirtime(ctx context.Context, from, to time.Time, includeSimulated bool) (map[string]float64, error) {
+	// Real broadcasts only: the condition is written as the partial index
+	// air_items_topic_time has it, so a half-year reads its own rows, not
+	// every script item of the log.
+	sim := ` AND simulated = 0`
+	if includeSimulated {
+		sim = ``
+	}
 	rows, err := l.db.QueryContext(ctx, `SELECT topic, SUM(seconds) FROM air_items
-		WHERE kind = 'script' AND status IN ('aired','partial') AND started_at >= ? AND started_at < ?
-			AND (simulated = 0 OR ?)
-		GROUP BY topic`, database.FormatTime(from), database.FormatTime(to), includeSimulated)
+		WHERE kind = 'script' AND status IN ('aired','partial') AND started_at >= ? AND started_at < ?`+sim+`
+		GROUP BY topic`, database.FormatTime(from), database.FormatTime(to))
 	if err != nil {
 		return nil, fmt.Errorf("query airtime by topic: %w", err)
 	}

@@ -233,4 +233,11 @@ ALTER TABLE scripts ADD COLUMN tts_normalizer TEXT NOT NULL DEFAULT '';
 	// empty when not known.
 	`ALTER TABLE scripts ADD COLUMN audio_level TEXT NOT NULL DEFAULT '';
 `,
+	// 9: topic airtime of a period (the forecaster's balance, the console's
+	// coverage) by time range over real broadcasts only, instead of a scan
+	// of every script item in air_items_report_group.
+	`
+CREATE INDEX air_items_topic_time ON air_items (started_at, topic, seconds)
+	WHERE kind = 'script' AND status IN ('aired','partial') AND simulated = 0;
+`,
 }

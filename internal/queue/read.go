@@ -17,15 +17,16 @@ import (
 // ErrNotFound is returned for an unknown script id.
 var ErrNotFound = errors.New("no such script")
 
-// selectScripts reads scripts with their play counts derived from the
-// airtime log: real (not simulated) script broadcasts that aired whole or in
-// part.
+// scriptColumns are what scanScript reads before the play counts.
 const scriptColumns = `s.id, s.title, s.topic, s.area, s.audience, s.author, s.body, s.text_sha256,
 	s.audio_sha256, s.audio_format, s.sample_rate, s.channels, s.frames, s.duration_s, s.loudness_lufs, s.true_peak_dbtp,
 	s.priority, s.air_from, s.air_until, s.max_plays, s.status, s.approved_by, s.approved_at,
 	s.approved_audio_sha256, s.approved_text_sha256, s.created_at, s.tts_engine, s.tts_voice, s.tts_normalizer,
 	s.audio_level`
 
+// selectScripts reads scripts with their play counts derived from the
+// airtime log: real (not simulated) script broadcasts that aired whole or in
+// part.
 const selectScripts = `SELECT ` + scriptColumns + `, coalesce(p.plays, 0), coalesce(p.last, '')
 	FROM scripts s LEFT JOIN (
 		SELECT script_id, count(*) AS plays, max(started_at) AS last FROM air_items

@@ -59,7 +59,7 @@ func TestLoad(t *testing.T) {
 	jingle := filepath.Join(dir, "ident.wav")
 	os.WriteFile(jingle, tone(t, 2, 880), 0o644)
 	os.WriteFile(filepath.Join(sched, "sang.toml"), []byte(fmt.Sprintf("name = \"sang\"\ntitle = \"Bản tin sáng\"\ncron = \"30 6 * * *\"\nlength = \"15m\"\nintro = %q\nfill = \"end\"\n", jingle)), 0o644)
-	st, err := station.Open(context.Background(), data, config.Default(), station.Options{Schedules: sched,
+	st, err := station.Open(context.Background(), data, config.Default(), station.Options{Schedules: sched, Upgrade: true,
 		UserOptions: []users.Option{users.WithCost(bcrypt.MinCost)}})
 	if err != nil {
 		t.Fatal(err)
