@@ -91,6 +91,7 @@ type forecasts struct {
 
 type forecastEntry struct {
 	gen  uint64
+	from time.Time // the instant it was forecast from
 	made time.Time
 	runs []Planned
 }
@@ -104,17 +105,17 @@ func (f *forecasts) changed() {
 	f.mu.Unlock()
 }
 
-func (f *forecasts) get(key string) ([]Planned, uint64, bool) {
+func (f *forecasts) get(key string, from time.Time) ([]Planned, uint64, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	e, ok := f.entries[key]
-	if ok && e.gen == f.gen && time.Since(e.made) < forecastTTL {
-		return e.runs, f.gen, true
+	if !ok || e.gen != f.gen || time.Since(e.made) >= forecastTTL || from.Before(e.from) || from.Sub(e.from) >= forecastTTL {
+		return nil, f.gen, false
 	}
-	return nil, f.gen, false
+	return e.runs, f.gen, true
 }
 
-func (f *forecasts) put(key string, gen uint64, runs []Planned) {
+func (f *forecasts) put(key string, gen uint64, from time.Time, runs []Planned) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if gen != f.gen {
@@ -123,12 +124,12 @@ func (f *forecasts) put(key string, gen uint64, runs []Planned) {
 	if f.entries == nil || len(f.entries) > 64 {
 		f.entries = map[string]forecastEntry{}
 	}
-	f.entries[key] = forecastEntry{gen: gen, made: time.Now(), runs: runs}
+	f.entries[key] = forecastEntry{gen: gen, from: from, made: time.Now(), runs: runs}
 }
 
 // Forecast is what the coming runs will air, from the one forecaster: runs
-// in [from, to), at most count (count 0: all in the range). Results are
-// reused for up to 30 s (to the minute of from) unless a script changes.
+// in [from, to), at most count (count 0: all in the range). A forecast is
+// reused for up to 30 s unless a script changes through this station.
 func (s *Station) Forecast(ctx context.Context, a Actor, from, to time.Time, count int) ([]Planned, error) {
 	if err := a.can(users.View, "forecast"); err != nil {
 		return nil, err
@@ -139,17 +140,28 @@ func (s *Station) Forecast(ctx context.Context, a Actor, from, to time.Time, cou
 	if to.IsZero() && count == 0 {
 		count = 10
 	}
-	key := fmt.Sprint(from.Truncate(time.Minute).Unix(), to.Unix(), count)
-	runs, gen, ok := s.forecasts.get(key)
-	if ok {
-		return runs, nil
+	// A forecast from a few seconds later is the same one without the runs
+	// that began meanwhile: two spare runs cover those.
+	key := fmt.Sprint(to.Unix(), count)
+	runs, gen, ok := s.forecasts.get(key, from)
+	if !ok {
+		spare := count
+		if count > 0 {
+			spare = count + 2
+		}
+		var err error
+		if runs, err = s.forecast(ctx, from, to, spare); err != nil {
+			return nil, err
+		}
+		s.forecasts.put(key, gen, from, runs)
 	}
-	runs, err := s.forecast(ctx, from, to, count)
-	if err != nil {
-		return nil, err
+	out := make([]Planned, 0, len(runs))
+	for _, r := range runs {
+		if !r.At.T.Before(from) && (count == 0 || len(out) < count) {
+			out = append(out, r)
+		}
 	}
-	s.forecasts.put(key, gen, runs)
-	return runs, nil
+	return out, nil
 }
 
 func (s *Station) forecast(ctx context.Context, from, to time.Time, count int) ([]Planned, error) {
