@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+
+	"loa/internal/config"
 )
 
 // TestPDFKeepsHeadingWithTable lays out a section heading and a table
@@ -53,5 +57,92 @@ func TestPDFKeepsHeadingWithTable(t *testing.T) {
 		if all := squash(strings.Join(pages, " ")); !strings.Contains(all, "III. THỜI LƯỢNG PHÁT") || strings.Count(all, "Chủ đề") != 1 || !strings.Contains(all, "Quan điểm") {
 			t.Errorf("%.0f mm left: the text is %q, want the heading, the header once and the row", room, all)
 		}
+	}
+}
+
+// TestNumberBesideDate checks the decree's model with a province line
+// above the issuing body (three lines on the left, two on the right): the
+// number "Số: …" and the place and date stand on one line: in the PDF at
+// one height, in the DOCX in a row of the heading table of their own.
+func TestNumberBesideDate(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not found: install poppler-utils to check the PDF report")
+	}
+	cfg := config.Default()
+	cfg.Report.Province = "Quảng Ninh"
+	cfg.Report.Number = "15"
+	r := build(t, fixture(t), cfg, "2023-H1")
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(path, render(t, r, "pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var so, place *pdfWord
+	for _, w := range pdfBoxes(t, path)[0].words {
+		switch w.text {
+		case "Số:":
+			so = &w
+		case "Lương,":
+			place = &w
+		}
+	}
+	if so == nil || place == nil {
+		t.Fatal("page 1 lacks the number or the place and date")
+	}
+	if math.Abs(so.y1-place.y1) > 1 {
+		t.Errorf("PDF: \"Số:\" at y %.1f pt, the date line at %.1f pt: not on one line", so.y1, place.y1)
+	}
+
+	// The DOCX heading is a table: the number and the date in one row.
+	dec := xml.NewDecoder(bytes.NewReader(docxParts(t, render(t, r, "docx"))["word/document.xml"]))
+	var rows []string
+	var cur strings.Builder
+	inT := false
+	for depth := 0; ; {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "tbl":
+				depth++
+			case "tr":
+				cur.Reset()
+			case "t":
+				inT = true
+			}
+		case xml.EndElement:
+			switch e.Name.Local {
+			case "tr":
+				rows = append(rows, cur.String())
+			case "t":
+				inT = false
+			case "tbl":
+				depth--
+			}
+		case xml.CharData:
+			if inT {
+				cur.Write(e)
+				cur.WriteString(" ")
+			}
+		}
+		if depth == 0 && len(rows) > 0 {
+			break // the first table is the heading
+		}
+	}
+	found := false
+	for _, row := range rows {
+		if strings.Contains(row, "Số: 15/BC-UBND") {
+			found = true
+			// A row of its own, level with the date: not the row of the
+			// bodies' names, whose heights differ.
+			if !strings.Contains(row, "Bình Lương, ngày") || strings.Contains(row, "CỘNG HÒA") {
+				t.Errorf("DOCX: the number's row %q is not the number and the date alone", row)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("DOCX heading rows %q lack the number", rows)
 	}
 }
