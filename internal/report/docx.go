@@ -336,11 +336,17 @@ func (x *docxW) head(h docHead) {
 		x.p(centred(0), run{text: l, bold: true, size: 13})
 	}
 	x.raw(rulePara(ws[0], 25))
-	x.p(centred(0), run{text: h.number, size: 13})
 	x.raw(`</w:tc>`)
 	x.tcStart(ws[1], "")
 	x.p(centred(0), run{text: nationalTitle, bold: true, size: 12})
 	x.p(centred(6), run{text: nationalMotto, bold: true, under: true, size: 14})
+	// The number and the place and date in a row of their own, so they
+	// stand on one line however many lines the issuing body takes.
+	x.raw(`</w:tc></w:tr><w:tr>`)
+	x.tcStart(ws[0], "")
+	x.p(centred(0), run{text: h.number, size: 13})
+	x.raw(`</w:tc>`)
+	x.tcStart(ws[1], "")
 	x.p(centred(0), run{text: h.date, italic: true, size: 14})
 	x.raw(`</w:tc></w:tr></w:tbl>`)
 	x.p(`<w:spacing w:after="240"/>`)

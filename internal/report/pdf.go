@@ -93,6 +93,10 @@ func (d pdfDoc) font(style string, size float64) { d.SetFont(fontName, style, si
 // lineH is the height of a line of text at size points.
 func lineH(size float64) float64 { return size * lineSp * mmPerPt }
 
+// baseline is how far below the top of its line text of size points sits:
+// fpdf centres a cell's text at half the height plus 0.3 of the size.
+func baseline(size float64) float64 { return size * mmPerPt * (lineSp/2 + 0.3) }
+
 func (d pdfDoc) contentW() float64 {
 	w, _ := d.GetPageSize()
 	return w - marginL - marginR
@@ -163,8 +167,7 @@ func (d pdfDoc) head(h docHead) {
 	}
 	d.rule(marginL, leftW, 25)
 	d.Ln(3)
-	d.centered(marginL, leftW, h.number, "", 13)
-	leftBottom := d.GetY()
+	leftY := d.GetY()
 
 	d.SetY(top)
 	d.centered(rightX, rightW, nationalTitle, "B", 13)
@@ -172,8 +175,15 @@ func (d pdfDoc) head(h docHead) {
 	d.font("B", d.fit(nationalMotto, "B", 14, rightW))
 	d.rule(rightX, rightW, d.GetStringWidth(nationalMotto))
 	d.Ln(3)
+	// The number and the place and date stand on one line, however many
+	// lines the issuing body takes (a province above it makes three).
+	// The number (13 pt) sits on the date's (14 pt) baseline.
+	y := max(leftY, d.GetY())
+	d.SetY(y + baseline(14) - baseline(13))
+	d.centered(marginL, leftW, h.number, "", 13)
+	d.SetY(y)
 	d.centered(rightX, rightW, h.date, "I", 14)
-	d.SetY(max(leftBottom, d.GetY()) + 8)
+	d.SetY(d.GetY() + 8)
 
 	d.centered(marginL, cw, h.kind, "B", 14)
 	for _, l := range h.title {
