@@ -64,6 +64,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"[report]\nsign_for = \"Q.\"\n", "report.sign_for"},
 		{"[report]\nsign_for = \"KT.\"\n", "report.sign_for"},
 		{"[report]\nrecipients = [\"Sở Nội vụ tỉnh\", \" - ;\"]\n", "report.recipients"},
+		{"[report]\nrecipients = []\n", "report.recipients"}, // "Nơi nhận:" with nothing under it
 	} {
 		_, err := Load(write(t, tc.body), false)
 		if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
