@@ -269,6 +269,10 @@ func (c *Config) validate() error {
 	for _, v := range []*string{&c.Report.Number, &c.Report.Place, &c.Report.Province} {
 		*v = norm.NFC.String(strings.TrimSpace(*v))
 	}
+	if len(c.Report.Recipients) == 0 {
+		// Nghị định 30: every document has its Nơi nhận, at least "Lưu: VT".
+		return fmt.Errorf("report.recipients: must list at least one (e.g. \"Lưu: VT\")")
+	}
 	for i, r := range c.Report.Recipients {
 		// "- Sở Nội vụ tỉnh;" is how the list is printed: take the bare name.
 		r = strings.TrimRight(strings.TrimLeft(strings.TrimSpace(r), "-–+• "), ";.")
