@@ -7,7 +7,6 @@ import (
 
 	"loa/internal/control"
 	"loa/internal/inputerr"
-	"loa/internal/playout"
 	"loa/internal/station"
 )
 
@@ -17,8 +16,8 @@ func (e *Env) runAnnounce(ctx context.Context, args []string) error {
 	fs := e.newFlagSet("announce", "loa announce (FILE | --script ID) [--level emergency|priority] [--repeat N] [--interval D] [--by NAME] [--title T] [--topic CODE] [--now]")
 	script := fs.Int64("script", 0, "announce this approved script instead of a file")
 	level := fs.String("level", control.LevelEmergency, "emergency (khẩn cấp: at once, cutting what plays) or priority (ưu tiên: after the item on air)")
-	repeat := fs.Int("repeat", 1, fmt.Sprintf("plays in all, 1..%d", playout.MaxRepeat))
-	interval := fs.Duration("interval", playout.DefaultInterval, fmt.Sprintf("from the start of one play to the next, at least %s", playout.MinInterval))
+	repeat := fs.Int("repeat", 1, fmt.Sprintf("plays in all, 1..%d", control.MaxRepeat))
+	interval := fs.Duration("interval", control.DefaultInterval, fmt.Sprintf("from the start of one play to the next, at least %s", control.MinInterval))
 	by := fs.String("by", "", "who orders it: for an emergency the order is the approval (default $USER)")
 	title := fs.String("title", "", "title in the log (default: the file's name or the script's title)")
 	topic := fs.String("topic", "", "a plan topic, if the announcement belongs to one (else it is counted apart)")

@@ -150,6 +150,23 @@ func TestAnnounceEndToEnd(t *testing.T) {
 	at := s.programmeAt(4*time.Second, "60s")
 	db := s.db()
 	d := s.start()
+	// Refused before anything is cut: a file that is not audio, and
+	// orders beyond the safety caps (exit 2, one line naming the field).
+	s.waitFor("the programme on air", 30*time.Second, d, func() bool { return openItemPlaying(db, 0.5) })
+	notAudio := filepath.Join(s.dir, "khong-phai.mp3")
+	os.WriteFile(notAudio, []byte("không phải âm thanh"), 0o644)
+	for _, args := range [][]string{{notAudio}, {tone, "--repeat", "11"}, {tone, "--interval", "5s"}, {tone, "--level", "khẩn"}} {
+		cmd := exec.Command(s.bin, append([]string{"--data", s.data, "announce", "--by", "Chủ tịch"}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || strings.Count(strings.TrimSpace(string(out)), "\n") != 0 {
+			t.Errorf("announce %v: %v, want exit 2 with one line:\n%s", args, err, out)
+		}
+	}
+	var closed int
+	db.QueryRow(`SELECT COUNT(*) FROM air_items WHERE status IS NOT NULL`).Scan(&closed)
+	if closed != 0 || !openItemPlaying(db, 0.5) {
+		t.Fatal("a refused announcement interrupted the programme")
+	}
 	s.waitFor("the programme on air 5 s", 30*time.Second, d, func() bool { return time.Now().After(at.Add(5 * time.Second)) })
 	s.cli("announce", tone, "--by", "Chủ tịch", "--repeat", "2", "--interval", "10s")
 	returned := time.Now()
@@ -290,32 +307,34 @@ func TestAnnounceMeasure(t *testing.T) {
 			}
 			d.cmd.Process.Signal(syscall.SIGTERM)
 			<-d.done
+			// Each cut leaves the programme with fewer items: later ones
+			// cut an announcement aired alone (khan-cap), each run with
+			// its own air check.
 			var logged []time.Time
+			var runs []int64
 			for _, it := range s.logItems() {
 				if it.Title == "đo" {
 					logged = append(logged, parseLogTime(t, it.StartedAt))
+					runs = append(runs, it.RunID)
 				}
 			}
 			if len(logged) != len(returned) {
 				t.Fatalf("%d measured announcements in the log, want %d", len(logged), len(returned))
 			}
 			var lat []float64
-			var onsets []float64
-			var rs time.Time
-			if out == "wav" {
-				var runStart string
-				db.QueryRow(`SELECT started_at FROM air_runs WHERE programme = 'thu'`).Scan(&runStart)
-				rs, _ = database.ParseTime(runStart)
-				onsets = toneOnsets(wavSamples(t, filepath.Join(s.air, rs.UTC().Format("20060102T150405Z")+".wav")), 44100)
-				if len(onsets) != len(returned) {
-					t.Fatalf("%d tone onsets in the air check, want %d", len(onsets), len(returned))
-				}
-			}
 			var worstLogVsWAV float64
 			for i, r := range returned {
 				first := logged[i]
 				if out == "wav" {
-					first = rs.Add(time.Duration(onsets[i] * float64(time.Second)))
+					var runStart string
+					db.QueryRow(`SELECT started_at FROM air_runs WHERE id = ?`, runs[i]).Scan(&runStart)
+					rs, _ := database.ParseTime(runStart)
+					onsets := toneOnsets(wavSamples(t, filepath.Join(s.air, rs.UTC().Format("20060102T150405Z")+".wav")), 44100)
+					k := sort.SearchFloat64s(onsets, logged[i].Sub(rs).Seconds()-0.3)
+					if k == len(onsets) {
+						t.Fatalf("announcement %d: no tone in the air check of run %d after +%.3f s (onsets %v)", i, runs[i], logged[i].Sub(rs).Seconds(), onsets)
+					}
+					first = rs.Add(time.Duration(onsets[k] * float64(time.Second)))
 					worstLogVsWAV = max(worstLogVsWAV, math.Abs(logged[i].Sub(first).Seconds()))
 				}
 				lat = append(lat, first.Sub(r).Seconds()*1000)

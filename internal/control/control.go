@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -72,6 +73,42 @@ type AnnounceRequest struct {
 	IntervalS float64 `json:"interval_s"`
 	By        string  `json:"by"`  // who ordered it: for an emergency the order is the approval
 	Now       bool    `json:"now"` // an emergency cuts an emergency on air instead of queueing behind it
+}
+
+// Safety caps of an announcement order.
+const (
+	MaxRepeat       = 10
+	MinInterval     = 10 * time.Second
+	DefaultInterval = 30 * time.Second
+)
+
+// Check validates an order and fills its defaults (emergency, one play,
+// DefaultInterval); its errors are input errors naming the field. The
+// client checks before storing anything, the daemon again.
+func (r *AnnounceRequest) Check() error {
+	switch r.Level {
+	case "":
+		r.Level = LevelEmergency
+	case LevelEmergency, LevelPriority:
+	default:
+		return inputerr.Field("level", "invalid", "level: %q is not emergency or priority", r.Level)
+	}
+	if r.Repeat == 0 {
+		r.Repeat = 1
+	}
+	if r.Repeat < 1 || r.Repeat > MaxRepeat {
+		return inputerr.Field("repeat", "invalid", "repeat: %d is outside 1..%d", r.Repeat, MaxRepeat)
+	}
+	if r.IntervalS == 0 {
+		r.IntervalS = DefaultInterval.Seconds()
+	}
+	if r.IntervalS < MinInterval.Seconds() || r.IntervalS > time.Hour.Seconds() {
+		return inputerr.Field("interval", "invalid", "interval: %gs is outside %s..1h", r.IntervalS, MinInterval)
+	}
+	if strings.TrimSpace(r.By) == "" {
+		return inputerr.Field("by", "required", "by: who orders the announcement is required")
+	}
+	return nil
 }
 
 // How an announcement went on air.

@@ -23,15 +23,9 @@ const (
 	ProgPriority  = "uu-tien"
 )
 
-// Safety caps of an announcement order.
-const (
-	MaxRepeat       = 10
-	MinInterval     = 10 * time.Second
-	DefaultInterval = 30 * time.Second
-	// cutFade is how long the item on air fades out when an emergency cuts
-	// it (the issue allows up to 200 ms; less is heard sooner).
-	cutFade = 150 * time.Millisecond
-)
+// cutFade is how long the item on air fades out when an emergency cuts it
+// (the issue allows up to 200 ms; less is heard sooner).
+const cutFade = 150 * time.Millisecond
 
 // AnnounceAudio finds an announcement's audio (StoreAudio in production).
 type AnnounceAudio interface {
@@ -296,6 +290,9 @@ func (d *Daemon) insert(ctx context.Context, live *liveRun, tr *tracker, prog Pr
 // then the announcement Repeat times, each started Interval after the
 // previous (at once if it is longer). gaps[i] is the silence before item i.
 func (d *Daemon) announcement(ctx context.Context, r control.AnnounceRequest) ([]assembly.Item, []time.Duration, error) {
+	if r.SHA256 == "" {
+		return nil, nil, inputerr.Field("audio", "required", "announcement: no audio")
+	}
 	if d.opt.Announcements == nil {
 		return nil, nil, errors.New("this daemon takes no announcements")
 	}
@@ -327,36 +324,6 @@ func (d *Daemon) announcement(ctx context.Context, r control.AnnounceRequest) ([
 	return items, gaps, nil
 }
 
-// checkOrder validates an order and fills its defaults (input errors).
-func checkOrder(r *control.AnnounceRequest) error {
-	switch r.Level {
-	case "":
-		r.Level = control.LevelEmergency
-	case control.LevelEmergency, control.LevelPriority:
-	default:
-		return inputerr.Field("level", "invalid", "level: %q is not emergency or priority", r.Level)
-	}
-	if r.Repeat == 0 {
-		r.Repeat = 1
-	}
-	if r.Repeat < 1 || r.Repeat > MaxRepeat {
-		return inputerr.Field("repeat", "invalid", "repeat: %d is outside 1..%d", r.Repeat, MaxRepeat)
-	}
-	if r.IntervalS == 0 {
-		r.IntervalS = DefaultInterval.Seconds()
-	}
-	if r.IntervalS < MinInterval.Seconds() || r.IntervalS > time.Hour.Seconds() {
-		return inputerr.Field("interval", "invalid", "interval: %gs is outside %s..1h", r.IntervalS, MinInterval)
-	}
-	if r.By == "" {
-		return inputerr.Field("by", "required", "by: who orders the announcement is required")
-	}
-	if r.SHA256 == "" {
-		return inputerr.Field("audio", "required", "announcement: no audio")
-	}
-	return nil
-}
-
 // Announce implements control.Handler: an urgent announcement goes on air.
 // An emergency cuts the item on air (it fades out and is logged partial,
 // reason preempted) and the programme goes on with its next item after it;
@@ -365,7 +332,7 @@ func checkOrder(r *control.AnnounceRequest) error {
 // run (programme khan-cap, or uu-tien), except a priority one when a
 // programme starts within announce.priority_wait: it goes first in that.
 func (d *Daemon) Announce(ctx context.Context, r control.AnnounceRequest) (control.AnnounceReply, error) {
-	if err := checkOrder(&r); err != nil {
+	if err := r.Check(); err != nil {
 		return control.AnnounceReply{}, err
 	}
 	items, gaps, err := d.announcement(ctx, r)

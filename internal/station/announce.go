@@ -36,6 +36,9 @@ func (s *Station) Announce(ctx context.Context, a Actor, o AnnounceOrder) (contr
 	}
 	req := control.AnnounceRequest{Level: o.Level, Title: o.Title, Topic: o.Topic, Repeat: o.Repeat,
 		IntervalS: o.Interval.Seconds(), By: a.Name, Now: o.Now}
+	if err := req.Check(); err != nil {
+		return control.AnnounceReply{}, err
+	}
 	if req.Topic != "" && !taxonomy.Known(taxonomy.Topics(), req.Topic) {
 		return control.AnnounceReply{}, inputerr.Field("topic", "invalid", "topic: unknown %q", req.Topic)
 	}
