@@ -22,7 +22,9 @@
 //     số máy, fax, and any 0… or +84… number of 10 or 11 digits, read digit
 //     by digit in the groups written (0912 345 678; a landline's area code
 //     and number, 0203 3876123 or (0203) 3.876.123), or 4-3-3 / 4-3-4 when
-//     unbroken; groups are separated by commas (a pause).
+//     unbroken; groups are separated by commas (a pause). The emergency
+//     numbers 111–115 after gọi, bấm, quay are said digit by digit too
+//     ("gọi ngay 114" → "gọi ngay một một bốn").
 //  4. Document numbers: "61/2018/NĐ-CP" → "sáu mươi mốt năm hai nghìn không
 //     trăm mười tám của chính phủ"; "01/KH-UBND" → "một của ủy ban nhân
 //     dân"; party style "18-NQ/TW" → "mười tám của trung ương". The code's

@@ -123,6 +123,7 @@ var (
 	reEmail   = regexp.MustCompile(`(?i)[a-z0-9][a-z0-9._-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+`)
 	reURL     = regexp.MustCompile(`(?i)(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?:/[a-z0-9\-._~/?=&%#]*)?`)
 	rePhoneKw = regexp.MustCompile(`(?i)(tổng đài|đường dây nóng|hotline|điện thoại|số máy|fax)(\s*:?\s*)(\+?\d+(?:[ .-]\d+)*)`)
+	reHotline = regexp.MustCompile(`((?i:gọi|bấm|quay))(\s+(?:(?:ngay|đến|tới|số)\s+)*)(11[1-5])`)
 	rePhone   = regexp.MustCompile(`(?:\+84 ?|\(0\d{2,3}\) ?|0)(?:\d{9,10}|\d{1,4}(?:[ .-]\d{2,8}){1,3})`)
 	reDoc     = regexp.MustCompile(`(\d+)(?:/(\d{4}))?/([A-ZĐ][A-Za-zĐđ]*\d*(?:-[A-ZĐ][A-Za-zĐđ]*\d*)*)`)
 	reDocPty  = regexp.MustCompile(`(\d+)-([A-ZĐ][A-Za-zĐđ]*)/([A-ZĐ][A-Za-zĐđ]*)`)
@@ -170,6 +171,9 @@ func (n *Normalizer) line(s string) string {
 	})
 	s = sub(s, rePhone, true, func(_ string, m []string) (string, bool) {
 		return n.phone(m[0])
+	})
+	s = sub(s, reHotline, true, func(_ string, m []string) (string, bool) {
+		return m[1] + m[2] + n.Digits(m[3]), true // gọi ngay 114: một một bốn
 	})
 	s = n.stageDocs(s)
 	s = n.stageDates(s)
