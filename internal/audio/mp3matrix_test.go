@@ -256,3 +256,62 @@ func TestMP3MatrixMatchesFFmpeg(t *testing.T) {
 		})
 	}
 }
+
+// setIntensityStereo sets the intensity-stereo bit of every joint-stereo
+// frame header in b and returns how many it set.
+func setIntensityStereo(b []byte) int {
+	n := 0
+	for i := 0; i+4 <= len(b); {
+		h, ok := parseMPEGHeader(b[i:])
+		if !ok || h.frameSize == 0 || i+h.frameSize > len(b) {
+			i++
+			continue
+		}
+		if b[i+3]>>6 == 1 {
+			b[i+3] |= 0x10
+			n++
+		}
+		i += h.frameSize
+	}
+	return n
+}
+
+// TestMP3IntensityStereoMatchesFFmpeg: no encoder at hand writes intensity
+// stereo, so MPEG-1 joint-stereo files get the intensity bit set in every
+// header: above the right channel's last non-zero line each band then
+// becomes an intensity band positioned by the right channel's scalefactor,
+// which both decoders must resolve the same way (the bitstream parses as
+// before in MPEG-1). MPEG-2's intensity stereo changes how the right
+// channel's scalefactors are read, so this trick cannot check it.
+func TestMP3IntensityStereoMatchesFFmpeg(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: skipped under -short; make test runs it")
+	}
+	needTools(t, "ffmpeg", "lame")
+	dir := t.TempDir()
+	for _, rate := range []int{32000, 44100, 48000} {
+		src := matrixSource(t, dir, rate, 2)
+		for _, e := range []mp3Encoding{
+			{rate: rate, ch: 2, encoder: "lame-cbr", kbps: 48, mode: "j", noTag: true},
+			{rate: rate, ch: 2, encoder: "lame-vbr", vbr: 7, mode: "j"},
+		} {
+			t.Run(e.String(), func(t *testing.T) {
+				b, err := os.ReadFile(e.encode(t, src, dir))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if setIntensityStereo(b) == 0 {
+					t.Fatal("no joint-stereo frame")
+				}
+				p := writeFile(t, filepath.Join(dir, e.String()+"-is.mp3"), b)
+				ref, refLUFS := ffmpegDecode(t, p)
+				got, _, _, lufs := loaDecode(t, p)
+				snr := snrDB(ref, got, 0)
+				t.Logf("SNR %.1f dB; loa %.2f LUFS, ffmpeg %.2f LUFS", snr, lufs, refLUFS)
+				if len(got) != len(ref) || snr < 60 || math.Abs(lufs-refLUFS) > 0.2 {
+					t.Errorf("%d samples (ffmpeg %d), SNR %.1f dB, %.2f LUFS (ffmpeg %.2f)", len(got), len(ref), snr, lufs, refLUFS)
+				}
+			})
+		}
+	}
+}

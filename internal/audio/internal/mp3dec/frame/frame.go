@@ -345,121 +345,144 @@ func (f *Frame) reorder(gr int, ch int) {
 	}
 }
 
-var (
-	isRatios = []float32{0.000000, 0.267949, 0.577350, 1.000000, 1.732051, 3.732051}
-)
+// isRatio returns the left and right gains of intensity-stereo position
+// pos for a band whose right-channel scalefactor is pos, and whether the
+// position is legal (an illegal one leaves the band in L/R or M/S form).
+// MPEG-1 (ISO/IEC 11172-3 2.4.3.4.9.3): k = tan(pos·π/12), pos 7 illegal.
+// MPEG-2/2.5 (ISO/IEC 13818-3 2.4.3.2): io = 2^-¼ (intensity_scale 0) or
+// 2^-½, odd pos scales the left channel by io^((pos+1)/2), even pos the
+// right by io^(pos/2); the largest value of the band's slen is illegal.
+func (f *Frame) isRatio(pos, max int) (l, r float32, ok bool) {
+	if f.header.LowSamplingFrequency() == 0 {
+		if pos >= 7 {
+			return 0, 0, false
+		}
+		if pos == 6 {
+			return 1, 0, true
+		}
+		k := math.Tan(float64(pos) * math.Pi / 12)
+		return float32(k / (1 + k)), float32(1 / (1 + k)), true
+	}
+	if pos >= max {
+		return 0, 0, false
+	}
+	io := math.Pow(2, -0.25)
+	if f.sideInfo.ScalefacCompress[0][1]&1 != 0 {
+		io = math.Sqrt2 / 2
+	}
+	if pos&1 != 0 {
+		return float32(math.Pow(io, float64(pos+1)/2)), 1, true
+	}
+	return 1, float32(math.Pow(io, float64(pos)/2)), true
+}
 
-func (f *Frame) stereoProcessIntensityLong(gr int, sfb int) {
-	is_ratio_l := float32(0)
-	is_ratio_r := float32(0)
-	// is_pos is sent as the right channel's scalefactor (ISO/IEC 11172-3
-	// 2.4.3.4.9.3; go-mp3 read the left one); 7 means no intensity stereo.
-	if is_pos := f.mainData.ScalefacL[gr][1][sfb]; is_pos < 7 {
-		sfBandIndicesLong, _ := getSfBandIndicesArray(&f.header)
-		sfb_start := sfBandIndicesLong[sfb]
-		sfb_stop := sfBandIndicesLong[sfb+1]
-		if is_pos == 6 { // tan((6*PI)/12 = PI/2) needs special treatment!
-			is_ratio_l = 1.0
-			is_ratio_r = 0.0
-		} else {
-			is_ratio_l = isRatios[is_pos] / (1.0 + isRatios[is_pos])
-			is_ratio_r = 1.0 / (1.0 + isRatios[is_pos])
-		}
-		// Now decode all samples in this scale factor band
-		for i := sfb_start; i < sfb_stop; i++ {
-			f.mainData.Is[gr][0][i] *= is_ratio_l
-			f.mainData.Is[gr][1][i] *= is_ratio_r
-		}
+// msLines applies mid/side to lines [a, b) of granule gr.
+func (f *Frame) msLines(gr, a, b int) {
+	const invSqrt2 = math.Sqrt2 / 2
+	l, r := &f.mainData.Is[gr][0], &f.mainData.Is[gr][1]
+	for i := a; i < b; i++ {
+		l[i], r[i] = (l[i]+r[i])*invSqrt2, (l[i]-r[i])*invSqrt2
 	}
 }
 
-func (f *Frame) stereoProcessIntensityShort(gr int, sfb int) {
-	is_ratio_l := float32(0)
-	is_ratio_r := float32(0)
-	_, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
-	// The window length
-	win_len := sfBandIndicesShort[sfb+1] - sfBandIndicesShort[sfb]
-	// The three windows within the band has different scalefactors
-	for win := 0; win < 3; win++ {
-		// Check that((is_pos[sfb]=scalefac) < 7) => no intensity stereo
-		is_pos := f.mainData.ScalefacS[gr][1][sfb][win]
-		if is_pos < 7 {
-			sfb_start := sfBandIndicesShort[sfb]*3 + win_len*win
-			sfb_stop := sfb_start + win_len
-			if is_pos == 6 { // tan((6*PI)/12 = PI/2) needs special treatment!
-				is_ratio_l = 1.0
-				is_ratio_r = 0.0
-			} else {
-				is_ratio_l = isRatios[is_pos] / (1.0 + isRatios[is_pos])
-				is_ratio_r = 1.0 / (1.0 + isRatios[is_pos])
-			}
-			// Now decode all samples in this scale factor band
-			for i := sfb_start; i < sfb_stop; i++ {
-				// https://github.com/technosaurus/PDMP3/issues/3
-				f.mainData.Is[gr][0][i] *= is_ratio_l
-				f.mainData.Is[gr][1][i] *= is_ratio_r
-			}
+// isLines sets lines [a, b) of granule gr from the intensity position:
+// the left channel carries the sum; a band with an illegal position is
+// left as coded (M/S if the frame uses it).
+func (f *Frame) isLines(gr, a, b, pos, max int, ms bool) {
+	kl, kr, ok := f.isRatio(pos, max)
+	if !ok {
+		if ms {
+			f.msLines(gr, a, b)
 		}
+		return
+	}
+	l, r := &f.mainData.Is[gr][0], &f.mainData.Is[gr][1]
+	for i := a; i < b; i++ {
+		v := l[i]
+		l[i], r[i] = v*kl, v*kr
 	}
 }
 
 func (f *Frame) stereo(gr int) {
-	if f.header.UseMSStereo() {
-		// Every line is transformed: count1 is a position in the bitstream
-		// order, and after the short-block reorder a band's last window
-		// lands above it (go-mp3 stopped at the larger count1 and left
-		// the top of a short-block band in M/S form).
-		max_pos := consts.SamplesPerGr
-		// Do the actual processing
-		const invSqrt2 = math.Sqrt2 / 2
-		for i := 0; i < max_pos; i++ {
-			left := (f.mainData.Is[gr][0][i] + f.mainData.Is[gr][1][i]) * invSqrt2
-			right := (f.mainData.Is[gr][0][i] - f.mainData.Is[gr][1][i]) * invSqrt2
-			f.mainData.Is[gr][0][i] = left
-			f.mainData.Is[gr][1][i] = right
+	ms := f.header.UseMSStereo()
+	if !f.header.UseIntensityStereo() {
+		if ms {
+			// Every line: count1 is a position in bitstream order, and
+			// after the short-block reorder a band's last window lands
+			// above it (go-mp3 stopped at the larger count1 and left the
+			// top of a short-block band in M/S form).
+			f.msLines(gr, 0, consts.SamplesPerGr)
+		}
+		return
+	}
+	// Intensity stereo: above the right channel's last non-zero line each
+	// band takes its position from the right channel's scalefactor; below
+	// it the channels are coded as L/R or M/S.
+	sfl, sfs := getSfBandIndicesArray(&f.header)
+	md := f.mainData
+	right := &md.Is[gr][1]
+	if f.sideInfo.WinSwitchFlag[gr][0] == 1 && f.sideInfo.BlockType[gr][0] == 2 {
+		// Short blocks (interleaved after the reorder): per window, the
+		// bands above that window's last non-zero line. Mixed blocks keep
+		// their long part as coded.
+		first := 0
+		if f.sideInfo.MixedBlockFlag[gr][0] != 0 {
+			first = 3
+			if ms {
+				f.msLines(gr, 0, 3*sfs[3])
+			}
+		}
+		for win := 0; win < 3; win++ {
+			top := first // first band of the intensity region
+			for sfb := 12; sfb >= first; sfb-- {
+				w := sfs[sfb+1] - sfs[sfb]
+				nz := false
+				for j := 0; j < w; j++ {
+					if right[3*sfs[sfb]+3*j+win] != 0 {
+						nz = true
+						break
+					}
+				}
+				if nz {
+					top = sfb + 1
+					break
+				}
+			}
+			for sfb := first; sfb < 13; sfb++ {
+				w := sfs[sfb+1] - sfs[sfb]
+				src := min(sfb, 11) // band 12 uses band 11's position
+				for j := 0; j < w; j++ {
+					i := 3*sfs[sfb] + 3*j + win
+					if sfb < top {
+						if ms {
+							f.msLines(gr, i, i+1)
+						}
+						continue
+					}
+					f.isLines(gr, i, i+1, md.ScalefacS[gr][1][src][win], md.ISMaxS[src], ms)
+				}
+			}
+		}
+		return
+	}
+	// Long blocks.
+	last := -1
+	for i := consts.SamplesPerGr - 1; i >= 0; i-- {
+		if right[i] != 0 {
+			last = i
+			break
 		}
 	}
-
-	if f.header.UseIntensityStereo() {
-		sfBandIndicesLong, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
-		// First band that is intensity stereo encoded is first band scale factor
-		// band on or above count1 frequency line. N.B.: Intensity stereo coding is
-		// only done for higher subbands, but logic is here for lower subbands.
-		// Determine type of block to process
-		if (f.sideInfo.WinSwitchFlag[gr][0] == 1) &&
-			(f.sideInfo.BlockType[gr][0] == 2) { // Short blocks
-			// Check if the first two subbands
-			// (=2*18 samples = 8 long or 3 short sfb's) uses long blocks
-			if f.sideInfo.MixedBlockFlag[gr][0] != 0 { // 2 longbl. sb  first
-				for sfb := 0; sfb < 8; sfb++ { // First process 8 sfb's at start
-					// Is this scale factor band above count1 for the right channel?
-					if sfBandIndicesLong[sfb] >= f.sideInfo.Count1[gr][1] {
-						f.stereoProcessIntensityLong(gr, sfb)
-					}
-				}
-				// And next the remaining bands which uses short blocks
-				for sfb := 3; sfb < 12; sfb++ {
-					// Is this scale factor band above count1 for the right channel?
-					if sfBandIndicesShort[sfb]*3 >= f.sideInfo.Count1[gr][1] {
-						f.stereoProcessIntensityShort(gr, sfb)
-					}
-				}
-			} else { // Only short blocks
-				for sfb := 0; sfb < 12; sfb++ {
-					// Is this scale factor band above count1 for the right channel?
-					if sfBandIndicesShort[sfb]*3 >= f.sideInfo.Count1[gr][1] {
-						f.stereoProcessIntensityShort(gr, sfb)
-					}
-				}
-			}
-		} else { // Only long blocks
-			for sfb := 0; sfb < 21; sfb++ {
-				// Is this scale factor band above count1 for the right channel?
-				if sfBandIndicesLong[sfb] >= f.sideInfo.Count1[gr][1] {
-					f.stereoProcessIntensityLong(gr, sfb)
-				}
-			}
-		}
+	top := 0 // first band of the intensity region
+	for top < 22 && sfl[top] <= last {
+		top++
+	}
+	if ms {
+		f.msLines(gr, 0, sfl[top])
+	}
+	for sfb := top; sfb < 22; sfb++ {
+		src := min(sfb, 20) // band 21 uses band 20's position
+		f.isLines(gr, sfl[sfb], sfl[sfb+1], md.ScalefacL[gr][1][src], md.ISMaxL[src], ms)
 	}
 }
 

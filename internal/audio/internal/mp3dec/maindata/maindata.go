@@ -33,6 +33,10 @@ type MainData struct {
 	ScalefacL [2][2][22]int      // 0-4 bits
 	ScalefacS [2][2][13][3]int   // 0-4 bits
 	Is        [2][2][576]float32 // Huffman coded freq. lines
+	// MPEG-2/2.5 intensity stereo: the illegal position of each band of
+	// the right channel (the largest value of its slen).
+	ISMaxL [22]int
+	ISMaxS [13]int
 }
 
 var scalefacSizesMpeg1 = [16][2]int{
@@ -79,6 +83,27 @@ func initSlen() (nSlen2 [512]int) {
 	return
 }
 
+// intensitySlen is nSlen2's packing (slen1..4, table, preflag 0) for the
+// right channel of an MPEG-2 intensity-stereo frame.
+func intensitySlen(isc int) int {
+	var s [4]int
+	var table int
+	switch {
+	case isc < 180:
+		s = [4]int{isc / 36, isc % 36 / 6, isc % 36 % 6, 0}
+		table = 3
+	case isc < 244:
+		isc -= 180
+		s = [4]int{isc % 64 >> 4, isc % 16 >> 2, isc % 4, 0}
+		table = 4
+	default:
+		isc -= 244
+		s = [4]int{isc / 3, isc % 3, 0, 0}
+		table = 5
+	}
+	return s[0] | s[1]<<3 | s[2]<<6 | s[3]<<9 | table<<12
+}
+
 func Read(source FullReader, prev *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinfo.SideInfo) (*MainData, *bits.Bits, error) {
 	nch := header.NumberOfChannels()
 	// Calculate header audio data size
@@ -123,6 +148,12 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 		part_2_start := m.BitPos()
 		numbits := 0
 		slen := nSlen2[sideInfo.ScalefacCompress[0][ch]]
+		if ch == 1 && header.UseIntensityStereo() {
+			// The right channel of an intensity-stereo frame codes its
+			// scalefactors from int_scalefac_compress (ISO/IEC 13818-3
+			// 2.4.3.2), with nr_of_sfb tables 3 to 5.
+			slen = intensitySlen(sideInfo.ScalefacCompress[0][ch] >> 1)
+		}
 		sideInfo.Preflag[0][ch] = (slen >> 15) & 0x1
 
 		n := 0
@@ -133,12 +164,17 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 			}
 		}
 
-		var scaleFactors []int
+		var scaleFactors, isMax []int
 		d := (slen >> 12) & 0x7
 
+		var groupMax [4]int // illegal intensity position per group
 		for i := 0; i < 4; i++ {
 			num := slen & 0x7
 			slen >>= 3
+			groupMax[i] = 1<<num - 1
+			for j := 0; j < scalefacSizesMpeg2[n][d][i]; j++ {
+				isMax = append(isMax, groupMax[i])
+			}
 			if num > 0 {
 				for j := 0; j < scalefacSizesMpeg2[n][d][i]; j++ {
 					scaleFactors = append(scaleFactors, m.Bits(num))
@@ -157,14 +193,18 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 		switch n {
 		case 0:
 			copy(md.ScalefacL[0][ch][:21], scaleFactors)
+			copy(md.ISMaxL[:21], isMax)
 		case 1:
 			for x := 0; x < 12; x++ {
 				copy(md.ScalefacS[0][ch][x][:], scaleFactors[x*3:x*3+3])
+				md.ISMaxS[x] = isMax[x*3]
 			}
 		default:
 			copy(md.ScalefacL[0][ch][:6], scaleFactors)
+			copy(md.ISMaxL[:6], isMax)
 			for x := 3; x < 12; x++ {
 				copy(md.ScalefacS[0][ch][x][:], scaleFactors[6+(x-3)*3:6+(x-3)*3+3])
+				md.ISMaxS[x] = isMax[6+(x-3)*3]
 			}
 		}
 
