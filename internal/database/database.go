@@ -26,6 +26,12 @@ const FileName = "loa.db"
 // order is time order and range queries can use indexes.
 const TimeFormat = "2006-01-02T15:04:05.000Z"
 
+// JSONTimeFormat is how every instant appears in loa's JSON (the command
+// line's --json and the web API): RFC 3339 with milliseconds in the
+// station's zone, so a reader sees local wall-clock time and the offset makes
+// it exact ("2026-11-24T17:00:00.012+07:00").
+const JSONTimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
 // DateFormat is how local calendar dates are stored.
 const DateFormat = "2006-01-02"
 

@@ -35,7 +35,7 @@ const selectScripts = `SELECT ` + scriptColumns + `, coalesce(p.plays, 0), coale
 
 type scanner interface{ Scan(...any) error }
 
-func scanScript(r scanner) (Script, error) {
+func scanScript(r scanner, loc *time.Location) (Script, error) {
 	var s Script
 	var maxPlays sql.NullInt64
 	var lufs, tp sql.NullFloat64
@@ -78,7 +78,7 @@ func scanScript(r scanner) (Script, error) {
 		if err != nil {
 			return s, err
 		}
-		t.dst.Time = v
+		t.dst.Time = v.In(loc)
 	}
 	if s.Status != Approved {
 		// Approval fields describe the current approval only.
@@ -90,7 +90,7 @@ func scanScript(r scanner) (Script, error) {
 
 // Get returns one script.
 func (q *Queue) Get(ctx context.Context, id int64) (Script, error) {
-	s, err := scanScript(q.db.QueryRowContext(ctx, `SELECT `+scriptColumns+`, `+playCounts+` FROM scripts s WHERE s.id = ?`, id))
+	s, err := scanScript(q.db.QueryRowContext(ctx, `SELECT `+scriptColumns+`, `+playCounts+` FROM scripts s WHERE s.id = ?`, id), q.loc())
 	if errors.Is(err, sql.ErrNoRows) {
 		return Script{}, inputerr.New("script %d: %w", id, ErrNotFound)
 	}
@@ -125,7 +125,7 @@ func (q *Queue) query(ctx context.Context, query string, args ...any) ([]Script,
 	defer rows.Close()
 	var out []Script
 	for rows.Next() {
-		s, err := scanScript(rows)
+		s, err := scanScript(rows, q.loc())
 		if err != nil {
 			return nil, fmt.Errorf("list scripts: %w", err)
 		}
@@ -159,7 +159,7 @@ func (q *Queue) History(ctx context.Context, id int64) ([]Event, error) {
 		if err != nil {
 			return nil, fmt.Errorf("history of script %d: %w", id, err)
 		}
-		e.At = JSONTime{t}
+		e.At = JSONTime{t.In(q.loc())}
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -332,4 +332,12 @@ func (q *Queue) Page(ctx context.Context, f PageFilter) ([]Script, int, error) {
 		return nil, 0, err
 	}
 	return list, total, nil
+}
+
+// loc is the station's zone, in which the JSON shows times.
+func (q *Queue) loc() *time.Location {
+	if q.cfg == nil || q.cfg.Location() == nil {
+		return time.UTC
+	}
+	return q.cfg.Location()
 }

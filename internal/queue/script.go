@@ -84,13 +84,14 @@ type Event struct {
 	Script int64    `json:"script_id"`
 }
 
-// JSONTime is an instant shown as RFC 3339 UTC in JSON, null when zero.
+// JSONTime is an instant shown in JSON as RFC 3339 with milliseconds in its
+// own zone (the queue reads times in the station's zone), null when zero.
 type JSONTime struct{ time.Time }
 
-// MarshalJSON writes RFC 3339 with milliseconds (the stored form), or null.
+// MarshalJSON writes database.JSONTimeFormat, or null.
 func (t JSONTime) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + database.FormatTime(t.Time) + `"`), nil
+	return []byte(`"` + t.Format(database.JSONTimeFormat) + `"`), nil
 }

@@ -6,17 +6,15 @@ import (
 	"time"
 
 	"loa/internal/airlog"
+	"loa/internal/database"
 	"loa/internal/users"
 )
 
 // JSON shapes shared by the command line's --json output and the web API,
 // so the two cannot drift apart.
 
-// TimeFormat is how instants appear in JSON: RFC 3339 in the station's zone
-// with milliseconds, the resolution of the stored log. A reader sees local
-// wall-clock time and the offset makes it an exact instant
-// ("2026-11-24T17:00:00.012+07:00").
-const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
+// TimeFormat is how instants appear in JSON (database.JSONTimeFormat).
+const TimeFormat = database.JSONTimeFormat
 
 // Time is an instant rendered in TimeFormat in the station zone; zero is null.
 type Time struct {
