@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -148,5 +149,43 @@ func TestNumberBesideDate(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("DOCX heading rows %q lack the number", rows)
+	}
+}
+
+// TestSignatureKeptWhole places the signature block with long recipients
+// (each wraps over two lines) at every height near the page's foot: the
+// recipients and the signer stay on one page, inside the margins.
+func TestSignatureKeptWhole(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not found: install poppler-utils to check the PDF report")
+	}
+	s := docSign{lines: SignatureLines("KT.", "PHÓ CHỦ TỊCH"), name: "Hoàng Thị Lụa"}
+	for i := range 8 {
+		s.recipients = append(s.recipients, fmt.Sprintf("- Sở Văn hóa, Thể thao và Du lịch tỉnh Quảng Ninh (để báo cáo) %d;", i+1))
+	}
+	for room := 40.0; room <= 100; room += 3 { // mm left on page 1
+		d := newPDFDoc()
+		d.AddPage()
+		d.SetY(d.bottom() - room)
+		d.signature(s)
+		var b bytes.Buffer
+		if err := d.Output(&b); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "s.pdf")
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pages := pdfBoxes(t, path)
+		for i, p := range pages {
+			text := ""
+			for _, w := range p.words {
+				text += w.text + " "
+			}
+			if strings.Contains(text, "Nơi nhận") != strings.Contains(text, "(để báo cáo) 8;") || strings.Contains(text, "Nơi nhận") != strings.Contains(text, "Lụa") {
+				t.Errorf("%.0f mm left: page %d of %d holds part of the signature block: %q", room, i+1, len(pages), text)
+			}
+		}
+		checkMargins(t, pages[:1])
 	}
 }
