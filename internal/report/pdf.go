@@ -449,12 +449,16 @@ func (d pdfDoc) tableHeader(t *table, ws []float64) {
 // signature is "Nơi nhận" on the left and the signer on the right, kept on
 // one page.
 func (d pdfDoc) signature(s docSign) {
-	recH := lineH(12) + float64(len(s.recipients))*lineH(11)
+	const leftW = 75.0
+	d.font("", 11)
+	recH := lineH(12)
+	for _, l := range s.recipients {
+		recH += float64(len(d.SplitText(l, leftW-2*d.GetCellMargin()))) * lineH(11) // a long name wraps
+	}
 	signH := float64(len(s.lines))*lineH(14) + 28 + lineH(14)
 	d.ensure(max(recH, signH) + 6)
 	d.Ln(6)
 	y := d.GetY()
-	leftW := 75.0
 	d.font("BI", 12)
 	d.SetXY(marginL, y)
 	d.CellFormat(leftW, lineH(12), "Nơi nhận:", "", 1, "L", false, 0, "")
