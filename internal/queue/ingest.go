@@ -185,6 +185,9 @@ func (q *Queue) silent(m Media) string {
 	}
 	limit := audio.DefaultOptions().MaxGainDB
 	gain := max(-limit, min(limit, q.cfg.Audio.TargetLUFS-m.IntegratedLUFS))
+	if m.Level != nil {
+		gain = m.Level.GainDB // the gain the renderer trims after, exactly
+	}
 	thr := q.cfg.Audio.SilenceDBFS - gain
 	if share := m.Levels.FractionBelow(thr); share > maxSilentShare {
 		return fmt.Sprintf("mostly silence: %.0f %% of it is below the silence threshold (%g dBFS after its %+.1f dB gain to the target; config audio.silence_threshold_dbfs)",
