@@ -2,9 +2,11 @@ package station
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"loa/internal/airlog"
+	"loa/internal/control"
 	"loa/internal/users"
 )
 
@@ -21,7 +23,7 @@ type Status struct {
 // Alarm is a problem an officer should see: a missed or failed run, an
 // item that failed.
 type Alarm struct {
-	Code    string `json:"code"` // missed, empty, partial, failed
+	Code    string `json:"code"` // missed, empty, partial; schedules; no-daemon, daemon, output
 	At      Time   `json:"at"`
 	Message string `json:"message"` // Vietnamese
 }
@@ -83,6 +85,26 @@ func (s *Station) Status(ctx context.Context, a Actor) (Status, error) {
 		st.Alarms = append(st.Alarms, Alarm{Code: "schedules", At: Time{now, loc}, Message: "Lịch phát có lỗi: " + err.Error()})
 	} else {
 		st.Next = next
+	}
+	// The outputs' health is known only to the daemon.
+	lctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	live, err := s.LiveStatus(lctx, a)
+	cancel()
+	at := Time{now, loc}
+	switch {
+	case errors.Is(err, control.ErrNoDaemon):
+		st.Alarms = append(st.Alarms, Alarm{Code: "no-daemon", At: at, Message: "loa daemon không chạy: các chương trình sẽ không được phát theo lịch"})
+	case err != nil:
+		st.Alarms = append(st.Alarms, Alarm{Code: "daemon", At: at, Message: "Không hỏi được loa daemon: " + err.Error()})
+	default:
+		for _, k := range live.Sinks {
+			if !k.OK {
+				st.Alarms = append(st.Alarms, Alarm{Code: "output", At: at, Message: "Đầu ra " + k.Output + " hỏng: " + k.Error})
+			}
+		}
+		for _, m := range live.Alarms {
+			st.Alarms = append(st.Alarms, Alarm{Code: "daemon", At: at, Message: m})
+		}
 	}
 	if st.OnAir {
 		items, err := s.Log.Items(ctx, airlog.Filter{From: st.Run.StartedAt.T})

@@ -165,6 +165,7 @@ func TestAPIWorkflow(t *testing.T) {
 	// The rest answer with their shapes.
 	for _, c := range []struct{ path, want string }{
 		{"/api/v1/status", `"on_air":false,"run":null,"item":null,"next":[{"programme":"sang"`},
+		{"/api/v1/status", `"alarms":[{"code":"no-daemon"`}, // no daemon runs in this test
 		{"/api/v1/schedule/next?count=2", `"at":"2026-11-25T06:30:00.000+07:00"`},
 		{"/api/v1/log?from=2026-11-01&to=2026-11-30&limit=5", `{"items":[],"total":0,"limit":5,"offset":0}`},
 		{"/api/v1/runs?from=2026-11-01", `"items":[]`},
