@@ -30,7 +30,9 @@
 //     dân"; party style "18-NQ/TW" → "mười tám của trung ương". The code's
 //     document type (NĐ, QĐ, TT, KH, NQ, CT, BC, TB, CV, HD, TTLT, …) is
 //     dropped, the text having said it; the issuers are read from the
-//     abbreviation table and joined with "và" (TTLT-BTP-BNV); QH13 is
+//     abbreviation table and joined with "và" (TTLT-BTP-BNV); a letter's
+//     code has no type, its issuer then the drafting unit, which is not
+//     said ("123/UBND-VX" → "một trăm hai mươi ba của ủy ban nhân dân"); QH13 is
 //     "quốc hội khóa mười ba". When the text names the issuer itself right
 //     after the code, maybe after its date ("…/NĐ-CP ngày 23/4/2018 của
 //     Chính phủ", "05-CT/TW của Bộ Chính trị"), the code's issuers are not

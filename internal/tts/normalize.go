@@ -478,7 +478,7 @@ func (n *Normalizer) phone(p string) (string, bool) {
 // the text already says the type, so the reading keeps only the issuer.
 var docTypes = map[string]bool{
 	"NĐ": true, "QĐ": true, "TT": true, "KH": true, "CT": true, "NQ": true, "BC": true, "TB": true, "CV": true,
-	"HD": true, "TTLT": true, "QC": true, "KL": true, "TTr": true, "BB": true, "ĐA": true, "CĐ": true, "GM": true,
+	"HD": true, "TTLT": true, "NQLT": true, "QC": true, "KL": true, "TTr": true, "BB": true, "ĐA": true, "CĐ": true, "GM": true,
 }
 
 func (n *Normalizer) stageDocs(s string) string {
@@ -529,10 +529,15 @@ var reCodeNum = regexp.MustCompile(`^(.*?)(\d+)$`)
 // phủ", "của bộ tài chính và bộ nội vụ". ok is false unless every part is
 // known, so that an unknown code is left to the other rules.
 func (n *Normalizer) issuers(parts []string) (string, bool) {
-	if len(parts) > 1 && docTypes[parts[0]] {
+	switch _, issuer := n.abbr[parts[0]]; {
+	case len(parts) > 1 && docTypes[parts[0]]:
 		parts = parts[1:]
-	} else if len(parts) == 1 && docTypes[parts[0]] {
+	case len(parts) == 1 && docTypes[parts[0]]:
 		return "", false // "15/KH": a type with no issuer; let "/" read as "trên"
+	case len(parts) > 1 && issuer:
+		// A letter (công văn) has no type: its issuer, then the unit that
+		// drafted it, which is not said (123/UBND-VX, 456/BTTTT-CBC).
+		parts = parts[:1]
 	}
 	var who []string
 	for _, p := range parts {
