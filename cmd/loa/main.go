@@ -22,6 +22,7 @@ import (
 	"loa/internal/database"
 	_ "loa/internal/hangup" // SIGHUP ignored from the earliest init until main catches it
 	"loa/internal/inputerr"
+	"loa/internal/station"
 )
 
 func main() {
@@ -227,12 +228,7 @@ func (e *Env) OpenDB(ctx context.Context) (*sql.DB, error) {
 
 // checkDataDir refuses a data directory that does not exist, unless this
 // command may create it.
-func (e *Env) checkDataDir() error {
-	if _, err := os.Stat(e.DataDir); errors.Is(err, os.ErrNotExist) && !e.createData {
-		return inputerr.New("data directory %s does not exist (check --data or $LOA_DATA; 'loa script add' or 'loa daemon' creates it)", e.DataDir)
-	}
-	return nil
-}
+func (e *Env) checkDataDir() error { return station.CheckDataDir(e.DataDir, e.createData) }
 
 // usageErr turns a flag parsing error into an input error (exit 2), except
 // --help, which is success.

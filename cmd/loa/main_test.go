@@ -107,10 +107,13 @@ func TestConfigCommand(t *testing.T) {
 // first script does create it.
 func TestMissingDataDir(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "tram")
-	for _, args := range [][]string{{"script", "list"}, {"log"}, {"report", "--period", "2023", "--format", "json"}} {
+	// One refusal, worded once, whichever command met it.
+	want := "loa: data directory " + data + " does not exist (check --data or $LOA_DATA; 'loa script add', 'loa user add' or 'loa daemon' creates it)\n"
+	for _, args := range [][]string{{"script", "list"}, {"log"}, {"report", "--period", "2023", "--format", "json"},
+		{"user", "list"}, {"migrate"}, {"backup", "--out", filepath.Join(t.TempDir(), "b.tar")}} {
 		code, _, stderr := runLoa(t, append([]string{"--data", data}, args...)...)
-		if code != 2 || !strings.Contains(stderr, "does not exist") {
-			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		if code != 2 || stderr != want {
+			t.Errorf("%v: exit %d, %q; want 2, %q", args, code, stderr, want)
 		}
 	}
 	if _, err := os.Stat(data); !os.IsNotExist(err) {

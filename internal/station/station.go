@@ -59,10 +59,19 @@ type Options struct {
 	Schedules string
 }
 
+// CheckDataDir refuses a data directory that does not exist, unless the
+// caller may create it: a mistyped --data must not show an empty station.
+func CheckDataDir(dataDir string, create bool) error {
+	if _, err := os.Stat(dataDir); errors.Is(err, os.ErrNotExist) && !create {
+		return inputerr.Field("data", "missing", "data directory %s does not exist (check --data or $LOA_DATA; 'loa script add', 'loa user add' or 'loa daemon' creates it)", dataDir)
+	}
+	return nil
+}
+
 // Open opens the station in dataDir with cfg.
 func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) (*Station, error) {
-	if _, err := os.Stat(dataDir); errors.Is(err, os.ErrNotExist) && !opt.Create {
-		return nil, inputerr.Field("data", "missing", "data directory %s does not exist (check --data or $LOA_DATA; 'loa script add', 'loa user add' or 'loa daemon' creates it)", dataDir)
+	if err := CheckDataDir(dataDir, opt.Create); err != nil {
+		return nil, err
 	}
 	// The database holds password hashes and the store unpublished
 	// recordings: only the station's account and group read them (the
