@@ -117,13 +117,13 @@ type Fields struct {
 // that was added.
 func (q *Queue) Add(ctx context.Context, f Fields, actor string) (Script, []Warning, error) {
 	if f.Title == nil {
-		return Script{}, nil, inputerr.New("title: required")
+		return Script{}, nil, inputerr.Field("title", "required", "title: required")
 	}
 	if f.Topic == nil {
-		return Script{}, nil, inputerr.New("topic: required (one of %s)", strings.Join(taxonomy.Codes(taxonomy.Topics()), ", "))
+		return Script{}, nil, inputerr.Field("topic", "required", "topic: required (one of %s)", strings.Join(taxonomy.Codes(taxonomy.Topics()), ", "))
 	}
 	if f.Audio == nil && f.Text == nil {
-		return Script{}, nil, inputerr.New("script needs --audio FILE or --text FILE")
+		return Script{}, nil, inputerr.Field("audio", "required", "script needs --audio FILE or --text FILE")
 	}
 	s := Script{Audience: taxonomy.DefaultAudience, Priority: "normal", Status: Submitted}
 	ing, err := q.apply(ctx, &s, f)
@@ -174,7 +174,7 @@ func (q *Queue) Edit(ctx context.Context, id int64, f Fields, actor string) (Scr
 		return Script{}, nil, err
 	}
 	if cur.Status == Retired {
-		return Script{}, nil, inputerr.New("script %d is retired and cannot be edited", id)
+		return Script{}, nil, inputerr.Field("status", "retired", "script %d is retired and cannot be edited", id)
 	}
 	s := cur
 	ing, err := q.apply(ctx, &s, f)
@@ -276,10 +276,10 @@ func (q *Queue) Approve(ctx context.Context, id int64, by, note, audioPrefix str
 		return Script{}, err
 	}
 	if cur.Status != Submitted {
-		return Script{}, inputerr.New("script %d is %s; only a submitted script can be approved", id, cur.Status)
+		return Script{}, inputerr.Field("status", "not_submitted", "script %d is %s; only a submitted script can be approved", id, cur.Status)
 	}
 	if cur.AudioSHA256 == "" {
-		return Script{}, inputerr.New("script %d has no audio yet: record it and add it ('loa script edit %d --audio FILE') before approving", id, id)
+		return Script{}, inputerr.Field("audio", "no_audio", "script %d has no audio yet: record it and add it ('loa script edit %d --audio FILE') before approving", id, id)
 	}
 	p := strings.ToLower(strings.TrimSpace(audioPrefix))
 	if len(p) < MinSHA256Prefix || strings.Trim(p, "0123456789abcdef") != "" {
@@ -300,7 +300,7 @@ func (q *Queue) Approve(ctx context.Context, id int64, by, note, audioPrefix str
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return inputerr.New("script %d changed while approving; review it again", id)
+			return inputerr.Field("status", "changed", "script %d changed while approving; review it again", id)
 		}
 		return addEvent(ctx, tx, id, now, by, Submitted, Approved, note)
 	})
@@ -332,7 +332,7 @@ func (q *Queue) transition(ctx context.Context, id int64, from []string, to, by,
 		return Script{}, err
 	}
 	if !slices.Contains(from, cur.Status) {
-		return Script{}, inputerr.New("script %d is %s; cannot change it to %s", id, cur.Status, to)
+		return Script{}, inputerr.Field("status", "transition", "script %d is %s; cannot change it to %s", id, cur.Status, to)
 	}
 	now := q.now().UTC()
 	err = database.Tx(ctx, q.db, func(tx *sql.Tx) error {
@@ -342,7 +342,7 @@ func (q *Queue) transition(ctx context.Context, id int64, from []string, to, by,
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return inputerr.New("script %d changed meanwhile; try again", id)
+			return inputerr.Field("status", "changed", "script %d changed meanwhile; try again", id)
 		}
 		return addEvent(ctx, tx, id, now, by, cur.Status, to, note)
 	})
@@ -398,7 +398,7 @@ func applyMeta(s *Script, f Fields) error {
 	if f.Title != nil {
 		t := nfc(*f.Title)
 		if t == "" {
-			return inputerr.New("title: must not be empty")
+			return inputerr.Field("title", "required", "title: must not be empty")
 		}
 		if err := oneLine("title", t); err != nil {
 			return err
@@ -418,7 +418,7 @@ func applyMeta(s *Script, f Fields) error {
 			return nil
 		}
 		if !taxonomy.Known(list, c) {
-			return inputerr.New("%s: unknown code %q (one of %s)", field, c, strings.Join(taxonomy.Codes(list), ", "))
+			return inputerr.Field(field, "invalid", "%s: unknown code %q (one of %s)", field, c, strings.Join(taxonomy.Codes(list), ", "))
 		}
 		*dst = c
 		return nil
@@ -454,18 +454,18 @@ func applyMeta(s *Script, f Fields) error {
 		if v != "" {
 			t, err := time.Parse(database.DateFormat, v)
 			if err != nil || t.Format(database.DateFormat) != v {
-				return inputerr.New("%s: %q is not a date YYYY-MM-DD", d.field, v)
+				return inputerr.Field(d.field, "invalid", "%s: %q is not a date YYYY-MM-DD", d.field, v)
 			}
 		}
 		*d.dst = v
 	}
 	if s.From != "" && s.Until != "" && s.Until < s.From {
-		return inputerr.New("until: %s is before from %s", s.Until, s.From)
+		return inputerr.Field("until", "before_from", "until: %s is before from %s", s.Until, s.From)
 	}
 	if f.MaxPlays != nil {
 		switch n := *f.MaxPlays; {
 		case n < 0:
-			return inputerr.New("max-plays: %d is negative", n)
+			return inputerr.Field("max_plays", "invalid", "max-plays: %d is negative", n)
 		case n == 0:
 			s.MaxPlays = nil
 		default:
@@ -482,10 +482,10 @@ func nfc(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
 // a newline or tab breaks them.
 func oneLine(field, v string) error {
 	if !utf8.ValidString(v) {
-		return inputerr.New("%s: not valid UTF-8", field)
+		return inputerr.Field(field, "invalid", "%s: not valid UTF-8", field)
 	}
 	if strings.ContainsFunc(v, unicode.IsControl) {
-		return inputerr.New("%s: must be one line of text (no newlines, tabs or control characters)", field)
+		return inputerr.Field(field, "one_line", "%s: must be one line of text (no newlines, tabs or control characters)", field)
 	}
 	return nil
 }

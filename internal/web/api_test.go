@@ -85,8 +85,13 @@ func TestAPIWorkflow(t *testing.T) {
 	resp, b := f.call(users.Editor, "POST", "/api/v1/scripts", ct, body)
 	var e apiError
 	json.Unmarshal(b, &e)
-	if resp.StatusCode != 400 || e.Error == "" {
+	if resp.StatusCode != 400 || e.Error != "Tiêu đề: bắt buộc phải có." || e.Field != "title" || e.Code != "required" {
 		t.Errorf("no title: %d %s", resp.StatusCode, b)
+	}
+	ct, body = multipartBody(t, [][2]string{{"title", "Bài"}, {"topic", "khong-co"}}, "bai.wav", wav)
+	resp, b = f.call(users.Editor, "POST", "/api/v1/scripts", ct, body)
+	if resp.StatusCode != 400 || !strings.Contains(string(b), `{"error":"Chủ đề: không hợp lệ.","field":"topic","code":"invalid"}`) {
+		t.Errorf("unknown topic: %d %s", resp.StatusCode, b)
 	}
 
 	// Add.

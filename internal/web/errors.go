@@ -74,6 +74,10 @@ func fieldLabel(field string) string {
 		return "Mã SHA-256"
 	case "count":
 		return "Số lượt"
+	case "status":
+		return "Trạng thái bài"
+	case "author":
+		return "Tác giả"
 	}
 	return ""
 }
@@ -99,6 +103,20 @@ func codePhrase(code string) string {
 		return "không tồn tại"
 	case "before_from":
 		return "phải sau ngày bắt đầu"
+	case "retired":
+		return "bài đã ngừng sử dụng, không sửa được nữa"
+	case "not_submitted":
+		return "chỉ bài đang chờ duyệt mới duyệt được"
+	case "no_audio":
+		return "bài chưa có bản ghi âm"
+	case "transition":
+		return "không chuyển được sang trạng thái này"
+	case "changed":
+		return "bài vừa bị người khác thay đổi; hãy tải lại trang"
+	case "one_line":
+		return "chỉ được một dòng chữ"
+	case "not_approved":
+		return "bài chưa được duyệt"
 	}
 	return ""
 }
