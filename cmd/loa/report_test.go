@@ -216,3 +216,33 @@ func TestReportNothingHalfWritten(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestReportDatedOtherDay: --date is the date written on the report; the
+// mark "(số liệu tính đến ngày …)" says how far the figures go, which is
+// the day the report is made. Dated ahead to the period's last day, a
+// report made today must still be marked provisional; dated back to the
+// period's first day, it must not claim to stop there.
+func TestReportDatedOtherDay(t *testing.T) {
+	dir := seedReport(t)
+	today := time.Now().In(config.Default().Location())
+	year := today.Format("2006")
+	if today.Format("01-02") == "12-31" || today.Format("01-02") == "01-01" {
+		t.Skip("today is the year's first or last day")
+	}
+	for _, date := range []string{year + "-12-31", year + "-01-01"} {
+		code, out, errOut := runLoa(t, "--data", dir, "report", "--period", year, "--format", "json", "--date", date)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var r struct {
+			Date      string
+			DataUntil string `json:"data_until"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Date != date || r.DataUntil != today.Format(database.DateFormat) {
+			t.Errorf("--date %s: date %q, data_until %q; want the figures marked as of today %s", date, r.Date, r.DataUntil, today.Format(database.DateFormat))
+		}
+	}
+}
