@@ -75,9 +75,9 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 	if fi, err := os.Stat(*out); *out != "" && err == nil && fi.IsDir() {
 		return inputerr.New("report: --out %s is a directory; give a file name", *out)
 	}
-	now := time.Now()
+	var dated time.Time
 	if *dateFlag != "" {
-		if now, err = time.ParseInLocation(database.DateFormat, *dateFlag, loc); err != nil {
+		if dated, err = time.ParseInLocation(database.DateFormat, *dateFlag, loc); err != nil {
 			return inputerr.New("report: --date %q: want a date YYYY-MM-DD", *dateFlag)
 		}
 	}
@@ -88,11 +88,14 @@ func (e *Env) runReport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	r, err := report.Build(ctx, db, cfg, p, now)
+	r, err := report.Build(ctx, db, cfg, p, time.Now())
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	if !dated.IsZero() {
+		r.Dated(dated) // the figures still run to today
+	}
 	for _, w := range r.Warnings {
 		e.Logger.Warn("report", "warning", w)
 	}

@@ -133,7 +133,9 @@ type Report struct {
 const NoArea = ""
 
 // Build computes the report for period p from the airtime log in db. now is
-// the date written on the report (injectable for tests).
+// when it is made (injectable for tests): the date written on it unless
+// Dated gives another, and the day its figures run to when the period is
+// not over (DataUntil).
 //
 // Every figure and the list of broadcasts are read from one snapshot of the
 // database (a deferred read transaction on one connection, which never
@@ -203,6 +205,14 @@ func (r *Report) Close() error {
 		return fmt.Errorf("report %s: end read: %w", r.Period, err)
 	}
 	return nil
+}
+
+// Dated writes the report dated d (loa report --date) instead of the day
+// it is made. What the figures cover does not change, nor DataUntil, the
+// mark saying how far they go.
+func (r *Report) Dated(d time.Time) {
+	r.now = d
+	r.Date = d.In(r.cfg.Location()).Format(database.DateFormat)
 }
 
 // Now is the date the report is dated.
