@@ -117,7 +117,8 @@ type insertResult struct {
 
 // waiting is a priority announcement held for the next programme.
 type waiting struct {
-	items []assembly.Item
+	items []assembly.Item // placed from 0 (offsets)
+	gaps  []time.Duration
 	meta  itemMeta
 }
 
@@ -149,6 +150,22 @@ func (d *Daemon) stopInserts(l *liveRun) {
 }
 
 func (d *Daemon) unregister(l *liveRun) { d.stopInserts(l) }
+
+// insertWaiting puts priority announcements still held for the next
+// programme into a run that has just gone on air (it was prepared before
+// they were ordered): after its first item.
+func (d *Daemon) insertWaiting(ctx context.Context, live *liveRun, tr *tracker, prog Program) {
+	d.mu.Lock()
+	ws := d.waiting
+	d.waiting = nil
+	d.mu.Unlock()
+	for _, w := range ws {
+		res := d.insert(ctx, live, tr, prog, insertReq{items: w.items, gaps: w.gaps, meta: w.meta, level: control.LevelPriority})
+		if res.err != nil {
+			d.log.Error("priority announcement", "err", res.err)
+		}
+	}
+}
 
 // planFor is the run's plan: a fixed one (an announcement aired alone) or
 // the planner's.
@@ -365,7 +382,7 @@ func (d *Daemon) Announce(ctx context.Context, r control.AnnounceRequest) (contr
 	}
 	if r.Level == control.LevelPriority {
 		if p, at := d.nextRun(time.Now()); p != nil && time.Until(at) <= d.opt.Announce.PriorityWait.D() {
-			w := &waiting{items: offsets(items, gaps), meta: meta}
+			w := &waiting{items: offsets(items, gaps), gaps: gaps, meta: meta}
 			d.mu.Lock()
 			d.waiting = append(d.waiting, w)
 			d.mu.Unlock()

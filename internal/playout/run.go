@@ -159,6 +159,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 	}
 	live := d.register(&liveRun{prog: p, at: at, runID: runID, output: output, program: prog, inserts: make(chan insertReq)}, tr)
 	defer d.unregister(live)
+	d.insertWaiting(ctx, live, tr, prog)
 	t := time.NewTimer(10 * time.Millisecond)
 	var playErr error
 loop:
