@@ -2,15 +2,22 @@ package playout
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"loa/internal/airlog"
 	"loa/internal/assembly"
 	"loa/internal/audio"
 	"loa/internal/config"
+	"loa/internal/control"
 	"loa/internal/queue"
 )
 
@@ -116,4 +123,91 @@ func TestAudioAirUsesIngestLoudness(t *testing.T) {
 	if len(res) != 1 || res[0].SourceLUFS != -26 || math.Abs(res[0].Level.GainDB-10) > 1e-9 {
 		t.Fatalf("results %+v: want source -26 LUFS from ingest and +10 dB gain to -16", res)
 	}
+}
+
+// fakeStore serves announcement audio by "sha256" from files.
+type fakeStore map[string]string
+
+func (f fakeStore) Stored(ctx context.Context, sha string) (string, *audio.Info, error) {
+	info, err := StoreAudio{Audio: audio.OptionsFromConfig(config.Default().Audio, 0)}.File(ctx, f[sha])
+	return f[sha], info, err
+}
+
+func (f fakeStore) File(ctx context.Context, path string) (*audio.Info, error) {
+	return StoreAudio{Audio: audio.OptionsFromConfig(config.Default().Audio, 0)}.File(ctx, path)
+}
+
+// TestAnnouncementsQueueOrCutWithNow: on the real renderer and paced
+// output, an emergency cuts the script on air; a second emergency queues
+// behind the one on air; a third with Now cuts it; then the queued one
+// plays, then the programme's next script — and the log says so.
+func TestAnnouncementsQueueOrCutWithNow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays about 8 s in real time")
+	}
+	dir := t.TempDir()
+	long, short, tone := filepath.Join(dir, "long.wav"), filepath.Join(dir, "short.wav"), filepath.Join(dir, "tone.wav")
+	sineWAV(t, long, 8)
+	sineWAV(t, short, 1)
+	sineWAV(t, tone, 1.5)
+	l, _ := testDB(t)
+	items := []assembly.Item{
+		{Kind: assembly.KindScript, ScriptID: 1, Title: "một", Path: long, Seconds: 8},
+		{Kind: assembly.KindScript, ScriptID: 2, Title: "hai", Path: short, Seconds: 1, OffsetS: 9},
+	}
+	d := New(Options{Planner: &fakePlanner{items: items}, Air: &AudioAir{Audio: config.Default().Audio}, Log: l,
+		Logger: testLogger(t), Location: time.UTC, Overlap: OverlapSkip,
+		Announcements: fakeStore{sum(t, tone): tone}, Announce: config.Default().Announce})
+	ctx := context.Background()
+	p := testProg(t, "p", "0 0 * * * *")
+	done := make(chan Result, 1)
+	go func() { done <- d.play(ctx, p, time.Now().Add(500*time.Millisecond), "") }()
+	onAir := func(title string) bool {
+		st, _ := d.Status(ctx)
+		return len(st.OnAir) == 1 && st.OnAir[0].Item != nil && st.OnAir[0].Item.Title == title && st.OnAir[0].Item.ElapsedS > 0.3
+	}
+	waitFor := func(title string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !onAir(title); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				st, _ := d.Status(ctx)
+				b, _ := json.Marshal(st)
+				t.Fatalf("%q never on air: %s", title, b)
+			}
+		}
+	}
+	order := func(sha string, now bool, want string) {
+		t.Helper()
+		rep, err := d.Announce(ctx, control.AnnounceRequest{Level: control.LevelEmergency, SHA256: sum(t, tone), Title: sha, By: "Chủ tịch", Now: now})
+		if err != nil || rep.Mode != want {
+			t.Fatalf("announce %s: %+v %v, want %s", sha, rep, err, want)
+		}
+	}
+	waitFor("một")
+	order("A", false, control.ModePreempted)
+	waitFor("A")
+	order("B", false, control.ModeQueued)
+	order("C", true, control.ModePreempted)
+	res := <-done
+	got, err := l.Items(ctx, airlog.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq []string
+	for _, it := range got {
+		seq = append(seq, fmt.Sprintf("%s:%s:%s:%s", it.Title, it.Status, it.Reason, it.Level))
+	}
+	want := "một:partial:preempted:,A:partial:preempted:emergency,C:aired::emergency,B:aired::emergency,hai:aired::"
+	if strings.Join(seq, ",") != want || res.Status != airlog.RunPartial {
+		t.Fatalf("run %s, log %s\nwant %s", res.Status, strings.Join(seq, ","), want)
+	}
+}
+
+func sum(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
