@@ -177,7 +177,7 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) {
 // first, then the "audio" file part, which goes to the queue unread (it is
 // streamed into the store, never held in memory), so it must come last.
 // add runs once the fields are known, with the audio part if there is one.
-func (s *Server) scriptForm(w http.ResponseWriter, r *http.Request, add func(f queue.Fields, form map[string]string) error) error {
+func (s *Server) scriptForm(w http.ResponseWriter, r *http.Request, edit bool, add func(f queue.Fields, form map[string]string) error) error {
 	s.limitBody(w, r)
 	if cl := r.ContentLength; cl > int64(s.st.Config.Web.MaxUploadMB)<<20 {
 		return &http.MaxBytesError{Limit: int64(s.st.Config.Web.MaxUploadMB) << 20}
@@ -197,7 +197,7 @@ func (s *Server) scriptForm(w http.ResponseWriter, r *http.Request, add func(f q
 		}
 		name := part.FormName()
 		if name == "audio" && part.FileName() != "" {
-			f, err := scriptFields(form)
+			f, err := scriptFields(form, edit)
 			if err != nil {
 				return err
 			}
@@ -210,7 +210,7 @@ func (s *Server) scriptForm(w http.ResponseWriter, r *http.Request, add func(f q
 		}
 		form[name] = string(b)
 	}
-	f, err := scriptFields(form)
+	f, err := scriptFields(form, edit)
 	if err != nil {
 		return err
 	}
@@ -225,13 +225,15 @@ func wrapBodyErr(err error) error {
 	return inputerr.Field("audio", "invalid", "read form: %v", err)
 }
 
-// scriptFields turns form fields into queue fields: a field present and
-// non-empty is set; the text field becomes the script's text.
-func scriptFields(form map[string]string) (queue.Fields, error) {
+// scriptFields turns form fields into queue fields. Adding, a field present
+// and non-empty is set; editing, a field present is set even when empty
+// (clearing an area, a window or the play limit), except the text, which
+// an empty field leaves as it is.
+func scriptFields(form map[string]string, edit bool) (queue.Fields, error) {
 	var f queue.Fields
 	str := func(name string) *string {
 		v, ok := form[name]
-		if !ok || strings.TrimSpace(v) == "" {
+		if !ok || (!edit && strings.TrimSpace(v) == "") {
 			return nil
 		}
 		return &v
@@ -239,20 +241,23 @@ func scriptFields(form map[string]string) (queue.Fields, error) {
 	f.Title, f.Topic, f.Area, f.Audience = str("title"), str("topic"), str("area"), str("audience")
 	f.Author, f.Priority, f.From, f.Until = str("author"), str("priority"), str("from"), str("until")
 	if v := str("max_plays"); v != nil {
-		n, err := strconv.Atoi(strings.TrimSpace(*v))
-		if err != nil || n < 0 {
-			return f, inputerr.Field("max_plays", "invalid", "max_plays: %q is not a number", *v)
+		n := 0
+		if strings.TrimSpace(*v) != "" {
+			var err error
+			if n, err = strconv.Atoi(strings.TrimSpace(*v)); err != nil || n < 0 {
+				return f, inputerr.Field("max_plays", "invalid", "max_plays: %q is not a number", *v)
+			}
 		}
 		f.MaxPlays = &n
 	}
-	if v := str("text"); v != nil {
-		f.Text = &queue.Upload{Name: "text", R: strings.NewReader(*v), Size: int64(len(*v))}
+	if v, ok := form["text"]; ok && strings.TrimSpace(v) != "" {
+		f.Text = &queue.Upload{Name: "text", R: strings.NewReader(v), Size: int64(len(v))}
 	}
 	return f, nil
 }
 
 func (s *Server) apiAddScript(w http.ResponseWriter, r *http.Request, a station.Actor) error {
-	return s.scriptForm(w, r, func(f queue.Fields, _ map[string]string) error {
+	return s.scriptForm(w, r, false, func(f queue.Fields, _ map[string]string) error {
 		sc, warn, err := s.st.AddScript(r.Context(), a, f)
 		if err != nil {
 			return err

@@ -202,6 +202,8 @@ func (s *Server) uiRoutes() []route {
 		{"POST /bai-phat", s.page(s.addScript)},
 		{"GET /bai-phat/{id}", s.page(s.scriptPage)},
 		{"GET /bai-phat/{id}/am-thanh", s.page(s.scriptAudio)},
+		{"GET /bai-phat/{id}/sua", s.page(s.editScriptPage)},
+		{"POST /bai-phat/{id}/sua", s.page(s.addScript)},
 		{"POST /bai-phat/{id}/duyet", s.page(s.approveScript)},
 		{"POST /bai-phat/{id}/tu-choi", s.page(s.rejectScript)},
 		{"POST /bai-phat/{id}/ngung", s.page(s.retireScript)},
@@ -376,7 +378,7 @@ func (s *Server) newScriptPage(w http.ResponseWriter, r *http.Request, u users.U
 	if !u.Role.Can(users.EditScripts) {
 		return fmt.Errorf("new script form: %w", station.ErrForbidden)
 	}
-	s.render(w, r, http.StatusOK, "new", view{Title: "Thêm bài", Nav: "bai-phat", User: &u, Data: s.st.Config.Web.MaxUploadMB})
+	s.render(w, r, http.StatusOK, "new", view{Title: "Thêm bài", Nav: "bai-phat", User: &u, Data: formData{MaxMB: s.st.Config.Web.MaxUploadMB}})
 	return nil
 }
 
@@ -385,15 +387,31 @@ func (s *Server) newScriptPage(w http.ResponseWriter, r *http.Request, u users.U
 // script the browser posts it and gets a page.
 func (s *Server) addScript(w http.ResponseWriter, r *http.Request, u users.User) error {
 	xhr := r.Header.Get("X-Requested-With") == "loa"
-	err := s.scriptForm(w, r, func(f queue.Fields, form map[string]string) error {
+	var id int64
+	if r.PathValue("id") != "" {
+		var err error
+		if id, err = pathID(r); err != nil {
+			return err
+		}
+	}
+	err := s.scriptForm(w, r, id != 0, func(f queue.Fields, form map[string]string) error {
 		if !csrfOK(r, form[csrfField]) {
 			return errCSRF
 		}
-		sc, _, err := s.st.AddScript(r.Context(), actorOf(u), f)
+		var sc queue.Script
+		var err error
+		if id != 0 {
+			sc, _, err = s.st.EditScript(r.Context(), actorOf(u), id, f)
+		} else {
+			sc, _, err = s.st.AddScript(r.Context(), actorOf(u), f)
+		}
 		if err != nil {
 			return err
 		}
 		loc := "/bai-phat/" + strconv.FormatInt(sc.ID, 10)
+		if id != 0 {
+			loc += "?ok=sua"
+		}
 		if xhr {
 			writeJSON(w, http.StatusCreated, map[string]any{"id": sc.ID, "url": loc})
 		} else {
@@ -419,7 +437,36 @@ func (s *Server) addScript(w http.ResponseWriter, r *http.Request, u users.User)
 		return err
 	}
 	msg, field := s.message(err)
-	s.render(w, r, code, "new", view{Title: "Thêm bài", Nav: "bai-phat", User: &u, Error: msg, Field: field, Data: s.st.Config.Web.MaxUploadMB})
+	d := formData{MaxMB: s.st.Config.Web.MaxUploadMB}
+	if id != 0 {
+		if d.Script, err = s.st.Script(r.Context(), actorOf(u), id); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, code, "new", view{Title: "Thêm bài", Nav: "bai-phat", User: &u, Error: msg, Field: field, Data: d})
+	return nil
+}
+
+// formData fills the add and edit form: an edit shows the script's values.
+type formData struct {
+	MaxMB  int
+	Script queue.Script // zero when adding
+}
+
+func (s *Server) editScriptPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	if !u.Role.Can(users.EditScripts) {
+		return fmt.Errorf("edit script form: %w", station.ErrForbidden)
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	sc, err := s.st.Script(r.Context(), actorOf(u), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "new", view{Title: "Sửa bài", Nav: "bai-phat", User: &u,
+		Data: formData{MaxMB: s.st.Config.Web.MaxUploadMB, Script: sc}})
 	return nil
 }
 
@@ -452,6 +499,11 @@ func (s *Server) scriptPage(w http.ResponseWriter, r *http.Request, u users.User
 		v.Notice = "Đã từ chối bài."
 	case "ngung":
 		v.Notice = "Đã ngừng sử dụng bài."
+	case "sua":
+		v.Notice = "Đã lưu thay đổi."
+		if sc.Status == queue.Submitted {
+			v.Notice += " Bài cần được duyệt (lại) trước khi phát."
+		}
 	}
 	s.render(w, r, http.StatusOK, "script", v)
 	return nil

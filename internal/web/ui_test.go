@@ -26,10 +26,10 @@ type browser struct {
 
 func (f *fixture) browser() *browser {
 	jar, _ := cookiejar.New(nil)
-	c := f.srv.Client()
+	c := *f.srv.Client() // a copy: each browser has its own cookies
 	c.Jar = jar
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &browser{t: f.t, base: f.srv.URL, c: c}
+	return &browser{t: f.t, base: f.srv.URL, c: &c}
 }
 
 func (b *browser) get(path string) (*http.Response, string) {
@@ -300,6 +300,26 @@ func TestConsoleApproveAndUpload(t *testing.T) {
 	}
 	if p, _ := f.st.Scripts(context.Background(), station.Local("t"), station.ScriptFilter{}); p.Total != 2 {
 		t.Errorf("%d scripts stored, want 2", p.Total)
+	}
+
+	// Edit the approved script 1: the form shows its values; a new
+	// recording sends it back for approval.
+	if _, body := e.get("/bai-phat/1/sua"); !strings.Contains(body, `value="Bài một"`) || !strings.Contains(body, `action="/bai-phat/1/sua"`) {
+		t.Errorf("edit form:\n%s", body)
+	}
+	ct, mb = multipartBody(t, [][2]string{{"csrf", tok}, {"title", "Bài một (bản mới)"}, {"topic", "mot-cua-dvc"}, {"until", ""}},
+		"moi.wav", tone(t, 2, 330))
+	r, _ = e.c.Post(f.srv.URL+"/bai-phat/1/sua", ct, mb)
+	r.Body.Close()
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/bai-phat/1?ok=sua" {
+		t.Fatalf("edit: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if _, body := e.get("/bai-phat/1?ok=sua"); !strings.Contains(body, "Bài một (bản mới)") || !strings.Contains(body, "cần được duyệt") {
+		t.Errorf("after the edit:\n%s", body)
+	}
+	// An approver may not edit.
+	if resp, _ := b.get("/bai-phat/1/sua"); resp.StatusCode != 403 {
+		t.Errorf("approver opens the edit form: %d", resp.StatusCode)
 	}
 }
 
