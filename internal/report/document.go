@@ -145,7 +145,7 @@ func (r *Report) document() (*document, error) {
 		para{text: fmt.Sprintf("Đơn vị thực hiện: %s.", r.Station)},
 		para{text: fmt.Sprintf("Kỳ báo cáo: từ ngày %s đến ngày %s (theo giờ địa phương, múi giờ %s).", dmy(r.From), dmy(r.To), r.TimeZone)})
 	if r.DataUntil != "" {
-		add(para{text: fmt.Sprintf("Kỳ báo cáo chưa kết thúc: số liệu tính đến hết ngày %s.", dmy(r.DataUntil))})
+		add(para{text: fmt.Sprintf("Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày %s.", dmy(r.DataUntil))})
 	}
 	add(para{text: "Nguồn số liệu: nhật ký phát sóng do phần mềm loa ghi tự động. Lượt phát là một lần phát bài tuyên truyền đã được phê duyệt (phát trọn bài hoặc phát một phần); thời lượng tính theo số giây thực phát, ghi theo giờ:phút:giây. Nhạc hiệu, nhạc đệm không tính là lượt phát."})
 

@@ -92,8 +92,8 @@ type Report struct {
 	To       string `json:"to"`
 	TimeZone string `json:"time_zone"`
 	Date     string `json:"date"` // the local date the report is dated
-	// DataUntil is set when the period is not over on the report's date:
-	// the figures run to the end of that day ("provisional").
+	// DataUntil is set when the period is not over on the day the report
+	// is made: the figures run to that moment ("provisional").
 	DataUntil string `json:"data_until,omitempty"`
 	Signer    Signer `json:"signer"`
 
