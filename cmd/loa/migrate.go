@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"loa/internal/content"
 	"loa/internal/database"
 	"loa/internal/playout"
+	"loa/internal/station"
 )
 
 func (e *Env) runMigrate(ctx context.Context, args []string) error {
@@ -37,6 +39,13 @@ func (e *Env) runMigrate(ctx context.Context, args []string) error {
 	}
 	defer lock.Release()
 	from, to, err := database.Upgrade(ctx, filepath.Join(e.DataDir, database.FileName))
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	store, err := content.Open(filepath.Join(e.DataDir, station.StoreDir))
+	if err == nil {
+		err = store.Restrict()
+	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -125,3 +125,40 @@ func TestOnlyMigrateUpgrades(t *testing.T) {
 		t.Fatalf("migrate of a missing data dir: %d %s", code, stderr)
 	}
 }
+
+// TestMigrateRestrictsModes: a station an older loa made world-readable
+// (directory 0755, database 0644, store 0755 with audio 0444 — unpublished
+// recordings and, since the console, password hashes) has the issue's
+// modes after loa migrate: 0750, 0640, store 0750, audio 0440.
+func TestMigrateRestrictsModes(t *testing.T) {
+	data := t.TempDir()
+	if code, _, stderr := runLoa(t, "--data", data, "script", "add", "--title", "Bài một", "--topic", "ke-hoach",
+		"--audio", demoAudio+"06-mo-hinh-tot.mp3"); code != 0 {
+		t.Fatalf("script add: %d %s", code, stderr)
+	}
+	store := filepath.Join(data, "store")
+	ents, err := os.ReadDir(store)
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("store: %v %v", ents, err)
+	}
+	audio := filepath.Join(store, ents[0].Name())
+	want := map[string]os.FileMode{data: 0o750, filepath.Join(data, database.FileName): 0o640, store: 0o750, audio: 0o440}
+	older := map[string]os.FileMode{data: 0o755, filepath.Join(data, database.FileName): 0o644, store: 0o755, audio: 0o444}
+	for p, m := range older {
+		if err := os.Chmod(p, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := runLoa(t, "--data", data, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, stderr)
+	}
+	for p, m := range want {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != m {
+			t.Errorf("%s: mode %o after migrate, want %o", p, got, m)
+		}
+	}
+}

@@ -44,6 +44,41 @@ func Open(dir string) (*Store, error) {
 	return &Store{dir: dir}, nil
 }
 
+// Restrict brings a store made by an older loa (directory 0755, files
+// 0444: unpublished recordings readable by anyone) to the store's modes,
+// only ever removing permissions. A file or directory this process does not
+// own is left to its owner. The daemon at start and "loa migrate" call it.
+func (s *Store) Restrict() error {
+	restrict := func(p string, mode fs.FileMode) error {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		if m := fi.Mode().Perm(); m&^mode != 0 {
+			if err := os.Chmod(p, m&mode); err != nil && !errors.Is(err, fs.ErrPermission) {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := restrict(s.dir, dirMode); err != nil {
+		return fmt.Errorf("restrict content store %s: %w", s.dir, err)
+	}
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("restrict content store %s: %w", s.dir, err)
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if err := restrict(filepath.Join(s.dir, e.Name()), fileMode); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restrict content store %s: %w", s.dir, err)
+		}
+	}
+	return nil
+}
+
 // Dir is the store's directory.
 func (s *Store) Dir() string { return s.dir }
 

@@ -125,3 +125,47 @@ func TestCommitRepairsAlteredCopy(t *testing.T) {
 		t.Fatalf("store holds %v, want one file", got)
 	}
 }
+
+// TestRestrict: an older loa's modes are narrowed to the store's; a
+// stricter mode is kept.
+func TestRestrict(t *testing.T) {
+	for _, c := range []struct {
+		name              string
+		dir, file         os.FileMode
+		wantDir, wantFile os.FileMode
+	}{
+		{"older loa", 0o755, 0o444, dirMode, fileMode},
+		{"group writable", 0o775, 0o664, dirMode, fileMode},
+		{"stricter kept", 0o700, 0o400, 0o700, 0o400},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "store")
+			s, err := Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := filepath.Join(dir, strings.Repeat("ab", 32))
+			if err := os.WriteFile(f, []byte("audio"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(f, c.file); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, c.dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Restrict(); err != nil {
+				t.Fatal(err)
+			}
+			for p, want := range map[string]os.FileMode{dir: c.wantDir, f: c.wantFile} {
+				fi, err := os.Stat(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fi.Mode().Perm(); got != want {
+					t.Errorf("%s: mode %o, want %o", filepath.Base(p), got, want)
+				}
+			}
+		})
+	}
+}

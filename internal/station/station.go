@@ -89,6 +89,9 @@ func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) 
 		return nil, err
 	}
 	st, err := content.Open(filepath.Join(dataDir, StoreDir))
+	if err == nil && opt.Upgrade {
+		err = st.Restrict() // as OpenUpgrade did the database's
+	}
 	if err != nil {
 		db.Close()
 		return nil, err
