@@ -394,7 +394,9 @@ func (s *Server) addScript(w http.ResponseWriter, r *http.Request, u users.User)
 			return err
 		}
 	}
+	var typed map[string]string // what was sent, to show again with the error
 	err := s.scriptForm(w, r, id != 0, func(f queue.Fields, form map[string]string) error {
+		typed = form
 		if !csrfOK(r, form[csrfField]) {
 			return errCSRF
 		}
@@ -441,6 +443,15 @@ func (s *Server) addScript(w http.ResponseWriter, r *http.Request, u users.User)
 	if id != 0 {
 		if d.Script, err = s.st.Script(r.Context(), actorOf(u), id); err != nil {
 			return err
+		}
+	}
+	if typed != nil {
+		sc := &d.Script
+		sc.Title, sc.Topic, sc.Area, sc.Audience = typed["title"], typed["topic"], typed["area"], typed["audience"]
+		sc.Priority, sc.Author, sc.From, sc.Until, sc.Body = typed["priority"], typed["author"], typed["from"], typed["until"], typed["text"]
+		sc.MaxPlays = nil
+		if n, err := strconv.Atoi(typed["max_plays"]); err == nil {
+			sc.MaxPlays = &n
 		}
 	}
 	s.render(w, r, code, "new", view{Title: "Thêm bài", Nav: "bai-phat", User: &u, Error: msg, Field: field, Data: d})

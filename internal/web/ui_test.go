@@ -281,6 +281,15 @@ func TestConsoleApproveAndUpload(t *testing.T) {
 	if r.StatusCode != 413 || !strings.Contains(string(rb), "Tệp quá lớn") {
 		t.Errorf("console upload over the cap: %d %s", r.StatusCode, rb)
 	}
+	// Without script, a refused form comes back with what was typed.
+	ct, mb = multipartBody(t, [][2]string{{"csrf", tok}, {"title", "Bài nhớ chữ"}, {"topic", "khong-co"}, {"text", "Nội dung đã gõ"}}, "a.wav", tone(t, 2, 440))
+	r, _ = e.c.Post(f.srv.URL+"/bai-phat", ct, mb)
+	rb, _ = io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 400 || !strings.Contains(string(rb), "Chủ đề: không hợp lệ.") || !strings.Contains(string(rb), `value="Bài nhớ chữ"`) ||
+		!strings.Contains(string(rb), "Nội dung đã gõ") {
+		t.Errorf("refused form: %d\n%s", r.StatusCode, rb)
+	}
 	f.st.Config.Web.MaxUploadMB = 300
 	ct, mb = multipartBody(t, [][2]string{{"csrf", tok}, {"title", "Bài hai"}, {"topic", "ke-hoach"}}, "hai.wav", tone(t, 2, 550))
 	r, err = e.c.Post(f.srv.URL+"/bai-phat", ct, mb)
