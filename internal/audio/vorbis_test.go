@@ -1,0 +1,172 @@
+package audio
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestVorbisHostileSetup: a few hundred bytes of Ogg Vorbis whose setup
+// header declares impossible codebooks. The Vorbis library allocates what
+// the header says (terabytes: a fatal, unrecoverable out-of-memory that
+// kills loa serve with it) or loops forever reading past the packet's end.
+// Ogg pages carry a CRC, so the fuzzer cannot get there; an uploaded file
+// can. Each must be refused as corrupt, at once.
+func TestVorbisHostileSetup(t *testing.T) {
+	type book struct{ vals, bits []uint32 }
+	codebook := func(dims, entries uint32, rest ...uint32) book {
+		b := book{vals: []uint32{0x564342, dims, entries}, bits: []uint32{24, 16, 24}}
+		for i := 0; i+1 < len(rest); i += 2 {
+			b.vals, b.bits = append(b.vals, rest[i]), append(b.bits, rest[i+1])
+		}
+		return b
+	}
+	cases := []struct {
+		name  string
+		book  book
+		books uint32 // how many times the codebook is repeated, if not once
+		pad   int    // zero bytes after the codebooks
+	}{
+		// 65535 × 16777215 lookup values: 4.4 TB.
+		{"lookup-bomb", codebook(0xffff, 0xffffff, 1, 1, 0, 5, 0xffffff, 24, 2, 4, 0, 32, 0, 32, 0, 4, 0, 1), 0, 64},
+		// 0 entries: the Huffman table is 2^32-2 entries (16 GB).
+		{"zero-entries", codebook(1, 0, 0, 1, 0, 1, 0, 4), 0, 64},
+		// ordered lengths that never reach the entry count: the library's
+		// loop reads zeros past the end of the packet forever.
+		{"ordered-truncated", codebook(1, 8, 1, 1, 0, 5, 1, 4), 0, 0},
+		// 256 codebooks of 2^22 entries in 3 KB: 9 GB of Huffman tables.
+		{"many-large-codebooks", codebook(1, 1<<22, 1, 1, 21, 5, 1<<22, 23, 0, 4), 256, 64},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var w lsbWriter
+			n := max(c.books, 1)
+			w.put(n-1, 8)
+			for range n {
+				for i, v := range c.book.vals {
+					w.put(v, c.book.bits[i])
+				}
+			}
+			setup := append(append([]byte("\x05vorbis"), w.bytes()...), make([]byte, c.pad)...)
+			file := oggVorbisHeaders(setup)
+			done := make(chan error, 1)
+			go func() {
+				_, err := Analyze(context.Background(), bytes.NewReader(file))
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("Analyze: %v, want ErrCorrupt", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("Analyze still running after 20 s")
+			}
+		})
+	}
+}
+
+// lsbWriter packs values least significant bit first, as Vorbis does.
+type lsbWriter struct {
+	b []byte
+	n uint
+}
+
+func (w *lsbWriter) put(v uint32, bits uint32) {
+	for i := uint32(0); i < bits; i++ {
+		if w.n%8 == 0 {
+			w.b = append(w.b, 0)
+		}
+		if v>>i&1 != 0 {
+			w.b[len(w.b)-1] |= 1 << (w.n % 8)
+		}
+		w.n++
+	}
+}
+
+func (w *lsbWriter) bytes() []byte { return w.b }
+
+// oggVorbisHeaders is an Ogg stream of a valid identification header
+// (8 kHz mono), an empty comment header and setup.
+func oggVorbisHeaders(setup []byte) []byte {
+	id := []byte("\x01vorbis")
+	id = binary.LittleEndian.AppendUint32(id, 0)    // version
+	id = append(id, 1)                              // channels
+	id = binary.LittleEndian.AppendUint32(id, 8000) // rate
+	id = append(id, make([]byte, 12)...)            // bitrates
+	id = append(id, 0x86, 1)                        // blocksizes 64/256, framing
+	comment := append([]byte("\x03vorbis"), make([]byte, 8)...)
+	comment = append(comment, 1)
+	return append(oggPage(0, 2, id), oggPage(1, 0, comment, setup)...)
+}
+
+func oggPage(seq uint32, flags byte, packets ...[]byte) []byte {
+	var segs, body []byte
+	for _, p := range packets {
+		n := len(p)
+		for ; n >= 255; n -= 255 {
+			segs = append(segs, 255)
+		}
+		segs = append(segs, byte(n))
+		body = append(body, p...)
+	}
+	h := []byte("OggS\x00")
+	h = append(h, flags)
+	h = binary.LittleEndian.AppendUint64(h, 0)
+	h = binary.LittleEndian.AppendUint32(h, 1) // serial
+	h = binary.LittleEndian.AppendUint32(h, seq)
+	h = binary.LittleEndian.AppendUint32(h, 0) // CRC, below
+	h = append(h, byte(len(segs)))
+	page := append(append(h, segs...), body...)
+	var crc uint32
+	for _, b := range page {
+		crc ^= uint32(b) << 24
+		for i := 0; i < 8; i++ {
+			if crc&0x80000000 != 0 {
+				crc = crc<<1 ^ 0x04c11db7
+			} else {
+				crc <<= 1
+			}
+		}
+	}
+	binary.LittleEndian.PutUint32(page[22:], crc)
+	return page
+}
+
+// TestVorbisSetupCheck: the codebooks the check refuses, beyond those the
+// end-to-end test above reaches through the headers alone: these two make
+// the library loop forever in the first audio packet (a vector of no
+// values never fills a residue partition; a lookup in a tree without
+// leaves never ends). A codebook as encoders write it passes.
+func TestVorbisSetupCheck(t *testing.T) {
+	cases := []struct {
+		name string
+		put  []uint32 // value, bits, value, bits, …
+		ok   bool
+	}{
+		{"zero-dimensions", []uint32{0, 1, 4, 1, 1, 1, 0, 5, 4, 3, 0, 4}, false},
+		{"no-used-entry", []uint32{1, 8, 0, 1, 1, 1, 0, 8, 0, 4}, false},
+		{"lookup-type-3", []uint32{1, 2, 0, 1, 0, 1, 0, 5, 0, 5, 3, 4}, false},
+		// 3 entries of lengths 1, 2, 2; a 1-dimensional lookup of 3 values.
+		{"plain", []uint32{1, 3, 0, 1, 0, 1, 0, 5, 1, 5, 1, 5, 1, 4, 0, 32, 0, 32, 1, 4, 0, 1, 0, 2, 1, 2, 2, 2}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var w lsbWriter
+			w.put(0, 8)
+			w.put(0x564342, 24)
+			w.put(c.put[0], 16)
+			w.put(c.put[1], 24)
+			for i := 2; i+1 < len(c.put); i += 2 {
+				w.put(c.put[i], c.put[i+1])
+			}
+			err := checkVorbisSetup(append([]byte("\x05vorbis"), w.bytes()...))
+			if (err == nil) != c.ok {
+				t.Fatalf("checkVorbisSetup: %v, want ok=%v", err, c.ok)
+			}
+		})
+	}
+}
