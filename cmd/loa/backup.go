@@ -8,6 +8,7 @@ import (
 
 	"loa/internal/backup"
 	"loa/internal/config"
+	"loa/internal/database"
 	"loa/internal/inputerr"
 )
 
@@ -69,6 +70,6 @@ func (e *Env) runRestore(ctx context.Context, args []string) error {
 		loc = cfg.Location()
 	}
 	fmt.Fprintf(e.Stdout, "Đã khôi phục trạm vào %s từ bản sao lưu lúc %s: %d bài, %d tệp âm thanh (đã kiểm tra SHA-256).\n",
-		e.DataDir, m.Created.In(loc).Format("15:04 02/01/2006"), m.Scripts, m.Audio())
+		e.DataDir, m.Created.In(loc).Format(database.ShowMinuteDate), m.Scripts, m.Audio())
 	return nil
 }

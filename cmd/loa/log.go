@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"loa/internal/airlog"
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/station"
 )
@@ -275,7 +276,7 @@ func writeItemsTable(w io.Writer, items func() iter.Seq2[airlog.Item, error], lo
 					prog += " (mô phỏng)"
 				}
 				if !yield([]string{strconv.FormatInt(it.RunID, 10), prog, localOrDash(it.StartedAt, loc, tableTime),
-					localOrDash(it.EndedAt, loc, "15:04:05"), secs, itemStatusLabel(it), kindLabel(it.Kind), id,
+					localOrDash(it.EndedAt, loc, database.ShowClock), secs, itemStatusLabel(it), kindLabel(it.Kind), id,
 					orDash(it.Topic), it.Title}) {
 					return nil
 				}

@@ -11,6 +11,7 @@ import (
 	"loa/internal/airlog"
 	"loa/internal/assembly"
 	"loa/internal/audio"
+	"loa/internal/database"
 	"loa/internal/forecast"
 	"loa/internal/inputerr"
 	"loa/internal/output"
@@ -125,7 +126,7 @@ var weekdaysVI = [...]string{"CN", "T2", "T3", "T4", "T5", "T6", "T7"}
 
 // localTime renders an instant for people: "T6 27/11/2026 17:00 (+07)".
 func localTime(t time.Time) string {
-	return weekdaysVI[t.Weekday()] + " " + t.Format("02/01/2006 15:04") + " (" + t.Format("-07") + ")"
+	return weekdaysVI[t.Weekday()] + " " + t.Format(database.ShowDate+" "+database.ShowMinute) + " (" + t.Format("-07") + ")"
 }
 
 // parseInstant reads RFC 3339 or a local "YYYY-MM-DD HH:MM" / "YYYY-MM-DD".

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 	"golang.org/x/text/unicode/norm"
 
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/queue"
 	"loa/internal/report"
@@ -345,9 +346,9 @@ func (e *Env) scriptShow(ctx context.Context, args []string) error {
 	row("Số lần phát tối đa", maxPlays)
 	row("Đã phát", fmt.Sprintf("%d lần", s.Plays))
 	if s.Status == queue.Approved {
-		row("Người duyệt", fmt.Sprintf("%s, %s", s.ApprovedBy, s.ApprovedAt.In(loc).Format("15:04 02/01/2006")))
+		row("Người duyệt", fmt.Sprintf("%s, %s", s.ApprovedBy, s.ApprovedAt.In(loc).Format(database.ShowMinuteDate)))
 	}
-	row("Ngày tạo", s.CreatedAt.In(loc).Format("15:04 02/01/2006"))
+	row("Ngày tạo", s.CreatedAt.In(loc).Format(database.ShowMinuteDate))
 	if err := tw.Flush(); err != nil {
 		return err
 	}

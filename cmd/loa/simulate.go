@@ -11,6 +11,7 @@ import (
 
 	"loa/internal/airlog"
 	"loa/internal/assembly"
+	"loa/internal/database"
 	"loa/internal/forecast"
 	"loa/internal/inputerr"
 	"loa/internal/report"
@@ -188,8 +189,8 @@ func padLeft(s string, n int) string {
 }
 
 func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, listRuns bool) error {
-	fmt.Fprintf(w, "MÔ PHỎNG PHÁT SÓNG từ %s đến %s\n\n", res.From.In(loc).Format("02/01/2006"),
-		res.To.In(loc).AddDate(0, 0, -1).Format("02/01/2006"))
+	fmt.Fprintf(w, "MÔ PHỎNG PHÁT SÓNG từ %s đến %s\n\n", res.From.In(loc).Format(database.ShowDate),
+		res.To.In(loc).AddDate(0, 0, -1).Format(database.ShowDate))
 	if listRuns {
 		for _, r := range res.Runs {
 			writeSimRun(w, r.Plan)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/station"
 	"loa/internal/users"
@@ -118,7 +119,7 @@ func (e *Env) userList(ctx context.Context, args []string) error {
 		if u.Disabled {
 			state = "đã khóa"
 		}
-		fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%s\n", u.Name, u.Role.Label(), u.Role, state, u.CreatedAt.In(st.Location()).Format("02/01/2006"))
+		fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%s\n", u.Name, u.Role.Label(), u.Role, state, u.CreatedAt.In(st.Location()).Format(database.ShowDate))
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(tw, "(chưa có người dùng nào — tạo quản trị viên đầu tiên bằng 'loa user add TÊN --role quan-tri --password-stdin')")

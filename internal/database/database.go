@@ -35,6 +35,17 @@ const JSONTimeFormat = "2006-01-02T15:04:05.000Z07:00"
 // DateFormat is how local calendar dates are stored.
 const DateFormat = "2006-01-02"
 
+// How dates and times are shown to a reader (reports, console pages, the
+// command line's tables and messages), always in the station's zone: day
+// first, as Vietnamese documents write them.
+const (
+	ShowDate       = "02/01/2006"       // 24/11/2026
+	ShowDayMonth   = "02/01"            // 24/11
+	ShowMinute     = "15:04"            // 17:00
+	ShowClock      = "15:04:05"         // 17:00:05
+	ShowMinuteDate = "15:04 02/01/2006" // 17:00 24/11/2026, as a letter is dated
+)
+
 // FormatTime renders t in TimeFormat (UTC).
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
 

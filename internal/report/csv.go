@@ -42,7 +42,7 @@ func (r *Report) WriteCSV(ctx context.Context, w io.Writer) error {
 		n++
 		rec[0] = strconv.Itoa(n)
 		rec[1] = b.Started.Format(database.DateFormat)
-		rec[2] = b.Started.Format("15:04:05")
+		rec[2] = b.Started.Format(database.ShowClock)
 		rec[3] = b.Programme
 		rec[4] = b.Title
 		rec[5] = ""

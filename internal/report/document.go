@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"loa/internal/database"
 )
 
 // document is the report as the office issues it (Nghị định 30/2020): the
@@ -335,7 +337,7 @@ func percent(part, whole float64) string {
 func (r *Report) docAnnex() docAnnex {
 	a := docAnnex{title: []string{"Phụ lục", "DANH SÁCH CÁC BUỔI PHÁT",
 		fmt.Sprintf("(Kèm theo Báo cáo số %s ngày %s của Ủy ban nhân dân %s)",
-			strings.TrimSpace(r.number()), r.Now().Format("02/01/2006"), communeWords(r.Commune))}}
+			strings.TrimSpace(r.number()), r.Now().Format(database.ShowDate), communeWords(r.Commune))}}
 	if r.Items == 0 {
 		a.note = "Không có lượt phát nào trong kỳ."
 		return a
@@ -359,7 +361,7 @@ func (r *Report) docAnnex() docAnnex {
 					status += " (mô phỏng)"
 				}
 				return fn(row{cells: []string{
-					Thousands(int64(n)), b.Started.Format("02/01/2006"), b.Started.Format("15:04:05"), b.Programme, b.Title,
+					Thousands(int64(n)), b.Started.Format(database.ShowDate), b.Started.Format(database.ShowClock), b.Programme, b.Title,
 					labelOr(items[b.Topic], b.Topic), HMS(b.Seconds), status}, red: b.Simulated})
 			})
 		},

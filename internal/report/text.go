@@ -47,7 +47,7 @@ func dmy(date string) string {
 	if err != nil {
 		return date
 	}
-	return t.Format("02/01/2006")
+	return t.Format(database.ShowDate)
 }
 
 // upper uppercases Vietnamese text (Go's case mapping covers the

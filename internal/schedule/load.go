@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"loa/internal/config"
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/taxonomy"
 )
@@ -402,7 +403,7 @@ func (l *loader) parseWhen() {
 }
 
 func (l *loader) date(key, s string, loc *time.Location) time.Time {
-	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	t, err := time.ParseInLocation(database.DateFormat, s, loc)
 	if err != nil {
 		l.add(key, "%q: want a date YYYY-MM-DD", s)
 		return time.Time{}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/queue"
 	"loa/internal/users"
@@ -163,8 +164,8 @@ func (s *Station) Expiring(ctx context.Context, a Actor, days int) ([]queue.Scri
 		return nil, err
 	}
 	today := s.now().In(s.Location())
-	list, _, err := s.Queue.Page(ctx, queue.PageFilter{Status: queue.Approved, UntilFrom: today.Format("2006-01-02"),
-		UntilTo: today.AddDate(0, 0, days).Format("2006-01-02"), Limit: 100})
+	list, _, err := s.Queue.Page(ctx, queue.PageFilter{Status: queue.Approved, UntilFrom: today.Format(database.DateFormat),
+		UntilTo: today.AddDate(0, 0, days).Format(database.DateFormat), Limit: 100})
 	return list, err
 }
 
