@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"loa/internal/control"
 	"loa/internal/inputerr"
 	"loa/internal/station"
 	"loa/internal/users"
@@ -24,6 +25,8 @@ func httpStatus(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, station.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(err, control.ErrNoDaemon):
+		return http.StatusServiceUnavailable
 	case inputerr.Is(err):
 		if _, code := inputerr.FieldOf(err); code == "too_large" {
 			return http.StatusRequestEntityTooLarge
@@ -74,6 +77,12 @@ func fieldLabel(field string) string {
 		return "Mã SHA-256"
 	case "count":
 		return "Số lượt"
+	case "repeat":
+		return "Số lần phát"
+	case "interval":
+		return "Khoảng cách"
+	case "script":
+		return "Bài"
 	case "status":
 		return "Trạng thái bài"
 	case "author":
@@ -134,6 +143,8 @@ func (s *Server) message(err error) (msg, field string) {
 		return "Cần đăng nhập (hoặc mã truy cập API không đúng).", field
 	case http.StatusNotFound:
 		return "Không tìm thấy.", field
+	case http.StatusServiceUnavailable:
+		return "loa daemon không chạy trên máy này: không phát được thông báo. Hãy khởi động dịch vụ loa.", ""
 	case http.StatusConflict:
 		return "Bản ghi âm đã thay đổi kể từ lúc bạn nghe: hãy nghe lại bản mới trước khi duyệt.", "sha256"
 	case http.StatusBadRequest:

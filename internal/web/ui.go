@@ -208,6 +208,8 @@ func (s *Server) uiRoutes() []route {
 		{"POST /bai-phat/{id}/tu-choi", s.page(s.rejectScript)},
 		{"POST /bai-phat/{id}/ngung", s.page(s.retireScript)},
 		{"GET /duyet", s.page(s.approvalsPage)},
+		{"GET /phat-khan", s.page(s.announcePage)},
+		{"POST /phat-khan", s.page(s.announce)},
 		{"GET /lich-phat", s.page(s.calendarPage)},
 		{"GET /nhat-ky", s.page(s.logPage)},
 		{"GET /bao-cao", s.page(s.reportPage)},
@@ -285,12 +287,13 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, u users.User) er
 // --- Tổng quan
 
 type dashboard struct {
-	Status   station.Status
-	Elapsed  string
-	Expiring []queue.Script
-	Waiting  int
-	Coverage []station.TopicCoverage
-	Half     string
+	Status    station.Status
+	Programme string // the title of the programme on air
+	Elapsed   string
+	Expiring  []queue.Script
+	Waiting   int
+	Coverage  []station.TopicCoverage
+	Half      string
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u users.User) error {
@@ -301,6 +304,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u users.User)
 		return err
 	}
 	d := dashboard{Status: st}
+	if st.Run != nil {
+		d.Programme = st.Run.Programme
+		if progs, err := s.st.Programmes(ctx, s.now()); err == nil {
+			for _, p := range progs {
+				if p.Name == st.Run.Programme && p.Title != "" {
+					d.Programme = p.Title + " (" + p.Name + ")"
+				}
+			}
+		}
+	}
 	if st.Item != nil {
 		d.Elapsed = report.Clock(s.now().Sub(st.Item.StartedAt.T).Seconds())
 	}
