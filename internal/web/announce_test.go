@@ -27,7 +27,9 @@ func (d *fakeDaemon) Announce(_ context.Context, r control.AnnounceRequest) (con
 	return control.AnnounceReply{Mode: control.ModeOwnRun, Programme: "khan", At: time.Now()}, nil
 }
 
-func (d *fakeDaemon) Status(context.Context) (control.Status, error) { return control.Status{Now: time.Now()}, nil }
+func (d *fakeDaemon) Status(context.Context) (control.Status, error) {
+	return control.Status{Now: time.Now()}, nil
+}
 
 func TestAnnounce(t *testing.T) {
 	f := newFixture(t)
