@@ -46,13 +46,15 @@ const ffmpegDemuxers = "mov,mp4,m4a,3gp,aac,loas,amr,amrnb,amrwb,ogg,asf,xwma,ma
 func (f *FFmpeg) ToFLAC(ctx context.Context, src, dst string, max time.Duration) error {
 	args := []string{"-nostdin", "-hide_banner", "-v", "error", "-y",
 		"-protocol_whitelist", "file", "-format_whitelist", ffmpegDemuxers,
-		"-i", src, "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
+		"-i", "file:" + src, "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
 		"-fflags", "+bitexact", "-flags:a", "+bitexact",
 		"-af", "aformat=channel_layouts=mono|stereo", "-sample_fmt", "s16", "-c:a", "flac"}
 	if max > 0 {
 		args = append(args, "-t", strconv.FormatFloat(max.Seconds(), 'f', 3, 64))
 	}
-	cmd := exec.CommandContext(ctx, f.Path, append(args, "-f", "flac", dst)...)
+	// Paths as file: URLs: a relative path such as "loa:2026/…" is not
+	// taken for a protocol, nor one starting with "-" for an option.
+	cmd := exec.CommandContext(ctx, f.Path, append(args, "-f", "flac", "file:"+dst)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
