@@ -42,7 +42,7 @@ func HalfYear(t time.Time) (from, to time.Time) {
 	return from, from.AddDate(0, 6, 0)
 }
 
-// Why a script may not air in a run (Eligible, Cause.Code): the causes an
+// Why a script may not air in a run (Cause.Code): the causes an
 // empty run's reason names.
 const (
 	HeldNotApproved = "not-approved" // defence in depth: the queue passes only approved scripts
@@ -61,15 +61,10 @@ const (
 var heldOrder = [...]string{HeldNotApproved, HeldNoAudio, HeldNoLength, HeldNotYet, HeldExpired, HeldMaxPlays,
 	HeldTopic, HeldAudience}
 
-// Eligible reports whether s may air in a run of prog at at, and if not
-// why: one of the Held codes.
-func Eligible(prog *schedule.Programme, s *Script, at time.Time) (bool, string) {
-	why := held(prog, s, at)
-	return why == "", why
-}
-
-func held(prog *schedule.Programme, s *Script, at time.Time) string {
-	day := at.In(prog.Location).Format(database.DateFormat)
+// held says why s may not air in a run of prog at at (a Held code; "" when
+// it may); station is the zone of the script's air window dates.
+func held(prog *schedule.Programme, s *Script, at time.Time, station *time.Location) string {
+	day := at.In(station).Format(database.DateFormat)
 	switch {
 	case s.Status != queue.Approved:
 		return HeldNotApproved
@@ -127,13 +122,17 @@ const eps = 1e-6
 // programme's topics and audiences never yield.
 func Assemble(prog *schedule.Programme, in Input) Plan {
 	plan := Plan{Programme: prog.Name, Title: prog.Title, At: in.At.In(prog.Location), LengthS: prog.Length.Seconds()}
+	station := in.Location
+	if station == nil {
+		station = prog.Location
+	}
 	gap := prog.Gap.Seconds()
 
 	var cands, spaced []*Script
 	counts := map[string]int{}
 	for i := range in.Candidates {
 		s := &in.Candidates[i]
-		switch why := held(prog, s, in.At); why {
+		switch why := held(prog, s, in.At, station); why {
 		case "":
 			cands = append(cands, s)
 		case HeldSpacing:

@@ -303,3 +303,28 @@ func TestProblemVietnamese(t *testing.T) {
 }
 
 func checkGolden(t *testing.T, name, got string) { t.Helper(); golden.Check(t, name, []byte(got)) }
+
+// TestWindowInStationDates: a script's air window is in the station's
+// local dates, as AirCheck reads it at the instant of air. A programme
+// written in another zone (the timezone key) must not air a script on a
+// day the station counts as past its window: assembly and the air check
+// would disagree, and the forecast would show an item the daemon skips.
+func TestWindowInStationDates(t *testing.T) {
+	// 06:30 on 2 December at the station is still 1 December in UTC.
+	run := time.Date(2026, 12, 2, 6, 30, 0, 0, loc)
+	p := prog(time.Minute, func(p *schedule.Programme) { p.Location = time.UTC })
+	s := script(1, "ke-hoach", 20, window("", "2026-12-01"))
+	for _, c := range []struct {
+		station *time.Location
+		want    int
+	}{
+		{loc, 0},      // past its window at the station: not chosen
+		{time.UTC, 1}, // a station in UTC: still 1 December
+		{nil, 1},      // no station zone given: the programme's
+	} {
+		plan := Assemble(p, Input{At: run, Candidates: []Script{s}, Location: c.station})
+		if got := len(plan.Items); got != c.want {
+			t.Errorf("station zone %v: %d items, want %d\n%s", c.station, got, c.want, render(plan))
+		}
+	}
+}

@@ -37,13 +37,16 @@ const (
 // Input is everything a run's choice depends on besides the programme.
 type Input struct {
 	At         time.Time // scheduled start of the run
-	Candidates []Script  // approved scripts (queue.Approved or Eligible); filtered again here
+	Candidates []Script  // approved scripts (queue.Approved); filtered again here
 	// TopicAirtime is the seconds aired per topic code in the current
 	// half-year (see HalfYear) before At; missing topics count 0.
 	TopicAirtime map[string]float64
 	// ScriptPath, if set, gives the file of a script's audio (content
 	// store path); Item.Path stays "" otherwise.
 	ScriptPath func(Script) string
+	// Location is the station zone: a script's air window is in its local
+	// dates, as the queue's air check reads it. Nil: the programme's zone.
+	Location *time.Location
 }
 
 // Plan is the programme of one run.
@@ -109,7 +112,6 @@ func (p *Plan) HasScripts() bool { return p.ScriptS > 0 }
 //	Assemble(prog *schedule.Programme, in Input) Plan
 //	AssembleVerified(ctx, prog, in, verify Verify) (Plan, error) // verify: queue.VerifyAudio
 //	HalfYear(t time.Time) (from, to time.Time)  // the half-year containing t, in t's zone
-//	Eligible(prog, *Script, at) (bool, why string) // why: a Held code
 //	Seconds(*Script) float64                    // frames / sample rate
 //	(*Plan).ProblemText() string                // Problems in Vietnamese, for the run's reason
 //

@@ -31,6 +31,9 @@ type Start struct {
 	// TopicAirtime is the seconds aired by topic in the half-year of At
 	// (station zone) before At; nil: none.
 	TopicAirtime map[string]float64
+	// Location is the station zone, in whose dates a script's air window
+	// is read (as the queue's air check reads it); nil: the programme's.
+	Location *time.Location
 }
 
 // Load reads the station at instant at: approved scripts and the real
@@ -45,13 +48,13 @@ func Load(ctx context.Context, q Queue, log Log, at time.Time, loc *time.Locatio
 	if err != nil {
 		return Start{}, fmt.Errorf("forecast: read topic airtime: %w", err)
 	}
-	return Start{At: at, Scripts: scripts, TopicAirtime: air}, nil
+	return Start{At: at, Scripts: scripts, TopicAirtime: air, Location: loc}, nil
 }
 
 // Input is what a run at at is assembled from when the station is st (the
 // daemon: Load at the run's time, then this).
 func (st Start) Input(at time.Time) assembly.Input {
-	return assembly.Input{At: at, Candidates: st.Scripts, TopicAirtime: st.TopicAirtime}
+	return assembly.Input{At: at, Candidates: st.Scripts, TopicAirtime: st.TopicAirtime, Location: st.Location}
 }
 
 // Options is how runs are forecast.
@@ -165,7 +168,7 @@ func (w *walk) half(t time.Time) map[string]float64 {
 // run assembles the run of p at at and records what it airs.
 func (w *walk) run(p *schedule.Programme, at time.Time) Run {
 	w.settle(at.Add(-w.opt.Lead))
-	plan := assembly.Assemble(p, assembly.Input{At: at, Candidates: w.scripts, TopicAirtime: w.half(at)})
+	plan := assembly.Assemble(p, assembly.Input{At: at, Candidates: w.scripts, TopicAirtime: w.half(at), Location: w.opt.Location})
 	for _, it := range plan.Items {
 		if it.Kind != assembly.KindScript {
 			continue
