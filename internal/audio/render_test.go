@@ -3,6 +3,7 @@ package audio
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -586,4 +587,27 @@ func peakOf(x []float32) float32 {
 		p = max(p, v, -v)
 	}
 	return p
+}
+
+// WAVSamples hands back the sample bytes as written, also when the data
+// chunk's size was never patched (an engine writing to a pipe).
+func TestWAVSamples(t *testing.T) {
+	var m memFile
+	w, _ := NewWAVWriter(&m, 8000, 2)
+	pcm := []byte{1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0}
+	w.WritePCM(pcm)
+	w.Flush()
+	streamed := bytes.Clone(m.b)
+	binary.LittleEndian.PutUint32(streamed[40:], 0x7ffff000)
+	for name, b := range map[string][]byte{"patched": m.b, "streamed": streamed, "odd byte": append(bytes.Clone(streamed), 9)} {
+		f, data, err := WAVSamples(b)
+		if err != nil || f != (WAVFormat{SampleRate: 8000, Channels: 2, Bits: 16}) || !bytes.Equal(data, pcm) {
+			t.Errorf("%s: %+v %v %v, want 8000 Hz stereo 16-bit %v", name, f, data, err, pcm)
+		}
+	}
+	for _, bad := range [][]byte{nil, []byte("RIFF\x00\x00\x00\x00WAVE"), m.b[:30]} {
+		if _, _, err := WAVSamples(bad); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("WAVSamples(%q): %v, want ErrCorrupt", bad, err)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package audio
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -25,22 +26,63 @@ type wavDecoder struct {
 }
 
 func openWAV(r io.ReadSeeker, size int64) (*wavDecoder, error) {
+	h, err := readWAVHeader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	return &wavDecoder{r: bufio.NewReaderSize(r, 64<<10), channels: h.channels, rate: h.rate, bits: h.bits,
+		float: h.float, frames: h.frames, left: h.frames, short: h.short}, nil
+}
+
+// WAVFormat is what a WAV file's header says about its samples.
+type WAVFormat struct {
+	SampleRate, Channels, Bits int
+	Float                      bool
+}
+
+// WAVSamples reads a WAV held in memory (an engine's output through a pipe)
+// and returns its format and its sample bytes, little-endian, whole frames
+// only. The header is checked as Open checks it; a data chunk whose size was
+// never patched (a writer that cannot seek) runs to the end.
+func WAVSamples(b []byte) (WAVFormat, []byte, error) {
+	if len(b) < 12 || string(b[:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
+		return WAVFormat{}, nil, fmt.Errorf("%w: not a WAV file", ErrCorrupt)
+	}
+	h, err := readWAVHeader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return WAVFormat{}, nil, err
+	}
+	f := WAVFormat{SampleRate: h.rate, Channels: h.channels, Bits: h.bits, Float: h.float}
+	return f, b[h.dataAt : h.dataAt+h.frames*int64(h.align)], nil
+}
+
+// wavHeader is a WAV file's format and where its samples are.
+type wavHeader struct {
+	channels, rate, bits, align int
+	float                       bool
+	dataAt                      int64 // offset of the first sample
+	frames                      int64 // frames in the data chunk
+	short                       bool  // data chunk is cut short by the end of file
+}
+
+// readWAVHeader reads the chunks of a RIFF/WAVE file of size bytes up to
+// the data chunk and leaves r at its first sample.
+func readWAVHeader(r io.ReadSeeker, size int64) (wavHeader, error) {
 	if _, err := r.Seek(12, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return wavHeader{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	pos := int64(12)
 	var (
 		hdr     [8]byte
 		fmtSeen bool
-		d       = &wavDecoder{}
-		align   int
+		d       wavHeader
 	)
 	for {
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
 			if !fmtSeen {
-				return nil, fmt.Errorf("%w: WAV without fmt chunk", ErrCorrupt)
+				return wavHeader{}, fmt.Errorf("%w: WAV without fmt chunk", ErrCorrupt)
 			}
-			return nil, fmt.Errorf("%w: WAV without data chunk", ErrCorrupt)
+			return wavHeader{}, fmt.Errorf("%w: WAV without data chunk", ErrCorrupt)
 		}
 		id := string(hdr[:4])
 		sz := int64(binary.LittleEndian.Uint32(hdr[4:]))
@@ -48,16 +90,16 @@ func openWAV(r io.ReadSeeker, size int64) (*wavDecoder, error) {
 		switch id {
 		case "fmt ":
 			if sz < 16 || sz > 1<<16 {
-				return nil, fmt.Errorf("%w: WAV fmt chunk size %d", ErrCorrupt, sz)
+				return wavHeader{}, fmt.Errorf("%w: WAV fmt chunk size %d", ErrCorrupt, sz)
 			}
 			b := make([]byte, sz)
 			if _, err := io.ReadFull(r, b); err != nil {
-				return nil, fmt.Errorf("%w: WAV fmt chunk: %v", ErrCorrupt, err)
+				return wavHeader{}, fmt.Errorf("%w: WAV fmt chunk: %v", ErrCorrupt, err)
 			}
 			tag := binary.LittleEndian.Uint16(b)
 			d.channels = int(binary.LittleEndian.Uint16(b[2:]))
 			d.rate = int(binary.LittleEndian.Uint32(b[4:]))
-			align = int(binary.LittleEndian.Uint16(b[12:]))
+			d.align = int(binary.LittleEndian.Uint16(b[12:]))
 			d.bits = int(binary.LittleEndian.Uint16(b[14:]))
 			if tag == 0xFFFE && sz >= 40 {
 				tag = binary.LittleEndian.Uint16(b[24:])
@@ -67,29 +109,29 @@ func openWAV(r io.ReadSeeker, size int64) (*wavDecoder, error) {
 			case 3:
 				d.float = true
 			default:
-				return nil, fmt.Errorf("%w: WAV codec 0x%04x (only PCM and float)", ErrUnsupported, tag)
+				return wavHeader{}, fmt.Errorf("%w: WAV codec 0x%04x (only PCM and float)", ErrUnsupported, tag)
 			}
 			if d.channels < 1 || d.channels > 2 {
-				return nil, fmt.Errorf("%w: WAV with %d channels (1 or 2 supported)", ErrUnsupported, d.channels)
+				return wavHeader{}, fmt.Errorf("%w: WAV with %d channels (1 or 2 supported)", ErrUnsupported, d.channels)
 			}
 			if d.rate < 1000 || d.rate > 384000 {
-				return nil, fmt.Errorf("%w: WAV sample rate %d", ErrUnsupported, d.rate)
+				return wavHeader{}, fmt.Errorf("%w: WAV sample rate %d", ErrUnsupported, d.rate)
 			}
 			okBits := []int{8, 16, 24, 32}
 			if d.float {
 				okBits = []int{32, 64}
 			}
 			if !slices.Contains(okBits, d.bits) {
-				return nil, fmt.Errorf("%w: WAV %d-bit samples", ErrUnsupported, d.bits)
+				return wavHeader{}, fmt.Errorf("%w: WAV %d-bit samples", ErrUnsupported, d.bits)
 			}
-			if align != d.channels*d.bits/8 {
-				return nil, fmt.Errorf("%w: WAV block align %d", ErrCorrupt, align)
+			if d.align != d.channels*d.bits/8 {
+				return wavHeader{}, fmt.Errorf("%w: WAV block align %d", ErrCorrupt, d.align)
 			}
 			fmtSeen = true
 			pos += sz
 		case "data":
 			if !fmtSeen {
-				return nil, fmt.Errorf("%w: WAV data before fmt", ErrCorrupt)
+				return wavHeader{}, fmt.Errorf("%w: WAV data before fmt", ErrCorrupt)
 			}
 			avail := size - pos
 			if sz == 0 || sz == 0xFFFFFFFF {
@@ -99,9 +141,8 @@ func openWAV(r io.ReadSeeker, size int64) (*wavDecoder, error) {
 				d.short = true
 				sz = avail
 			}
-			d.frames = sz / int64(align)
-			d.left = d.frames
-			d.r = bufio.NewReaderSize(r, 64<<10)
+			d.dataAt = pos
+			d.frames = sz / int64(d.align)
 			return d, nil
 		default:
 			pos += sz
@@ -110,10 +151,10 @@ func openWAV(r io.ReadSeeker, size int64) (*wavDecoder, error) {
 			pos++ // chunks are word aligned
 		}
 		if pos > size {
-			return nil, fmt.Errorf("%w: WAV chunk %q past end of file", ErrCorrupt, id)
+			return wavHeader{}, fmt.Errorf("%w: WAV chunk %q past end of file", ErrCorrupt, id)
 		}
 		if _, err := r.Seek(pos, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+			return wavHeader{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 	}
 }

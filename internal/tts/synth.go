@@ -3,7 +3,6 @@ package tts
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -250,43 +249,14 @@ type pcm16 struct {
 // writing to a pipe cannot seek back to patch the sizes (espeak-ng leaves
 // 0x7ffff000), so the data chunk runs to the end of the output.
 func parseWAV(b []byte) (pcm16, error) {
-	if len(b) < 12 || string(b[:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
-		return pcm16{}, errors.New("not a WAV file")
+	f, data, err := audio.WAVSamples(b)
+	if err != nil {
+		return pcm16{}, err
 	}
-	var p pcm16
-	haveFmt := false
-	for off := 12; off+8 <= len(b); {
-		id, size := string(b[off:off+4]), int(binary.LittleEndian.Uint32(b[off+4:off+8]))
-		body := b[off+8:]
-		switch id {
-		case "fmt ":
-			if size < 16 || len(body) < 16 {
-				return pcm16{}, errors.New("short fmt chunk")
-			}
-			format, bits := binary.LittleEndian.Uint16(body[0:2]), binary.LittleEndian.Uint16(body[14:16])
-			p.channels = int(binary.LittleEndian.Uint16(body[2:4]))
-			p.rate = int(binary.LittleEndian.Uint32(body[4:8]))
-			if (format != 1 && format != 0xFFFE) || bits != 16 || p.channels < 1 || p.channels > 2 || p.rate < 8000 || p.rate > 192000 {
-				return pcm16{}, fmt.Errorf("want 16-bit PCM mono or stereo, got format %d, %d bits, %d channels, %d Hz", format, bits, p.channels, p.rate)
-			}
-			haveFmt = true
-		case "data":
-			if !haveFmt {
-				return pcm16{}, errors.New("data before fmt chunk")
-			}
-			if size > len(body) || size == 0 {
-				size = len(body) // streamed: the size was never patched
-			}
-			frame := 2 * p.channels
-			p.data = body[:size-size%frame]
-			return p, nil
-		}
-		if size > len(body) {
-			break
-		}
-		off += 8 + size + size%2
+	if f.Float || f.Bits != 16 || f.SampleRate < 8000 || f.SampleRate > 192000 {
+		return pcm16{}, fmt.Errorf("want 16-bit PCM, got %d bits (float %t), %d Hz", f.Bits, f.Float, f.SampleRate)
 	}
-	return pcm16{}, errors.New("no data chunk")
+	return pcm16{rate: f.SampleRate, channels: f.Channels, data: data}, nil
 }
 
 // maxSentenceRunes bounds what one engine run gets: a sentence longer than
