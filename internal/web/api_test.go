@@ -203,3 +203,27 @@ func TestAPIUploadTooLarge(t *testing.T) {
 		t.Errorf("something was stored: %s", b)
 	}
 }
+
+// TestAPIAudioRefusalsInVietnamese: what ingest refuses in a recording
+// (silence, not audio, damaged) reaches the officer as a Vietnamese
+// sentence naming the recording, not the queue's English.
+func TestAPIAudioRefusalsInVietnamese(t *testing.T) {
+	f := newFixture(t)
+	wav := tone(t, 3, 440)
+	for _, c := range []struct {
+		name, code, want string
+		file             []byte
+	}{
+		{"silence", "silent", "Tệp âm thanh: gần như chỉ có im lặng", tone(t, 3, 0)},
+		{"not audio", "not_audio", "Tệp âm thanh: không phải tệp âm thanh", []byte("Kính gửi bà con, đây là văn bản, không phải tệp ghi âm.")},
+		{"damaged", "corrupt", "Tệp âm thanh: tệp bị hỏng", wav[:60]},
+	} {
+		ct, body := multipartBody(t, [][2]string{{"title", "Bài"}, {"topic", "mot-cua-dvc"}}, "bai.wav", c.file)
+		resp, b := f.call(users.Editor, "POST", "/api/v1/scripts", ct, body)
+		var e apiError
+		json.Unmarshal(b, &e)
+		if resp.StatusCode != 400 || e.Code != c.code || e.Field != "audio" || !strings.HasPrefix(e.Error, c.want) {
+			t.Errorf("%s: %d %s; want code %s, error starting %q", c.name, resp.StatusCode, b, c.code, c.want)
+		}
+	}
+}

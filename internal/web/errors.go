@@ -108,6 +108,14 @@ func codePhrase(code string) string {
 		return "quá lớn"
 	case "type":
 		return "sai loại tệp (cần MP3 hoặc WAV)"
+	case "silent":
+		return "gần như chỉ có im lặng (không có tiếng, hoặc tiếng quá nhỏ): hãy ghi âm lại"
+	case "not_audio":
+		return "không phải tệp âm thanh (loa nhận MP3, WAV, FLAC, OGG)"
+	case "corrupt":
+		return "tệp bị hỏng hoặc không trọn vẹn: hãy gửi lại tệp gốc"
+	case "empty":
+		return "tệp rỗng, không có âm thanh"
 	case "missing":
 		return "không tồn tại"
 	case "before_from":
