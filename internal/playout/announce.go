@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"time"
@@ -99,6 +100,7 @@ type liveRun struct {
 	items   []assembly.Item // the plan, with inserted items
 	meta    map[int]itemMeta
 	lastAnn int // plan index of the last announcement inserted, -1 none
+	lastEm  int // of the last emergency one, -1 none
 }
 
 type insertReq struct {
@@ -124,7 +126,7 @@ type waiting struct {
 
 func (d *Daemon) register(l *liveRun, tr *tracker) *liveRun {
 	l.gone = make(chan struct{})
-	l.lastAnn = -1
+	l.lastAnn, l.lastEm = -1, -1
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	l.items = slices.Clone(tr.plan.Items)
@@ -132,6 +134,9 @@ func (d *Daemon) register(l *liveRun, tr *tracker) *liveRun {
 	for i, m := range tr.meta {
 		l.meta[i] = m
 		l.lastAnn = max(l.lastAnn, i)
+		if m.level == control.LevelEmergency {
+			l.lastEm = max(l.lastEm, i)
+		}
 	}
 	d.live = append(d.live, l)
 	return l
@@ -250,15 +255,19 @@ func (d *Daemon) insert(ctx context.Context, live *liveRun, tr *tracker, prog Pr
 	snap := prog.Snapshot()
 	cur := onAirItem(snap)
 	d.mu.Lock()
-	lastAnn := live.lastAnn
+	lastAnn, lastEm := live.lastAnn, live.lastEm
 	d.mu.Unlock()
-	annPending := lastAnn >= 0 && lastAnn < len(snap.Items) && (snap.Items[lastAnn].EndS < 0 || snap.PlayedS < snap.Items[lastAnn].EndS)
+	pending := func(i int) bool {
+		return i >= 0 && i < len(snap.Items) && (snap.Items[i].EndS < 0 || snap.PlayedS < snap.Items[i].EndS)
+	}
 	o := InsertOptions{After: -1, Fade: cutFade}
 	mode := control.ModeAfterItem
 	items, gaps := req.items, req.gaps
 	switch {
-	case annPending && !(req.level == control.LevelEmergency && req.now):
-		o.After, mode = lastAnn, control.ModeQueued
+	case req.level == control.LevelPriority && pending(lastAnn):
+		o.After, mode = lastAnn, control.ModeQueued // behind any announcement
+	case req.level == control.LevelEmergency && pending(lastEm) && !req.now:
+		o.After, mode = lastEm, control.ModeQueued // an emergency behind an emergency
 	case req.level == control.LevelEmergency:
 		o.Cut, o.CutErr, mode = true, &SkipError{Reason: airlog.ReasonPreempted, Detail: "emergency announcement ordered by " + req.meta.by}, control.ModePreempted
 		if d.opt.Announce.Resume == "item" && cur >= 0 && tr.plan.Items[cur].Kind != airlog.KindAnnouncement {
@@ -294,7 +303,10 @@ func (d *Daemon) insert(ctx context.Context, live *liveRun, tr *tracker, prog Pr
 		if it.Kind == airlog.KindAnnouncement {
 			tr.meta[i] = req.meta
 			live.meta[i] = req.meta
-			live.lastAnn = i
+			live.lastAnn = max(live.lastAnn, i)
+			if req.level == control.LevelEmergency {
+				live.lastEm = max(live.lastEm, i)
+			}
 		}
 	}
 	if o.StopAfter && mode == control.ModePreempted {
@@ -498,7 +510,7 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 	}
 	copies := make([]liveCopy, len(lives))
 	for i, l := range lives {
-		copies[i] = liveCopy{slices.Clone(l.items), l.meta}
+		copies[i] = liveCopy{slices.Clone(l.items), maps.Clone(l.meta)}
 	}
 	outputs := map[string]bool{}
 	for _, p := range d.progs {
