@@ -5,18 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
-	"loa/internal/airlog"
 	"loa/internal/assembly"
-	"loa/internal/audio"
 	"loa/internal/database"
-	"loa/internal/forecast"
 	"loa/internal/inputerr"
-	"loa/internal/output"
 	"loa/internal/report"
 	"loa/internal/schedule"
+	"loa/internal/station"
 )
 
 func (e *Env) runSchedule(ctx context.Context, args []string) error {
@@ -33,40 +29,14 @@ func (e *Env) runSchedule(ctx context.Context, args []string) error {
 	return inputerr.New("schedule: unknown subcommand %q; %s", args[0], usage[len("schedule: "):])
 }
 
-// measureClip is the exact length of a jingle, decoded by the audio engine.
-func measureClip(ctx context.Context, path string) (float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	info, err := audio.Analyze(ctx, f)
-	if err != nil {
-		return 0, err
-	}
-	return info.Seconds(), nil
-}
-
-// scheduleOptions are the station defaults for programme files.
-func (e *Env) scheduleOptions() (schedule.Options, error) {
-	cfg, err := e.Config()
-	if err != nil {
-		return schedule.Options{}, err
-	}
-	opt := schedule.OptionsFrom(cfg, measureClip)
-	// The daemon refuses a spec output.Parse rejects: check must too.
-	opt.CheckOutput = func(spec string) error { _, err := output.Parse(spec); return err }
-	return opt, nil
-}
-
 // LoadSchedules loads and checks dir (see schedulesFlag) the way the daemon
 // must before it starts: any problem is an input error.
 func (e *Env) LoadSchedules(ctx context.Context, dir string, now time.Time) ([]*schedule.Programme, error) {
-	opt, err := e.scheduleOptions()
+	cfg, err := e.Config()
 	if err != nil {
 		return nil, err
 	}
-	return schedule.LoadValid(ctx, dir, opt, now)
+	return schedule.LoadValid(ctx, dir, station.ScheduleOptions(cfg), now)
 }
 
 // schedulesFlag is the --schedules directory, or playout.schedules.
@@ -95,11 +65,11 @@ func (e *Env) scheduleCheck(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt, err := e.scheduleOptions()
+	cfg, err := e.Config()
 	if err != nil {
 		return err
 	}
-	progs, probs, err := schedule.Load(ctx, dir, opt)
+	progs, probs, err := schedule.Load(ctx, dir, station.ScheduleOptions(cfg))
 	if err != nil {
 		return err
 	}
@@ -261,11 +231,7 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	start, err := forecast.Load(ctx, st.Queue, airlog.New(st.DB), now, loc)
-	if err != nil {
-		return err
-	}
-	runs, err := forecast.Runs(ctx, forecast.Options{Programmes: progs, Location: loc, Lead: cfg.Playout.Lead.D()}, start, time.Time{}, *count)
+	runs, err := st.Runs(ctx, station.Local(actor("")), progs, now, *count)
 	if err != nil {
 		return err
 	}

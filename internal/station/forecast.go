@@ -9,8 +9,10 @@ import (
 
 	"loa/internal/assembly"
 	"loa/internal/audio"
+	"loa/internal/config"
 	"loa/internal/forecast"
 	"loa/internal/inputerr"
+	"loa/internal/output"
 	"loa/internal/schedule"
 	"loa/internal/users"
 )
@@ -38,6 +40,15 @@ func MeasureClip(ctx context.Context, path string) (float64, error) {
 		return 0, err
 	}
 	return info.Seconds(), nil
+}
+
+// ScheduleOptions are the station defaults for programme files, as the
+// daemon loads them: clips measured by decoding, and an output spec the
+// daemon would refuse is a problem of the file.
+func ScheduleOptions(cfg *config.Config) schedule.Options {
+	opt := schedule.OptionsFrom(cfg, MeasureClip)
+	opt.CheckOutput = func(spec string) error { _, err := output.Parse(spec); return err }
+	return opt
 }
 
 // dirStamp summarises the names, sizes and times of the files in dir.
@@ -70,7 +81,7 @@ func (s *Station) Programmes(ctx context.Context, now time.Time) ([]*schedule.Pr
 	if p.progs != nil && stamp == p.stamp && time.Since(p.loaded) < time.Minute {
 		return p.progs, nil
 	}
-	progs, err := schedule.LoadValid(ctx, p.dir, schedule.OptionsFrom(s.Config, MeasureClip), now)
+	progs, err := schedule.LoadValid(ctx, p.dir, ScheduleOptions(s.Config), now)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +201,21 @@ func (s *Station) forecast(ctx context.Context, from, to time.Time, count int) (
 		out[i] = NewPlanned(r.Plan, loc)
 	}
 	return out, nil
+}
+
+// Runs is the forecast of the next count runs of progs (programme files
+// loaded by the caller, not necessarily the station's) from the instant
+// from, with the queue and the airtime log as they are: schedule next.
+func (s *Station) Runs(ctx context.Context, a Actor, progs []*schedule.Programme, from time.Time, count int) ([]forecast.Run, error) {
+	if err := a.can(users.View, "forecast"); err != nil {
+		return nil, err
+	}
+	loc := s.Location()
+	start, err := forecast.Load(ctx, s.Queue, s.Log, from, loc)
+	if err != nil {
+		return nil, err
+	}
+	return forecast.Runs(ctx, forecast.Options{Programmes: progs, Location: loc, Lead: s.Config.Playout.Lead.D()}, start, time.Time{}, count)
 }
 
 // NewPlanned is the JSON shape of a plan: its scripts, and its problems in
