@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"loa/internal/config"
+	"loa/internal/content"
 	"loa/internal/database"
 	"loa/internal/fsutil"
 	"loa/internal/inputerr"
@@ -116,7 +117,7 @@ func Write(ctx context.Context, dataDir, configPath, out string) (Manifest, erro
 	}
 	src := map[string]string{} // archive path → file to read
 	add := func(p, file string) error {
-		sum, size, err := hashFile(ctx, file)
+		sum, size, err := content.HashFile(ctx, file)
 		if err != nil {
 			return err
 		}
@@ -203,7 +204,7 @@ func copyEntry(ctx context.Context, tw *tar.Writer, h *tar.Header, file string, 
 		return err
 	}
 	hash := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tw, hash), io.LimitReader(ctxReader{ctx, f}, e.Size))
+	n, err := io.Copy(io.MultiWriter(tw, hash), io.LimitReader(content.CancelReader(ctx, f), e.Size))
 	if err != nil {
 		return fmt.Errorf("%s: %w", e.Path, err)
 	}
@@ -241,32 +242,6 @@ func inspect(ctx context.Context, file string, m *Manifest) (map[string]bool, er
 		needed[s] = true
 	}
 	return needed, rows.Err()
-}
-
-func hashFile(ctx context.Context, file string) (string, int64, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, ctxReader{ctx, f})
-	if err != nil {
-		return "", 0, fmt.Errorf("read %s: %w", file, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // ErrStationExists means restore was pointed at a data directory that
@@ -388,7 +363,7 @@ func extractFile(ctx context.Context, r io.Reader, file string, e Entry) error {
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), ctxReader{ctx, r})
+	n, err := io.Copy(io.MultiWriter(f, h), content.CancelReader(ctx, r))
 	if err != nil {
 		return inputerr.New("backup is truncated or damaged at %s: %v", e.Path, err)
 	}

@@ -175,23 +175,38 @@ func (s *Store) Verify(ctx context.Context, sum string) error {
 	if !validSum.MatchString(sum) {
 		return fmt.Errorf("verify content: bad sha256 %q", sum)
 	}
-	f, err := os.Open(s.Path(sum))
+	got, _, err := HashFile(ctx, s.Path(sum))
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: %s", ErrMissing, s.Path(sum))
 	}
 	if err != nil {
 		return fmt.Errorf("verify content %s: %w", sum, err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
-		return fmt.Errorf("verify content %s: %w", sum, err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
+	if got != sum {
 		return fmt.Errorf("%w: %s now hashes to %s", ErrAltered, s.Path(sum), got)
 	}
 	return nil
 }
+
+// HashFile is the SHA-256 (hex) and the size of the file at path, read
+// until ctx is done.
+func HashFile(ctx context.Context, path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, CancelReader(ctx, f))
+	if err != nil {
+		return "", 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// CancelReader reads r until ctx is done, then fails with ctx's error: a
+// long copy (a large recording, a backup) stops when its caller gives up.
+func CancelReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
 
 type ctxReader struct {
 	ctx context.Context
