@@ -466,6 +466,11 @@ func TestScriptAddPhoneFormats(t *testing.T) {
 					!strings.Contains(msg, "audio "+path+": ") {
 					t.Fatalf("without ffmpeg: exit %d, stderr %q; want exit 2 and one line, in both languages, with what to do", code, msg)
 				}
+				// An ffmpeg the configuration names but that is not there
+				// is said, for the administrator who believes it installed.
+				if named := env != nil; named != strings.Contains(msg, "/nonexistent/ffmpeg (config ingest.ffmpeg)") {
+					t.Fatalf("ingest.ffmpeg named: %v, stderr %q", named, msg)
+				}
 				if after := stationState(t, data); after != before {
 					t.Fatalf("refused file changed the station:\n before %s\n after  %s", before, after)
 				}

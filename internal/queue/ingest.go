@@ -120,13 +120,19 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 			if errors.Is(err, audio.ErrNotAudio) {
 				return nil, bad("not_audio", "not an audio file")
 			}
-			return nil, bad("unsupported", "%s", needFFmpeg(err))
+			return nil, bad("unsupported", "%s", needFFmpeg(err, ""))
 		}
 		orig := staged
 		flac, cerr := q.convertStaged(ctx, orig)
 		if cerr != nil {
 			if ctx.Err() != nil {
 				return nil, failed(cerr)
+			}
+			if errors.Is(cerr, audio.ErrNoFFmpeg) { // named by the config, not there
+				if errors.Is(err, audio.ErrNotAudio) {
+					return nil, bad("not_audio", "not an audio file")
+				}
+				return nil, bad("unsupported", "%s", needFFmpeg(err, q.cfg.Ingest.FFmpeg))
 			}
 			// ffmpeg cannot read it either: what loa found is the reason.
 			return nil, bad(audioCode(err), "%s (%v)", strings.TrimPrefix(err.Error(), "audio: "), cerr)
@@ -242,13 +248,20 @@ func (q *Queue) convertStaged(ctx context.Context, orig *content.Staged) (*conte
 
 // needFFmpeg is the refusal of a format only ffmpeg reads, when it is not
 // installed: what loa accepts and how to get the file accepted, for the
-// officer (Vietnamese) and the administrator (English).
-func needFFmpeg(err error) string {
+// officer (Vietnamese) and the administrator (English). configured is the
+// ffmpeg that config ingest.ffmpeg names and that is not there ("" if none
+// is named): the administrator may believe it installed.
+func needFFmpeg(err error, configured string) string {
 	what := sourceFormat(err)
+	vi, en := "", ""
+	if configured != "" {
+		vi = fmt.Sprintf(" (không thấy ffmpeg ở %s theo cấu hình ingest.ffmpeg)", configured)
+		en = fmt.Sprintf("; ffmpeg not found at %s (config ingest.ffmpeg)", configured)
+	}
 	return fmt.Sprintf("loa chưa đọc được định dạng %s — loa nhận MP3, WAV, FLAC, OGG; "+
-		"hãy gửi lại tệp MP3 hoặc WAV, hoặc nhờ quản trị cài ffmpeg (gói Debian ffmpeg) để nhận M4A, AAC, AMR, Opus, 3GP, WMA "+
+		"hãy gửi lại tệp MP3 hoặc WAV, hoặc nhờ quản trị cài ffmpeg (gói Debian ffmpeg) để nhận M4A, AAC, AMR, Opus, 3GP, WMA%s "+
 		"/ unsupported format %s: loa reads MP3, WAV, FLAC and Ogg Vorbis; send the file as MP3 or WAV, "+
-		"or install ffmpeg (Debian package ffmpeg, or config ingest.ffmpeg) to accept M4A, AAC, AMR, Opus, 3GP, WMA", what, what)
+		"or install ffmpeg (Debian package ffmpeg, or config ingest.ffmpeg) to accept M4A, AAC, AMR, Opus, 3GP, WMA%s", what, vi, what, en)
 }
 
 // sourceFormat is the format the analyzer named in its refusal ("MP4/M4A").

@@ -105,9 +105,13 @@ func Open(ctx context.Context, dataDir string, cfg *config.Config, opt Options) 
 		qopts = append(qopts, queue.WithProgress(opt.Progress))
 	}
 	// ffmpeg is optional: without it, formats only it reads are refused
-	// with advice at ingest.
-	if ff, err := audio.FindFFmpeg(cfg.Ingest.FFmpeg); err == nil {
+	// with advice at ingest; one the configuration names but that is not
+	// there is named in that advice.
+	switch ff, err := audio.FindFFmpeg(cfg.Ingest.FFmpeg); {
+	case err == nil:
 		qopts = append(qopts, queue.WithConverter(ff.ToFLAC))
+	case cfg.Ingest.FFmpeg != "":
+		qopts = append(qopts, queue.WithConverter(func(context.Context, string, string, time.Duration) error { return err }))
 	}
 	sched := opt.Schedules
 	if sched == "" {
