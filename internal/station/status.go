@@ -74,7 +74,7 @@ func (s *Station) Status(ctx context.Context, a Actor) (Status, error) {
 				lr := NewLogRun(r, loc)
 				st.Run, st.OnAir = &lr, true
 			}
-		case "missed", "empty", "partial":
+		case "missed", "empty", "partial", "failed":
 			st.Alarms = append(st.Alarms, Alarm{Code: r.Status, At: Time{r.ScheduledAt, loc},
 				Message: runAlarm(r.Status) + ": " + r.Programme})
 		}
@@ -127,6 +127,8 @@ func runAlarm(status string) string {
 		return "Lỡ giờ phát"
 	case "empty":
 		return "Chương trình trống"
+	case "failed":
+		return "Lỗi đầu ra, không phát được"
 	}
 	return "Phát không trọn"
 }
