@@ -45,7 +45,7 @@ func speechItem(t testing.TB, dir string, lufs, plr float64, rate, ch int) strin
 				x[(at+i)*ch+c] += v
 			}
 		}
-		l, tp = measure(x, rate, ch)
+		l, _ = measure(x, rate, ch)
 	}
 	g := float32(math.Pow(10, (lufs-l)/20))
 	for i := range x {

@@ -103,14 +103,14 @@ func checkVorbisStream(r io.Reader) error {
 	)
 	for len(packets) < 3 {
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			return fmt.Errorf("Ogg page: %v", err)
+			return fmt.Errorf("page of the Ogg stream: %v", err)
 		}
 		if string(hdr[:4]) != "OggS" {
-			return errors.New("Ogg page: no capture pattern")
+			return errors.New("page of the Ogg stream: no capture pattern")
 		}
 		segs := make([]byte, hdr[26])
 		if _, err := io.ReadFull(r, segs); err != nil {
-			return fmt.Errorf("Ogg page: %v", err)
+			return fmt.Errorf("page of the Ogg stream: %v", err)
 		}
 		size := 0
 		for _, s := range segs {
@@ -118,10 +118,10 @@ func checkVorbisStream(r io.Reader) error {
 		}
 		body := make([]byte, size)
 		if _, err := io.ReadFull(r, body); err != nil {
-			return fmt.Errorf("Ogg page: %v", err)
+			return fmt.Errorf("page of the Ogg stream: %v", err)
 		}
 		if total += size; total > maxOggHeaderBytes {
-			return errors.New("Vorbis headers larger than 4 MB")
+			return errors.New("headers of the Vorbis stream larger than 4 MB")
 		}
 		s := binary.LittleEndian.Uint32(hdr[14:18])
 		if len(packets) == 0 && cur == nil {
@@ -151,7 +151,7 @@ func checkVorbisStream(r io.Reader) error {
 // library does, so a valid stream passes.
 func checkVorbisSetup(p []byte) error {
 	if len(p) < 7 || string(p[:7]) != "\x05vorbis" {
-		return errors.New("no Vorbis setup header")
+		return errors.New("no setup header in the Vorbis stream")
 	}
 	r := lsbReader{b: p[7:]}
 	books := int(r.read(8)) + 1
@@ -159,10 +159,10 @@ func checkVorbisSetup(p []byte) error {
 	for i := 0; i < books; i++ {
 		m, err := checkCodebook(&r)
 		if err != nil {
-			return fmt.Errorf("Vorbis codebook %d: %w", i, err)
+			return fmt.Errorf("codebook %d of the Vorbis setup: %w", i, err)
 		}
 		if mem += m; mem > maxVorbisCodebookBytes {
-			return fmt.Errorf("Vorbis codebooks need more than %d MB", maxVorbisCodebookBytes>>20)
+			return fmt.Errorf("codebooks of the Vorbis setup need more than %d MB", maxVorbisCodebookBytes>>20)
 		}
 	}
 	return nil

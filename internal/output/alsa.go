@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -133,7 +134,9 @@ func (a *alsaSink) play(ctx context.Context, pu *pump, prog *Progress) (int64, t
 	}
 	defer octx.Suspend()
 	pl := octx.NewPlayer(rd)
-	defer pl.Close()
+	// No Close (a no-op since oto v3.4): its finalizer releases the player,
+	// so keep it reachable until the programme is out.
+	defer runtime.KeepAlive(pl)
 	// A small player buffer keeps "went out" close to "handed over".
 	pl.SetBufferSize(pu.s.SampleRate() / 20 * fb)
 	pl.Play()

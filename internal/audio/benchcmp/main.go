@@ -29,7 +29,7 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 3, "runs per measurement (best is kept)")
-	playSecs := flag.Duration("play", 20*time.Second, "real-time playout measured for this long")
+	playFor := flag.Duration("play", 20*time.Second, "real-time playout measured for this long")
 	strict := flag.Bool("strict", false, "exit 1 when a target is missed")
 	memChild := flag.Bool("mem-child", false, "internal: render a 2-hour programme and print peak RSS")
 	flag.Parse()
@@ -40,7 +40,7 @@ func main() {
 		}
 		return
 	}
-	ok, err := run(*runs, *playSecs)
+	ok, err := run(*runs, *playFor)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchcmp:", err)
 		os.Exit(1)
@@ -76,7 +76,7 @@ func ffmpeg(args ...string) func() error {
 	}
 }
 
-func run(runs int, playSecs time.Duration) (bool, error) {
+func run(runs int, playFor time.Duration) (bool, error) {
 	mp3, err := benchfix.MP310()
 	if err != nil {
 		return false, err
@@ -180,7 +180,7 @@ func run(runs int, playSecs time.Duration) (bool, error) {
 		loaLevel.Seconds(), secs/loaLevel.Seconds(), lv.GainDB, lv.MakeupDB, lv.LUFS, lv.DBTP, ffNorm.Seconds())
 
 	// Playout CPU, real time.
-	cpu, played, err := playout(items, playSecs)
+	cpu, played, err := playout(items, playFor)
 	if err != nil {
 		return false, err
 	}

@@ -80,15 +80,6 @@ func (s *source) skipTags() error {
 	return nil
 }
 
-func (s *source) rewind() error {
-	if _, err := s.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	s.pos = 0
-	s.buf = nil
-	return nil
-}
-
 func (s *source) Unread(buf []byte) {
 	s.buf = append(s.buf, buf...)
 	s.pos -= int64(len(buf))

@@ -565,9 +565,6 @@ func (f *Frame) frequencyInversion(gr int, ch int) {
 
 var synthNWin = [64][32]float32{}
 
-var synthRows = [32]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-	33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48}
-
 func init() {
 	for i := 0; i < 64; i++ {
 		for j := 0; j < 32; j++ {
