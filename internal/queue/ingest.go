@@ -158,6 +158,10 @@ func (q *Queue) ingest(ctx context.Context, up *Upload) (*ingested, error) {
 		return nil, bad("too_short", "too short: %.3f s (minimum %s)", m.Seconds(), min)
 	}
 	if max := q.cfg.Scripts.MaxLength.D(); d > max {
+		if note != "" && d >= max+convertSlack-10*time.Millisecond {
+			// The conversion stopped here: the recording is longer.
+			return nil, bad("too_long", "too long: at least %.0f s (maximum %s, config scripts.max_length)", (max + convertSlack).Seconds(), max)
+		}
 		return nil, bad("too_long", "too long: %.1f s (maximum %s, config scripts.max_length)", m.Seconds(), max)
 	}
 	if why := q.silent(m); why != "" {
@@ -225,6 +229,9 @@ func (q *Queue) analyzeStaged(ctx context.Context, st *content.Staged, progress 
 	return q.analyze(ctx, &progressReader{r: f, total: st.Size, phase: "decode", report: progress})
 }
 
+// convertSlack is how far past scripts.max_length a conversion goes.
+const convertSlack = time.Second
+
 // convertStaged has the converter turn a staged file into FLAC, staged in
 // its place. The limit is a little over scripts.max_length, so that a file
 // too long is still refused as too long, and an endless one stops.
@@ -235,7 +242,7 @@ func (q *Queue) convertStaged(ctx context.Context, orig *content.Staged) (*conte
 	}
 	tmp.Close()
 	defer os.Remove(tmp.Name())
-	if err := q.convert(ctx, orig.Path, tmp.Name(), q.cfg.Scripts.MaxLength.D()+time.Second); err != nil {
+	if err := q.convert(ctx, orig.Path, tmp.Name(), q.cfg.Scripts.MaxLength.D()+convertSlack); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(tmp.Name())

@@ -846,3 +846,21 @@ func TestAirCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertedTooLong: the conversion stops a little after
+// scripts.max_length (an endless stream cannot fill the disk), so the
+// length of what came out is not the recording's: the refusal must not
+// state it as such (a 2-hour recording read "too long: 1801.0 s").
+func TestConvertedTooLong(t *testing.T) {
+	f := newFixture(t)
+	long := writeWAV(t, filepath.Join(t.TempDir(), "cut.wav"), 11, 8000, 1, 440)
+	f.q.convert = func(ctx context.Context, src, dst string, max time.Duration) error {
+		b, _ := os.ReadFile(long) // what ffmpeg -t max writes of a longer file
+		return os.WriteFile(dst, b, 0o644)
+	}
+	orig := append([]byte("\x00\x00\x00\x20ftypM4A "), make([]byte, 300)...)
+	_, _, err := f.q.Add(context.Background(), Fields{Title: ptr("Hội nghị"), Topic: ptr("ke-hoach"), Audio: &Upload{Name: "hoi-nghi.m4a", R: bytes.NewReader(orig)}}, "op")
+	if want := "audio hoi-nghi.m4a: too long: at least 11 s (maximum 10s, config scripts.max_length)"; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+}
