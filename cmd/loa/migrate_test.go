@@ -21,14 +21,7 @@ func readStation(t *testing.T) (data, sched string) {
 	if err := os.WriteFile(filepath.Join(sched, "thu.toml"), []byte(prog), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) string {
-		t.Helper()
-		code, out, stderr := runLoa(t, append([]string{"--data", data}, args...)...)
-		if code != 0 {
-			t.Fatalf("loa %v: exit %d: %s", args, code, stderr)
-		}
-		return out
-	}
+	run := loaOn(t, data)
 	for i, f := range []string{"01-mot-cua-dien-tu", "02-ke-hoach-cchc-2023", "05-chu-truong-cchc"} {
 		run("script", "add", "--title", "Bài "+f, "--topic", []string{"mot-cua-dvc", "ke-hoach", "chu-truong"}[i], "--audio", demoAudio+f+".mp3")
 	}

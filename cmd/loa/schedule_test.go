@@ -35,11 +35,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 // TestScheduleCheckShipped checks the station's real schedules with the
 // real jingles, from the repository root as `make run` does.
 func TestScheduleCheckShipped(t *testing.T) {
-	for _, j := range []string{"intro", "outro", "ident"} {
-		if _, err := os.Stat(filepath.Join("..", "..", "audio", "jingles", j+".mp3")); err != nil {
-			t.Skipf("jingles not generated yet: %v", err)
-		}
-	}
+	needJingles(t, "intro", "outro", "ident")
 	data := t.TempDir()
 	t.Chdir("../..")
 	code, out, errs := runLoa(t, "--data", data, "schedule", "check")
@@ -306,11 +302,7 @@ func runIDs(r forecastRun) string {
 // (where the weekly run after the monthly review repeats with spacing
 // relaxed).
 func TestScheduleNextIsSimulate(t *testing.T) {
-	for _, j := range []string{"intro", "outro"} {
-		if _, err := os.Stat(filepath.Join("..", "..", "audio", "jingles", j+".mp3")); err != nil {
-			t.Skipf("jingles not generated yet: %v", err)
-		}
-	}
+	needJingles(t, "intro", "outro")
 	data, err := filepath.Abs(demoStation(t))
 	if err != nil {
 		t.Fatal(err)

@@ -177,14 +177,7 @@ func le32(b []byte, v uint32) { b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), by
 // the command line and checks the outputs people and programs read.
 func TestScriptWorkflow(t *testing.T) {
 	data := t.TempDir()
-	run := func(args ...string) string {
-		t.Helper()
-		code, out, stderr := runLoa(t, append([]string{"--data", data}, args...)...)
-		if code != 0 {
-			t.Fatalf("loa %v: exit %d: %s", args, code, stderr)
-		}
-		return out
-	}
+	run := loaOn(t, data)
 	id := strings.TrimSpace(run("script", "add", "--title", "Nộp hồ sơ qua Cổng dịch vụ công trực tuyến", "--topic", "mot-cua-dvc",
 		"--area", "thu-tuc", "--audio", demoAudio+"01-mot-cua-dien-tu.mp3", "--text", demoAudio+"01-mot-cua-dien-tu.txt",
 		"--from", "2023-01-01", "--until", "2023-12-31", "--max-plays", "8"))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,11 +60,7 @@ func TestSimulateRunsRowLabel(t *testing.T) {
 // after the monthly review finds every script inside its 3-day spacing;
 // spacing yields (and says so) rather than leave the slot silent.
 func TestSimulateShippedYearNoEmptyRun(t *testing.T) {
-	for _, j := range []string{"intro", "outro"} {
-		if _, err := os.Stat(filepath.Join("..", "..", "audio", "jingles", j+".mp3")); err != nil {
-			t.Skipf("jingles not generated yet: %v", err)
-		}
-	}
+	needJingles(t, "intro", "outro")
 	data, err := filepath.Abs(demoStation(t))
 	if err != nil {
 		t.Fatal(err)
