@@ -70,10 +70,19 @@ func (t *throttle) blocked(keys ...string) bool {
 func (t *throttle) fail(keys ...string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	// Failures under made-up names must not grow the map without end:
+	// now and then drop every key whose failures are all old.
+	if len(t.fails) > maxThrottleKeys {
+		for k := range t.fails {
+			t.recent(k)
+		}
+	}
 	for _, k := range keys {
 		t.fails[k] = append(t.recent(k), t.now())
 	}
 }
+
+const maxThrottleKeys = 10000
 
 // clientAddr is the peer's IP address (no proxy headers are trusted: the
 // console is served directly on the office LAN).

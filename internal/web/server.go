@@ -137,7 +137,9 @@ func Serve(ctx context.Context, h http.Handler, ln net.Listener, log *slog.Logge
 		WriteTimeout: 30 * time.Minute,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:  func(net.Listener) context.Context { return ctx },
+		// Requests in flight finish during Shutdown rather than being
+		// cancelled with ctx.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	done := make(chan error, 1)
 	go func() {
