@@ -50,6 +50,7 @@ func (s *Server) funcs() template.FuncMap {
 		"role":       func(r users.Role) string { return r.Label() },
 		"clock":      report.Clock,
 		"kind":       airlog.KindLabel,
+		"note":       eventNote,
 		"itemstatus": report.StatusLabel,
 		"when": func(t any) string {
 			var tt time.Time
@@ -100,6 +101,20 @@ func (s *Server) funcs() template.FuncMap {
 			return template.URL("?" + w.Encode())
 		},
 	}
+}
+
+// eventNote shows the queue's own history notes ("queued", "edited: …",
+// English in the database) with a Vietnamese lead; people's notes as typed.
+func eventNote(note string) string {
+	switch {
+	case note == "queued":
+		return "gửi bài"
+	case strings.HasPrefix(note, "queued; "):
+		return "gửi bài; " + strings.TrimPrefix(note, "queued; ")
+	case strings.HasPrefix(note, "edited: "):
+		return "sửa: " + strings.TrimPrefix(note, "edited: ")
+	}
+	return note
 }
 
 func weekday(t time.Time) string {

@@ -260,7 +260,8 @@ func TestConsoleApproveAndUpload(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d", resp.StatusCode)
 	}
-	if _, body := b.get("/bai-phat/1?ok=duyet"); !strings.Contains(body, "Đã duyệt") || !strings.Contains(body, "pheduyet") {
+	if _, body := b.get("/bai-phat/1?ok=duyet"); !strings.Contains(body, "Đã duyệt") || !strings.Contains(body, "pheduyet") ||
+		!strings.Contains(body, `<td data-label="Ghi chú">gửi bài</td>`) {
 		t.Errorf("approved page:\n%s", body)
 	}
 
