@@ -172,7 +172,7 @@ func TestAnalyzeErrors(t *testing.T) {
 		{"truncated-ogg", cut(conv("whole.ogg", "-c:a", "libvorbis"), 2), ErrCorrupt},
 		{"m4a", conv("a.m4a", "-c:a", "aac"), ErrUnsupported},
 		{"mp2", conv("a.mp2", "-c:a", "mp2"), ErrUnsupported},
-		{"alaw-wav", conv("alaw.wav", "-c:a", "pcm_alaw"), ErrUnsupported},
+		{"adpcm-wav", conv("adpcm.wav", "-c:a", "adpcm_ima_wav"), ErrUnsupported}, // G.711 A-law/µ-law decode: TestWAVG711MatchesFFmpeg
 		{"6ch-wav", conv("six.wav", "-ac", "6"), ErrUnsupported},
 		{"truncated-mp3", writeFile(t, filepath.Join(dir, "trunc.mp3"), mp3[:len(mp3)/2]), ErrCorrupt},
 		{"truncated-mp3-without-xing", writeFile(t, filepath.Join(dir, "trunc-notag.mp3"), mp3NoTag[:len(mp3NoTag)/2+7]), ErrCorrupt},

@@ -19,8 +19,9 @@
 // sample is kept, again as ffmpeg does. A mono MP3 stays mono (go-mp3's
 // duplicated right channel is discarded): Channels reports 1 and levels are
 // unchanged. A file that ends inside a frame, or has fewer frames than its
-// Xing header announces, is ErrCorrupt. WAV: PCM 8/16/24/32-bit and float
-// 32/64-bit, 1 or 2 channels. FLAC through mewkiz/flac (frame CRCs checked,
+// Xing header announces, is ErrCorrupt. WAV: PCM 8/16/24/32-bit, float
+// 32/64-bit and G.711 A-law/µ-law (telephone recordings), 1 or 2 channels.
+// FLAC through mewkiz/flac (frame CRCs checked,
 // a stream shorter than its STREAMINFO count is ErrCorrupt) and Ogg Vorbis
 // through jfreymuth/oggvorbis (trimmed by granule position): lengths equal
 // ffmpeg's, loudness within 0.01 LU. Opus, FLAC-in-Ogg, M4A/AAC, AMR, WMA

@@ -11,7 +11,7 @@ var (
 	ErrNotAudio = errors.New("audio: not an audio file")
 	// ErrUnsupported: a recognised container or codec loa does not decode
 	// (Opus and other non-Vorbis Ogg, AAC/M4A, AMR, WMA, AIFF, MPEG
-	// layer I/II, WAV codecs other than PCM/float, more than 2 channels).
+	// layer I/II, WAV codecs other than PCM/float/G.711, more than 2 channels).
 	ErrUnsupported = errors.New("audio: unsupported format")
 	// ErrCorrupt: truncated or damaged data, or a decoder error.
 	ErrCorrupt = errors.New("audio: corrupt or truncated")

@@ -43,3 +43,34 @@ func TestRenderFLACAsItsWAV(t *testing.T) {
 		t.Fatalf("Ogg renders %d samples at %.2f LUFS; its WAV %d at %.2f", len(vorbis), lufs, len(want), wantLUFS)
 	}
 }
+
+// TestWAVG711MatchesFFmpeg: telephone recordings (hotlines, call
+// recorders, PBX voicemail) are WAV in G.711 A-law or µ-law at 8 kHz.
+// They decode natively, so a station without ffmpeg takes them too, to
+// exactly the 16-bit values ffmpeg decodes them to.
+func TestWAVG711MatchesFFmpeg(t *testing.T) {
+	needTools(t, "ffmpeg")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.wav")
+	run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=1,volume=0.7", "-f", "lavfi", "-i", "anoisesrc=d=1:a=0.05",
+		"-filter_complex", "[0][1]amix=inputs=2:normalize=0", "-ar", "8000", src)
+	for _, c := range []struct{ codec, ch string }{{"pcm_alaw", "1"}, {"pcm_mulaw", "1"}, {"pcm_alaw", "2"}, {"pcm_mulaw", "2"}} {
+		t.Run(c.codec+"-"+c.ch, func(t *testing.T) {
+			path := filepath.Join(dir, c.codec+c.ch+".wav")
+			run(t, "ffmpeg", "-v", "error", "-i", src, "-ac", c.ch, "-c:a", c.codec, path)
+			ref, refLUFS := ffmpegDecode(t, path)
+			got, rate, _, lufs := loaDecode(t, path)
+			if rate != 8000 || len(got) != len(ref) {
+				t.Fatalf("%d Hz, %d samples; ffmpeg 8000 Hz, %d", rate, len(got), len(ref))
+			}
+			for i := range ref {
+				if got[i] != ref[i] {
+					t.Fatalf("sample %d: %v, ffmpeg %v", i, got[i], ref[i])
+				}
+			}
+			if math.Abs(lufs-refLUFS) > 0.2 {
+				t.Fatalf("%.2f LUFS, ffmpeg %.2f", lufs, refLUFS)
+			}
+		})
+	}
+}

@@ -11,16 +11,18 @@ import (
 )
 
 // wavDecoder reads RIFF/WAVE: PCM 8 (unsigned), 16, 24, 32 bit, IEEE float
-// 32 and 64 bit, plain or WAVE_FORMAT_EXTENSIBLE; 1 or 2 channels.
+// 32 and 64 bit, G.711 A-law and µ-law (telephone recordings), plain or
+// WAVE_FORMAT_EXTENSIBLE; 1 or 2 channels.
 type wavDecoder struct {
 	r        *bufio.Reader
 	channels int
 	rate     int
 	bits     int
 	float    bool
-	frames   int64 // frames in the data chunk
-	left     int64 // frames not yet read
-	short    bool  // data chunk is cut short by the end of file
+	law      uint16 // wavALaw or wavMuLaw for G.711, else 0
+	frames   int64  // frames in the data chunk
+	left     int64  // frames not yet read
+	short    bool   // data chunk is cut short by the end of file
 	buf      []byte
 	err      error
 }
@@ -31,7 +33,7 @@ func openWAV(r io.ReadSeeker, size int64) (*wavDecoder, error) {
 		return nil, err
 	}
 	return &wavDecoder{r: bufio.NewReaderSize(r, 64<<10), channels: h.channels, rate: h.rate, bits: h.bits,
-		float: h.float, frames: h.frames, left: h.frames, short: h.short}, nil
+		float: h.float, law: h.law, frames: h.frames, left: h.frames, short: h.short}, nil
 }
 
 // WAVFormat is what a WAV file's header says about its samples.
@@ -52,6 +54,9 @@ func WAVSamples(b []byte) (WAVFormat, []byte, error) {
 	if err != nil {
 		return WAVFormat{}, nil, err
 	}
+	if h.law != 0 {
+		return WAVFormat{}, nil, fmt.Errorf("%w: G.711 WAV from an engine", ErrUnsupported)
+	}
 	f := WAVFormat{SampleRate: h.rate, Channels: h.channels, Bits: h.bits, Float: h.float}
 	return f, b[h.dataAt : h.dataAt+h.frames*int64(h.align)], nil
 }
@@ -60,9 +65,10 @@ func WAVSamples(b []byte) (WAVFormat, []byte, error) {
 type wavHeader struct {
 	channels, rate, bits, align int
 	float                       bool
-	dataAt                      int64 // offset of the first sample
-	frames                      int64 // frames in the data chunk
-	short                       bool  // data chunk is cut short by the end of file
+	law                         uint16 // wavALaw or wavMuLaw for G.711, else 0
+	dataAt                      int64  // offset of the first sample
+	frames                      int64  // frames in the data chunk
+	short                       bool   // data chunk is cut short by the end of file
 }
 
 // readWAVHeader reads the chunks of a RIFF/WAVE file of size bytes up to
@@ -108,8 +114,10 @@ func readWAVHeader(r io.ReadSeeker, size int64) (wavHeader, error) {
 			case 1:
 			case 3:
 				d.float = true
+			case wavALaw, wavMuLaw:
+				d.law = tag
 			default:
-				return wavHeader{}, fmt.Errorf("%w: WAV codec 0x%04x (only PCM and float)", ErrUnsupported, tag)
+				return wavHeader{}, fmt.Errorf("%w: WAV codec 0x%04x (only PCM, float and G.711)", ErrUnsupported, tag)
 			}
 			if d.channels < 1 || d.channels > 2 {
 				return wavHeader{}, fmt.Errorf("%w: WAV with %d channels (1 or 2 supported)", ErrUnsupported, d.channels)
@@ -118,8 +126,11 @@ func readWAVHeader(r io.ReadSeeker, size int64) (wavHeader, error) {
 				return wavHeader{}, fmt.Errorf("%w: WAV sample rate %d", ErrUnsupported, d.rate)
 			}
 			okBits := []int{8, 16, 24, 32}
-			if d.float {
+			switch {
+			case d.float:
 				okBits = []int{32, 64}
+			case d.law != 0:
+				okBits = []int{8}
 			}
 			if !slices.Contains(okBits, d.bits) {
 				return wavHeader{}, fmt.Errorf("%w: WAV %d-bit samples", ErrUnsupported, d.bits)
@@ -203,6 +214,14 @@ func (d *wavDecoder) Read(dst []float32) (int, error) {
 		for i := 0; i < ns; i++ {
 			dst[i] = sane(float32(math.Float64frombits(binary.LittleEndian.Uint64(b[i*8:]))))
 		}
+	case d.law == wavALaw:
+		for i := 0; i < ns; i++ {
+			dst[i] = float32(alaw(b[i])) / 32768
+		}
+	case d.law == wavMuLaw:
+		for i := 0; i < ns; i++ {
+			dst[i] = float32(mulaw(b[i])) / 32768
+		}
 	case d.bits == 8:
 		for i := 0; i < ns; i++ {
 			dst[i] = (float32(b[i]) - 128) / 128
@@ -232,4 +251,38 @@ func sane(v float32) float32 {
 		return 0
 	}
 	return v
+}
+
+// G.711 format tags.
+const (
+	wavALaw  = 6
+	wavMuLaw = 7
+)
+
+// alaw expands a G.711 A-law byte to 16-bit linear (ITU-T G.711).
+func alaw(a byte) int {
+	a ^= 0x55
+	t := int(a&0x0f) << 4
+	switch seg := (a & 0x70) >> 4; seg {
+	case 0:
+		t += 8
+	case 1:
+		t += 0x108
+	default:
+		t = (t + 0x108) << (seg - 1)
+	}
+	if a&0x80 != 0 {
+		return t
+	}
+	return -t
+}
+
+// mulaw expands a G.711 µ-law byte to 16-bit linear (ITU-T G.711).
+func mulaw(u byte) int {
+	u = ^u
+	t := (int(u&0x0f)<<3 + 0x84) << ((u & 0x70) >> 4)
+	if u&0x80 != 0 {
+		return 0x84 - t
+	}
+	return t - 0x84
 }
