@@ -112,45 +112,6 @@ func parseInstant(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-type nextJSON struct {
-	Programme string          `json:"programme"`
-	Title     string          `json:"title"`
-	At        string          `json:"at"`
-	Output    string          `json:"output"`
-	LengthS   float64         `json:"length_s"`
-	FillS     float64         `json:"fill_s"`
-	ScriptS   float64         `json:"script_s"`
-	Items     []nextItemJSON  `json:"items"`
-	Problems  []nextProblemJS `json:"problems,omitempty"`
-}
-
-type nextItemJSON struct {
-	ScriptID int64   `json:"script_id"`
-	Title    string  `json:"title"`
-	Topic    string  `json:"topic"`
-	Seconds  float64 `json:"seconds"`
-}
-
-type nextProblemJS struct {
-	Code     string `json:"code"`
-	ScriptID int64  `json:"script_id,omitempty"`
-	Message  string `json:"message"`
-}
-
-func planJSON(p assembly.Plan, output string) nextJSON {
-	j := nextJSON{Programme: p.Programme, Title: p.Title, At: p.At.Format(time.RFC3339), Output: output,
-		LengthS: dec3(p.LengthS), FillS: dec3(p.FillS), ScriptS: dec3(p.ScriptS), Items: []nextItemJSON{}}
-	for _, it := range p.Items {
-		if it.Kind == assembly.KindScript {
-			j.Items = append(j.Items, nextItemJSON{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: dec3(it.Seconds)})
-		}
-	}
-	for _, pr := range p.Problems {
-		j.Problems = append(j.Problems, nextProblemJS{Code: pr.Code, ScriptID: pr.ScriptID, Message: pr.Msg})
-	}
-	return j
-}
-
 // writePlan prints one planned run for people.
 func writePlan(w io.Writer, p assembly.Plan, withItems bool) {
 	pct := 0.0
@@ -239,7 +200,7 @@ func (e *Env) scheduleNext(ctx context.Context, args []string) error {
 	for _, r := range runs {
 		plan := r.Plan
 		if *asJSON {
-			if err := enc.Encode(planJSON(plan, r.Output)); err != nil {
+			if err := enc.Encode(station.NewForecastRun(plan, r.Output)); err != nil {
 				return err
 			}
 			continue

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"loa/internal/database"
+	"loa/internal/station"
 )
 
 // writeWAV writes a stand-in jingle of secs seconds whose exact length
@@ -268,7 +269,7 @@ func demoStation(t *testing.T) string {
 // one run.
 type forecastRun struct {
 	Type string `json:"type"`
-	nextJSON
+	station.ForecastRun
 }
 
 func decodeRuns(t *testing.T, out string) []forecastRun {

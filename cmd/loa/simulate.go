@@ -16,6 +16,7 @@ import (
 	"loa/internal/inputerr"
 	"loa/internal/report"
 	"loa/internal/simulate"
+	"loa/internal/station"
 	"loa/internal/taxonomy"
 )
 
@@ -102,73 +103,28 @@ func (e *Env) runSimulate(ctx context.Context, args []string) error {
 	return nil
 }
 
-type simTopicJSON struct {
-	Topic   string  `json:"topic"`
-	Label   string  `json:"label"`
-	Seconds float64 `json:"seconds"`
-}
-
-type simBucketJSON struct {
-	Type      string         `json:"type"` // "month" or "half"
-	Period    string         `json:"period"`
-	Label     string         `json:"label"`
-	Runs      int            `json:"runs"`
-	NoScripts int            `json:"runs_without_scripts"`
-	Scripts   int            `json:"scripts"`
-	Distinct  int            `json:"distinct_scripts"`
-	Seconds   float64        `json:"seconds"`
-	AirS      float64        `json:"air_s"`
-	Topics    []simTopicJSON `json:"topics"`
-	Missing   []string       `json:"missing_topics"`
-}
-
-func bucketJSON(kind string, b *simulate.Bucket) simBucketJSON {
-	j := simBucketJSON{Type: kind, Period: b.Key, Label: periodLabel(b.Key), Runs: b.Runs, NoScripts: b.NoScripts, Scripts: b.Scripts,
-		Distinct: b.Distinct, Seconds: dec3(b.Seconds), AirS: dec3(b.AirS), Topics: []simTopicJSON{}, Missing: []string{}}
-	for _, t := range taxonomy.Topics() {
-		s := b.ByTopic[t.Code]
-		j.Topics = append(j.Topics, simTopicJSON{Topic: t.Code, Label: t.Label, Seconds: dec3(s)})
-		if s == 0 {
-			j.Missing = append(j.Missing, t.Code)
-		}
-	}
-	return j
-}
-
 func writeSimulationJSON(w io.Writer, res *simulate.Result) error {
 	enc := json.NewEncoder(w)
 	for _, r := range res.Runs {
 		j := struct {
 			Type string `json:"type"`
-			nextJSON
-		}{"run", planJSON(r.Plan, r.Output)}
+			station.ForecastRun
+		}{"run", station.NewForecastRun(r.Plan, r.Output)}
 		if err := enc.Encode(j); err != nil {
 			return err
 		}
 	}
 	for _, b := range res.Months {
-		if err := enc.Encode(bucketJSON("month", b)); err != nil {
+		if err := enc.Encode(station.NewSimBucket("month", b)); err != nil {
 			return err
 		}
 	}
 	for _, b := range res.Halves {
-		if err := enc.Encode(bucketJSON("half", b)); err != nil {
+		if err := enc.Encode(station.NewSimBucket("half", b)); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// periodLabel says a bucket key in Vietnamese: "Tháng 01/2027",
-// "6 tháng đầu năm 2027", "6 tháng cuối năm 2027".
-func periodLabel(key string) string {
-	if y, h, ok := strings.Cut(key, "-H"); ok {
-		if h == "1" {
-			return "6 tháng đầu năm " + y
-		}
-		return "6 tháng cuối năm " + y
-	}
-	return report.MonthLabel(key)
 }
 
 func minutes(s float64) string { return fmt.Sprintf("%.1f", s/60) }
@@ -250,10 +206,10 @@ func writeSimulation(w io.Writer, res *simulate.Result, loc *time.Location, list
 		}
 		if len(missing) == 0 {
 			fmt.Fprintf(w, "%s: mọi chủ đề của kế hoạch đều được phát (%d bài khác nhau, %d lượt bài).\n",
-				periodLabel(h.Key), h.Distinct, h.Scripts)
+				station.PeriodLabel(h.Key), h.Distinct, h.Scripts)
 			continue
 		}
-		fmt.Fprintf(w, "%s: CHƯA CÓ thời lượng cho %d chủ đề: %s\n", periodLabel(h.Key), len(missing), strings.Join(missing, "; "))
+		fmt.Fprintf(w, "%s: CHƯA CÓ thời lượng cho %d chủ đề: %s\n", station.PeriodLabel(h.Key), len(missing), strings.Join(missing, "; "))
 	}
 	return nil
 }

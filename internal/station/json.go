@@ -3,10 +3,15 @@ package station
 import (
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"loa/internal/airlog"
+	"loa/internal/assembly"
 	"loa/internal/database"
+	"loa/internal/report"
+	"loa/internal/simulate"
+	"loa/internal/taxonomy"
 	"loa/internal/users"
 )
 
@@ -119,4 +124,88 @@ func NewUsers(list []users.User, loc *time.Location) []User {
 		out[i] = User{Name: u.Name, Role: string(u.Role), Disabled: u.Disabled, CreatedAt: Time{u.CreatedAt, loc}}
 	}
 	return out
+}
+
+// ForecastRun is one run as `schedule next --json` and `simulate --json`
+// print it: its scripts, fill and problems (codes and English messages).
+type ForecastRun struct {
+	Programme string            `json:"programme"`
+	Title     string            `json:"title"`
+	At        string            `json:"at"` // RFC 3339, seconds
+	Output    string            `json:"output"`
+	LengthS   float64           `json:"length_s"`
+	FillS     float64           `json:"fill_s"`
+	ScriptS   float64           `json:"script_s"`
+	Items     []PlannedItem     `json:"items"`
+	Problems  []ForecastProblem `json:"problems,omitempty"`
+}
+
+// ForecastProblem is one problem of a forecast run.
+type ForecastProblem struct {
+	Code     string `json:"code"`
+	ScriptID int64  `json:"script_id,omitempty"`
+	Message  string `json:"message"`
+}
+
+// NewForecastRun is the JSON shape of p, to play on output.
+func NewForecastRun(p assembly.Plan, output string) ForecastRun {
+	j := ForecastRun{Programme: p.Programme, Title: p.Title, At: p.At.Format(time.RFC3339), Output: output,
+		LengthS: Dec3(p.LengthS), FillS: Dec3(p.FillS), ScriptS: Dec3(p.ScriptS), Items: []PlannedItem{}}
+	for _, it := range p.Items {
+		if it.Kind == assembly.KindScript {
+			j.Items = append(j.Items, PlannedItem{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: Dec3(it.Seconds)})
+		}
+	}
+	for _, pr := range p.Problems {
+		j.Problems = append(j.Problems, ForecastProblem{Code: pr.Code, ScriptID: pr.ScriptID, Message: pr.Msg})
+	}
+	return j
+}
+
+// SimTopic is a topic's airtime in a simulated period.
+type SimTopic struct {
+	Topic   string  `json:"topic"`
+	Label   string  `json:"label"`
+	Seconds float64 `json:"seconds"`
+}
+
+// SimBucket is a simulated month or half-year as `simulate --json` prints it.
+type SimBucket struct {
+	Type      string     `json:"type"` // "month" or "half"
+	Period    string     `json:"period"`
+	Label     string     `json:"label"`
+	Runs      int        `json:"runs"`
+	NoScripts int        `json:"runs_without_scripts"`
+	Scripts   int        `json:"scripts"`
+	Distinct  int        `json:"distinct_scripts"`
+	Seconds   float64    `json:"seconds"`
+	AirS      float64    `json:"air_s"`
+	Topics    []SimTopic `json:"topics"`
+	Missing   []string   `json:"missing_topics"`
+}
+
+// NewSimBucket is the JSON shape of b, a bucket of kind "month" or "half".
+func NewSimBucket(kind string, b *simulate.Bucket) SimBucket {
+	j := SimBucket{Type: kind, Period: b.Key, Label: PeriodLabel(b.Key), Runs: b.Runs, NoScripts: b.NoScripts, Scripts: b.Scripts,
+		Distinct: b.Distinct, Seconds: Dec3(b.Seconds), AirS: Dec3(b.AirS), Topics: []SimTopic{}, Missing: []string{}}
+	for _, t := range taxonomy.Topics() {
+		s := b.ByTopic[t.Code]
+		j.Topics = append(j.Topics, SimTopic{Topic: t.Code, Label: t.Label, Seconds: Dec3(s)})
+		if s == 0 {
+			j.Missing = append(j.Missing, t.Code)
+		}
+	}
+	return j
+}
+
+// PeriodLabel says a simulation bucket key in Vietnamese: "Tháng 01/2027",
+// "6 tháng đầu năm 2027", "6 tháng cuối năm 2027".
+func PeriodLabel(key string) string {
+	if y, h, ok := strings.Cut(key, "-H"); ok {
+		if h == "1" {
+			return "6 tháng đầu năm " + y
+		}
+		return "6 tháng cuối năm " + y
+	}
+	return report.MonthLabel(key)
 }
