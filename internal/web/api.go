@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -256,9 +257,20 @@ func scriptFields(form map[string]string, edit bool) (queue.Fields, error) {
 	return f, nil
 }
 
+// addScript queues a new script from a form: its audio is the uploaded
+// recording, or, with "tts" set (the console's "Đọc từ văn bản"), its text
+// read by the station's engine.
+func (s *Server) addScript(ctx context.Context, a station.Actor, f queue.Fields, form map[string]string) (queue.Script, []queue.Warning, error) {
+	switch strings.ToLower(strings.TrimSpace(form["tts"])) {
+	case "", "0", "false", "off":
+		return s.st.AddScript(ctx, a, f)
+	}
+	return s.st.AddSpokenScript(ctx, a, f)
+}
+
 func (s *Server) apiAddScript(w http.ResponseWriter, r *http.Request, a station.Actor) error {
-	return s.scriptForm(w, r, false, func(f queue.Fields, _ map[string]string) error {
-		sc, warn, err := s.st.AddScript(r.Context(), a, f)
+	return s.scriptForm(w, r, false, func(f queue.Fields, form map[string]string) error {
+		sc, warn, err := s.addScript(r.Context(), a, f, form)
 		if err != nil {
 			return err
 		}

@@ -214,11 +214,11 @@ func (s *Server) uiRoutes() []route {
 		{"GET /{$}", s.page(s.dashboard)},
 		{"GET /bai-phat", s.page(s.scriptsPage)},
 		{"GET /bai-phat/moi", s.page(s.newScriptPage)},
-		{"POST /bai-phat", s.page(s.addScript)},
+		{"POST /bai-phat", s.page(s.addScriptForm)},
 		{"GET /bai-phat/{id}", s.page(s.scriptPage)},
 		{"GET /bai-phat/{id}/am-thanh", s.page(s.scriptAudio)},
 		{"GET /bai-phat/{id}/sua", s.page(s.editScriptPage)},
-		{"POST /bai-phat/{id}/sua", s.page(s.addScript)},
+		{"POST /bai-phat/{id}/sua", s.page(s.addScriptForm)},
 		{"POST /bai-phat/{id}/duyet", s.page(s.approveScript)},
 		{"POST /bai-phat/{id}/tu-choi", s.page(s.rejectScript)},
 		{"POST /bai-phat/{id}/ngung", s.page(s.retireScript)},
@@ -410,10 +410,10 @@ func (s *Server) newScriptPage(w http.ResponseWriter, r *http.Request, u users.U
 	return nil
 }
 
-// addScript takes the upload form. The page's script sends it with
+// addScriptForm takes the upload form. The page's script sends it with
 // XMLHttpRequest to show upload progress and wants JSON back; without
 // script the browser posts it and gets a page.
-func (s *Server) addScript(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *Server) addScriptForm(w http.ResponseWriter, r *http.Request, u users.User) error {
 	xhr := r.Header.Get("X-Requested-With") == "loa"
 	var id int64
 	if r.PathValue("id") != "" {
@@ -433,7 +433,7 @@ func (s *Server) addScript(w http.ResponseWriter, r *http.Request, u users.User)
 		if id != 0 {
 			sc, _, err = s.st.EditScript(r.Context(), actorOf(u), id, f)
 		} else {
-			sc, _, err = s.st.AddScript(r.Context(), actorOf(u), f)
+			sc, _, err = s.addScript(r.Context(), actorOf(u), f, form)
 		}
 		if err != nil {
 			return err

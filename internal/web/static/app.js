@@ -26,7 +26,8 @@ document.addEventListener("DOMContentLoaded", function () {
       });
       xhr.upload.addEventListener("load", function () {
         bar.value = 100;
-        text.textContent = "Đã tải lên 100%. Đang kiểm tra âm thanh…";
+        var tts = upload.elements.namedItem("tts");
+        text.textContent = tts && tts.checked ? "Đã gửi. Máy đang đọc văn bản…" : "Đã tải lên 100%. Đang kiểm tra âm thanh…";
       });
       xhr.addEventListener("load", function () {
         var res = {};
