@@ -18,9 +18,8 @@ type mpegHeader struct {
 	sampleRate int
 	padding    int
 	channels   int
-	protected  bool // CRC follows the header
-	frameSize  int  // bytes, 0 for free format
-	spf        int  // samples per frame
+	frameSize  int // bytes, 0 for free format
+	spf        int // samples per frame
 }
 
 var mpegBitrates = [5][16]int{
@@ -58,7 +57,6 @@ func parseMPEGHeader(b []byte) (mpegHeader, bool) {
 	default:
 		return h, false
 	}
-	h.protected = b[1]&1 == 0
 	bi := int(b[2] >> 4)
 	si := int(b[2]>>2) & 3
 	if bi == 15 || si == 3 {
@@ -226,10 +224,10 @@ func openMP3(r io.ReadSeeker, size int64, head []byte) (*mp3Decoder, error) {
 	if len(frame) > h.frameSize {
 		frame = frame[:h.frameSize]
 	}
+	// The tag sits after the side information as if there were no CRC:
+	// LAME writes it there even with -p, and LAME's reader and ffmpeg
+	// look for it there.
 	x := 4 + h.sideInfoSize()
-	if h.protected {
-		x += 2
-	}
 	switch {
 	case len(frame) >= x+8 && (string(frame[x:x+4]) == "Xing" || string(frame[x:x+4]) == "Info"):
 		flags := binary.BigEndian.Uint32(frame[x+4:])
