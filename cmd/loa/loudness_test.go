@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"loa/internal/audio"
+	"loa/internal/testenv"
 )
 
 // toneFile writes a 16-bit WAV tone (997 Hz, peak amp) for the audio
@@ -21,30 +21,7 @@ func toneFile(t *testing.T, path string, rate, ch int, seconds, amp float64) str
 // sineFile writes a 16-bit WAV sine of freq Hz and peak amp.
 func sineFile(t *testing.T, path string, rate, ch int, seconds, freq, amp float64) string {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w, err := audio.NewWAVWriter(f, rate, ch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := int(seconds * float64(rate))
-	buf := make([]float32, 0, n*ch)
-	for i := 0; i < n; i++ {
-		v := float32(amp * math.Sin(2*math.Pi*freq*float64(i)/float64(rate)))
-		for c := 0; c < ch; c++ {
-			buf = append(buf, v)
-		}
-	}
-	if err := w.Write(buf); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testenv.SineWAV(t, path, rate, ch, seconds, freq, amp)
 }
 
 func TestLoudnessCommand(t *testing.T) {

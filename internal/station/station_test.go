@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +11,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"loa/internal/audio"
 	"loa/internal/config"
 	"loa/internal/queue"
+	"loa/internal/testenv"
 	"loa/internal/users"
 )
 
@@ -29,26 +28,10 @@ func openTest(t *testing.T) *Station {
 	return st
 }
 
-// tone returns a WAV of a sine tone.
+// tone returns a mono 16 kHz WAV of a sine tone.
 func tone(t *testing.T, seconds, hz float64) []byte {
 	t.Helper()
-	f, err := os.Create(filepath.Join(t.TempDir(), "tone.wav"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w, err := audio.NewWAVWriter(f, 16000, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := make([]float32, int(seconds*16000))
-	for i := range s {
-		s[i] = float32(0.3 * math.Sin(2*math.Pi*hz*float64(i)/16000))
-	}
-	if err := w.Write(s); err != nil || w.Flush() != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(f.Name())
+	b, err := os.ReadFile(testenv.SineWAV(t, filepath.Join(t.TempDir(), "tone.wav"), 16000, 1, seconds, hz, 0.3))
 	if err != nil {
 		t.Fatal(err)
 	}
