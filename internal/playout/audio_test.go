@@ -19,6 +19,7 @@ import (
 	"loa/internal/config"
 	"loa/internal/control"
 	"loa/internal/queue"
+	"loa/internal/schedule"
 )
 
 // sineWAV writes a 16-bit mono 44.1 kHz WAV of a 440 Hz tone.
@@ -210,4 +211,105 @@ func sum(t *testing.T, path string) string {
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// TestStopDuringAnnouncement: a stop (SIGTERM) while an announcement plays
+// ends it partial with the seconds that went out, like any item.
+func TestStopDuringAnnouncement(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays about 3 s in real time")
+	}
+	dir := t.TempDir()
+	long, tone := filepath.Join(dir, "long.wav"), filepath.Join(dir, "tone.wav")
+	sineWAV(t, long, 8)
+	sineWAV(t, tone, 5)
+	l, _ := testDB(t)
+	d := New(Options{Planner: &fakePlanner{items: []assembly.Item{{Kind: assembly.KindScript, ScriptID: 1, Title: "một", Path: long, Seconds: 8}}},
+		Air: &AudioAir{Audio: config.Default().Audio}, Log: l, Logger: testLogger(t), Location: time.UTC, Overlap: OverlapSkip,
+		Announcements: fakeStore{sum(t, tone): tone}, Announce: config.Default().Announce})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan Result, 1)
+	go func() { done <- d.play(ctx, testProg(t, "p", "0 0 * * * *"), time.Now().Add(300*time.Millisecond), "") }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if st, _ := d.Status(ctx); len(st.OnAir) == 1 && st.OnAir[0].Item != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("nothing on air")
+		}
+	}
+	if _, err := d.Announce(ctx, control.AnnounceRequest{SHA256: sum(t, tone), Title: "bão", By: "Chủ tịch"}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if st, _ := d.Status(ctx); len(st.OnAir) == 1 && st.OnAir[0].Item != nil && st.OnAir[0].Item.Title == "bão" && st.OnAir[0].Item.ElapsedS > 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the announcement never on air")
+		}
+	}
+	cancel()
+	res := <-done
+	items, _ := l.Items(context.Background(), airlog.Filter{})
+	if res.Status != airlog.RunPartial || len(items) != 2 {
+		t.Fatalf("run %+v, items %+v", res, items)
+	}
+	ann := items[1]
+	runs, _ := l.Runs(context.Background(), airlog.Filter{})
+	if ann.Kind != airlog.KindAnnouncement || ann.Status != airlog.ItemPartial || ann.Seconds < 1 || ann.Seconds > 4 ||
+		math.Abs(runs[0].EndedAt.Sub(ann.StartedAt).Seconds()-ann.Seconds) > 0.002 {
+		t.Errorf("announcement at the stop: %+v (run ended %v)", ann, runs[0].EndedAt)
+	}
+}
+
+// TestAnnouncementAloneWithIntro: with nothing on air an announcement is
+// its own run (khan-cap), after the announce.intro signal.
+func TestAnnouncementAloneWithIntro(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays about 2 s in real time")
+	}
+	dir := t.TempDir()
+	intro, tone := filepath.Join(dir, "intro.wav"), filepath.Join(dir, "tone.wav")
+	sineWAV(t, intro, 0.5)
+	sineWAV(t, tone, 1)
+	l, _ := testDB(t)
+	ann := config.Default().Announce
+	ann.Intro = intro
+	d := New(Options{Load: func(context.Context) ([]*schedule.Programme, error) { return nil, nil },
+		Planner: &fakePlanner{}, Air: &AudioAir{Audio: config.Default().Audio}, Log: l, Logger: testLogger(t),
+		Location: time.UTC, Output: "null", Overlap: OverlapSkip,
+		Announcements: fakeStore{sum(t, tone): tone}, Announce: ann})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ran := make(chan error, 1)
+	go func() { ran <- d.Run(ctx, nil) }()
+	var rep control.AnnounceReply
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		rep, err = d.Announce(ctx, control.AnnounceRequest{SHA256: sum(t, tone), Title: "cháy", By: "Chủ tịch"})
+		if err == nil || time.Now().After(deadline) {
+			break // (before Run has started: "not running its schedule")
+		}
+	}
+	if err != nil || rep.Mode != control.ModeOwnRun || rep.Programme != ProgEmergency {
+		t.Fatalf("announce: %+v %v", rep, err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		runs, _ := l.Runs(ctx, airlog.Filter{})
+		if len(runs) == 1 && runs[0].Status == airlog.RunCompleted {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("runs %+v", runs)
+		}
+	}
+	cancel()
+	<-ran
+	items, _ := l.Items(context.Background(), airlog.Filter{})
+	if len(items) != 2 || items[0].Kind != airlog.KindJingle || items[1].Kind != airlog.KindAnnouncement ||
+		items[1].Level != airlog.LevelEmergency || items[1].OrderedBy != "Chủ tịch" || items[0].Programme != ProgEmergency {
+		t.Fatalf("items %+v", items)
+	}
 }
