@@ -443,6 +443,8 @@ func reportType(format string) string {
 	switch format {
 	case "pdf":
 		return "application/pdf"
+	case "docx":
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	case "xlsx":
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	case "csv", "csv-summary":

@@ -739,7 +739,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, u users.User
 		return err
 	}
 	s.render(w, r, http.StatusOK, "report", view{Title: "Báo cáo", Nav: "bao-cao", User: &u,
-		Data: reportView{Period: period, Coverage: cov, Formats: []string{"pdf", "xlsx", "csv", "json"}}})
+		Data: reportView{Period: period, Coverage: cov, Formats: report.Formats}})
 	return nil
 }
 
