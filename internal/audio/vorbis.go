@@ -87,8 +87,9 @@ func (d *vorbisDecoder) Read(dst []float32) (int, error) {
 // codebooks. Ogg's page CRC keeps random damage out, not a crafted upload,
 // so the codebooks are checked here first, as libvorbis checks them.
 
-// maxOggHeaderBytes bounds the three header packets (a real setup header
-// is a few kilobytes).
+// maxOggHeaderBytes bounds the identification and setup header packets
+// (a real setup header is a few kilobytes). The comment header between
+// them, which may carry megabytes of cover art, is skipped, not kept.
 const maxOggHeaderBytes = 4 << 20
 
 // checkVorbisStream reads the Ogg stream's first three packets (the Vorbis
@@ -98,7 +99,6 @@ func checkVorbisStream(r io.Reader) error {
 		packets [][]byte
 		cur     []byte
 		serial  uint32
-		total   int
 		hdr     [27]byte
 	)
 	for len(packets) < 3 {
@@ -120,9 +120,6 @@ func checkVorbisStream(r io.Reader) error {
 		if _, err := io.ReadFull(r, body); err != nil {
 			return fmt.Errorf("page of the Ogg stream: %v", err)
 		}
-		if total += size; total > maxOggHeaderBytes {
-			return errors.New("headers of the Vorbis stream larger than 4 MB")
-		}
 		s := binary.LittleEndian.Uint32(hdr[14:18])
 		if len(packets) == 0 && cur == nil {
 			serial = s
@@ -130,8 +127,13 @@ func checkVorbisStream(r io.Reader) error {
 			continue // another stream's page
 		}
 		for _, n := range segs {
-			cur = append(cur, body[:n]...)
+			if len(packets) != 1 { // not the comment header
+				cur = append(cur, body[:n]...)
+			}
 			body = body[n:]
+			if len(cur) > maxOggHeaderBytes {
+				return errors.New("header of the Vorbis stream larger than 4 MB")
+			}
 			if n < 255 {
 				packets = append(packets, cur)
 				cur = []byte{}

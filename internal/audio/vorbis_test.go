@@ -117,6 +117,12 @@ func oggPage(seq uint32, flags byte, granule uint64, packets ...[]byte) []byte {
 		segs = append(segs, byte(n))
 		body = append(body, p...)
 	}
+	return oggRawPage(seq, flags, granule, segs, body)
+}
+
+// oggRawPage is one Ogg page of the given segment table and body, with
+// its CRC.
+func oggRawPage(seq uint32, flags byte, granule uint64, segs, body []byte) []byte {
 	h := []byte("OggS\x00")
 	h = append(h, flags)
 	h = binary.LittleEndian.AppendUint64(h, granule)
@@ -138,41 +144,6 @@ func oggPage(seq uint32, flags byte, granule uint64, packets ...[]byte) []byte {
 	}
 	binary.LittleEndian.PutUint32(page[22:], crc)
 	return page
-}
-
-// TestVorbisSetupCheck: the codebooks the check refuses, beyond those the
-// end-to-end test above reaches through the headers alone: these two make
-// the library loop forever in the first audio packet (a vector of no
-// values never fills a residue partition; a lookup in a tree without
-// leaves never ends). A codebook as encoders write it passes.
-func TestVorbisSetupCheck(t *testing.T) {
-	cases := []struct {
-		name string
-		put  []uint32 // value, bits, value, bits, …
-		ok   bool
-	}{
-		{"zero-dimensions", []uint32{0, 1, 4, 1, 1, 1, 0, 5, 4, 3, 0, 4}, false},
-		{"no-used-entry", []uint32{1, 8, 0, 1, 1, 1, 0, 8, 0, 4}, false},
-		{"lookup-type-3", []uint32{1, 2, 0, 1, 0, 1, 0, 5, 0, 5, 3, 4}, false},
-		// 3 entries of lengths 1, 2, 2; a 1-dimensional lookup of 3 values.
-		{"plain", []uint32{1, 3, 0, 1, 0, 1, 0, 5, 1, 5, 1, 5, 1, 4, 0, 32, 0, 32, 1, 4, 0, 1, 0, 2, 1, 2, 2, 2}, true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var w lsbWriter
-			w.put(0, 8)
-			w.put(0x564342, 24)
-			w.put(c.put[0], 16)
-			w.put(c.put[1], 24)
-			for i := 2; i+1 < len(c.put); i += 2 {
-				w.put(c.put[i], c.put[i+1])
-			}
-			err := checkVorbisSetup(append([]byte("\x05vorbis"), w.bytes()...))
-			if (err == nil) != c.ok {
-				t.Fatalf("checkVorbisSetup: %v, want ok=%v", err, c.ok)
-			}
-		})
-	}
 }
 
 // FuzzVorbis reaches the Vorbis decoder itself: FuzzAnalyze's mutations
@@ -231,4 +202,44 @@ func oggPackets(b []byte) [][]byte {
 		b = body
 	}
 	return out
+}
+
+// TestVorbisLargeComment: cover art rides in the comment header
+// (METADATA_BLOCK_PICTURE), megabytes of it in music files; the setup
+// check bounds the setup header, not that.
+func TestVorbisLargeComment(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzAnalyze", "seed-vorbis-mono.ogg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[1])
+	q, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(s, "[]byte("), ")"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := oggPackets([]byte(q))
+	art := bytes.Repeat([]byte("A"), 6<<20)
+	comment := []byte("\x03vorbis")
+	comment = binary.LittleEndian.AppendUint32(comment, 0) // vendor
+	comment = binary.LittleEndian.AppendUint32(comment, 1)
+	comment = binary.LittleEndian.AppendUint32(comment, uint32(len("METADATA_BLOCK_PICTURE=")+len(art)))
+	comment = append(append(append(comment, "METADATA_BLOCK_PICTURE="...), art...), 1)
+	file := oggPage(0, 2, 0, p[0])
+	seq := uint32(1)
+	// The comment over pages of 255 full segments, each continued on the
+	// next; the last part and the setup header on one page.
+	rest := comment
+	for flags := byte(0); len(rest) > 255*255; flags = 1 {
+		segs := bytes.Repeat([]byte{255}, 255)
+		file = append(file, oggRawPage(seq, flags, ^uint64(0), segs, rest[:255*255])...)
+		rest = rest[255*255:]
+		seq++
+	}
+	file = append(file, oggPage(seq, 1, 0, rest, p[2])...)
+	seq++
+	file = append(file, oggPage(seq, 4, 4096, p[3], p[4])...)
+	info, err := Analyze(t.Context(), bytes.NewReader(file))
+	if err != nil || info.Frames == 0 {
+		t.Fatalf("Analyze: %+v, %v", info, err)
+	}
 }
