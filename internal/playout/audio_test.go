@@ -313,3 +313,49 @@ func TestAnnouncementAloneWithIntro(t *testing.T) {
 		t.Fatalf("items %+v", items)
 	}
 }
+
+// TestResumeItemReplaysTheCutItem: with announce.resume = "item" the item an
+// emergency cut is played again after it, then the programme goes on.
+func TestResumeItemReplaysTheCutItem(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays about 7 s in real time")
+	}
+	dir := t.TempDir()
+	one, two, tone := filepath.Join(dir, "one.wav"), filepath.Join(dir, "two.wav"), filepath.Join(dir, "tone.wav")
+	sineWAV(t, one, 3)
+	sineWAV(t, two, 1)
+	sineWAV(t, tone, 1)
+	l, _ := testDB(t)
+	ann := config.Default().Announce
+	ann.Resume = "item"
+	items := []assembly.Item{
+		{Kind: assembly.KindScript, ScriptID: 1, Title: "một", Path: one, Seconds: 3},
+		{Kind: assembly.KindScript, ScriptID: 2, Title: "hai", Path: two, Seconds: 1, OffsetS: 4},
+	}
+	d := New(Options{Planner: &fakePlanner{items: items}, Air: &AudioAir{Audio: config.Default().Audio}, Log: l,
+		Logger: testLogger(t), Location: time.UTC, Overlap: OverlapSkip,
+		Announcements: fakeStore{sum(t, tone): tone}, Announce: ann})
+	ctx := context.Background()
+	done := make(chan Result, 1)
+	go func() { done <- d.play(ctx, testProg(t, "p", "0 0 * * * *"), time.Now().Add(300*time.Millisecond), "") }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if st, _ := d.Status(ctx); len(st.OnAir) == 1 && st.OnAir[0].Item != nil && st.OnAir[0].Item.ElapsedS > 0.5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("nothing on air")
+		}
+	}
+	if _, err := d.Announce(ctx, control.AnnounceRequest{SHA256: sum(t, tone), Title: "A", By: "Chủ tịch"}); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	got, _ := l.Items(ctx, airlog.Filter{})
+	var seq []string
+	for _, it := range got {
+		seq = append(seq, fmt.Sprintf("%s:%s:%s", it.Title, it.Status, it.Reason))
+	}
+	if want := "một:partial:preempted,A:aired:,một:aired:,hai:aired:"; strings.Join(seq, ",") != want {
+		t.Fatalf("log %s, want %s", strings.Join(seq, ","), want)
+	}
+}
