@@ -237,8 +237,6 @@ func statusLabel(code string) string {
 	return code
 }
 
-const tableTime = "2006-01-02 15:04:05"
-
 func localOrDash(t time.Time, loc *time.Location, layout string) string {
 	if t.IsZero() {
 		return "-"
@@ -275,7 +273,7 @@ func writeItemsTable(w io.Writer, items func() iter.Seq2[airlog.Item, error], lo
 				if it.Simulated {
 					prog += " (mô phỏng)"
 				}
-				if !yield([]string{strconv.FormatInt(it.RunID, 10), prog, localOrDash(it.StartedAt, loc, tableTime),
+				if !yield([]string{strconv.FormatInt(it.RunID, 10), prog, localOrDash(it.StartedAt, loc, database.ShowTable),
 					localOrDash(it.EndedAt, loc, database.ShowClock), secs, itemStatusLabel(it), kindLabel(it.Kind), id,
 					orDash(it.Topic), it.Title}) {
 					return nil
@@ -306,7 +304,7 @@ func writeRunsTable(w io.Writer, runs func() iter.Seq2[airlog.Run, error], loc *
 				if r.Simulated {
 					prog += " (mô phỏng)"
 				}
-				if !yield([]string{strconv.FormatInt(r.ID, 10), prog, localOrDash(r.ScheduledAt, loc, tableTime),
+				if !yield([]string{strconv.FormatInt(r.ID, 10), prog, localOrDash(r.ScheduledAt, loc, database.ShowTable),
 					localOrDash(r.StartedAt, loc, "15:04:05.000"), localOrDash(r.EndedAt, loc, "15:04:05.000"), se,
 					statusLabel(r.Status), orDash(r.Reason)}) {
 					return nil

@@ -491,7 +491,7 @@ func (e *Env) scriptHistory(ctx context.Context, args []string) error {
 		if ev.From != "" {
 			from = queue.StatusLabel(ev.From)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ev.At.In(cfg.Location()).Format("2006-01-02 15:04:05"), ev.Actor, from, queue.StatusLabel(ev.To), ev.Note)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ev.At.In(cfg.Location()).Format(database.ShowTable), ev.Actor, from, queue.StatusLabel(ev.To), ev.Note)
 	}
 	return tw.Flush()
 }

@@ -44,6 +44,9 @@ const (
 	ShowMinute     = "15:04"            // 17:00
 	ShowClock      = "15:04:05"         // 17:00:05
 	ShowMinuteDate = "15:04 02/01/2006" // 17:00 24/11/2026, as a letter is dated
+	// ShowTable is for the command line's tables (the log, a history):
+	// date first, so they sort and grep by time.
+	ShowTable = "2006-01-02 15:04:05"
 )
 
 // FormatTime renders t in TimeFormat (UTC).
