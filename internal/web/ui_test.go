@@ -349,3 +349,28 @@ func TestPublicPage(t *testing.T) {
 		t.Errorf("feed: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestAddFormTopicChosen: the add form starts with no topic chosen (a
+// pre-selected first topic files every hurried script under "a." and skews
+// the half-year coverage); sent without one, it is refused by field.
+func TestAddFormTopicChosen(t *testing.T) {
+	f := newFixture(t)
+	e := f.signedIn(users.Editor)
+	_, body := e.get("/bai-phat/moi")
+	if !regexp.MustCompile(`<select name="topic" required><option value="" selected>`).MatchString(body) {
+		t.Errorf("the topic is chosen before the officer chooses it:\n%s", body)
+	}
+	tok := e.csrf("/bai-phat/moi")
+	ct, mb := multipartBody(t, [][2]string{{"csrf", tok}, {"title", "Chưa chọn chủ đề"}, {"topic", ""}}, "a.wav", tone(t, 1, 440))
+	r, _ := e.c.Post(f.srv.URL+"/bai-phat", ct, mb)
+	rb, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 400 || !strings.Contains(string(rb), "Chủ đề: bắt buộc phải có.") {
+		t.Errorf("no topic: %d\n%s", r.StatusCode, rb)
+	}
+	// Editing keeps the script's topic selected.
+	f.addScript("Bài có chủ đề", tone(t, 1, 440))
+	if _, body := e.get("/bai-phat/1/sua"); strings.Contains(body, `<option value="" selected>`) || !strings.Contains(body, `selected>`) {
+		t.Errorf("edit form loses the topic:\n%s", body)
+	}
+}
