@@ -61,6 +61,10 @@ func (f *FFmpeg) ToFLAC(ctx context.Context, src, dst string, max time.Duration)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if strings.Contains(stderr.String(), "matches no streams") {
+			// -map 0:a:0 found nothing; ffmpeg's last line is only a hint.
+			return errors.New("ffmpeg: no audio stream in the file")
+		}
 		return fmt.Errorf("ffmpeg: %s", lastLine(stderr.String(), err))
 	}
 	return nil

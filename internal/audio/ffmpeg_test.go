@@ -63,3 +63,21 @@ func TestFFmpegToFLAC(t *testing.T) {
 		t.Fatalf("a playlist was converted (%d bytes): ffmpeg read %s", len(b), abs)
 	}
 }
+
+// TestFFmpegNoAudioStream: a video without sound (a phone clip sent by
+// mistake) is refused for what it is, not with ffmpeg's last hint line
+// ("To ignore this, add a trailing '?' to the map.").
+func TestFFmpegNoAudioStream(t *testing.T) {
+	needTools(t, "ffmpeg")
+	ff, err := FindFFmpeg("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	video := filepath.Join(dir, "clip.mp4")
+	run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=d=1:s=64x64", "-c:v", "mpeg4", video)
+	err = ff.ToFLAC(t.Context(), video, filepath.Join(dir, "out.flac"), time.Minute)
+	if err == nil || err.Error() != "ffmpeg: no audio stream in the file" {
+		t.Fatalf("got %v", err)
+	}
+}
