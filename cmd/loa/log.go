@@ -198,7 +198,7 @@ func itemStatusLabel(it airlog.Item) string {
 	var why string
 	switch it.Reason {
 	case "":
-		return statusLabel(it.Status)
+		return airlog.StatusLabel(it.Status)
 	case airlog.ReasonWithdrawn:
 		why = "bài đã rút"
 	case airlog.ReasonRevoked:
@@ -212,29 +212,7 @@ func itemStatusLabel(it airlog.Item) string {
 	default:
 		why = it.Reason
 	}
-	return statusLabel(it.Status) + " (" + why + ")"
-}
-
-func statusLabel(code string) string {
-	switch code {
-	case airlog.ItemAired:
-		return "đã phát"
-	case airlog.ItemPartial: // = airlog.RunPartial; the report's word too
-		return "phát một phần"
-	case airlog.ItemFailed: // = airlog.RunFailed
-		return "lỗi"
-	case airlog.ItemSkipped:
-		return "bỏ qua"
-	case airlog.RunCompleted:
-		return "hoàn thành"
-	case airlog.RunMissed:
-		return "bỏ lỡ"
-	case airlog.RunEmpty:
-		return "không có bài"
-	case "":
-		return "chưa kết thúc"
-	}
-	return code
+	return airlog.StatusLabel(it.Status) + " (" + why + ")"
 }
 
 func localOrDash(t time.Time, loc *time.Location, layout string) string {
@@ -306,7 +284,7 @@ func writeRunsTable(w io.Writer, runs func() iter.Seq2[airlog.Run, error], loc *
 				}
 				if !yield([]string{strconv.FormatInt(r.ID, 10), prog, localOrDash(r.ScheduledAt, loc, database.ShowTable),
 					localOrDash(r.StartedAt, loc, "15:04:05.000"), localOrDash(r.EndedAt, loc, "15:04:05.000"), se,
-					statusLabel(r.Status), orDash(r.Reason)}) {
+					airlog.StatusLabel(r.Status), orDash(r.Reason)}) {
 					return nil
 				}
 			}

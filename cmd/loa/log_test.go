@@ -143,15 +143,6 @@ func TestLogBadInput(t *testing.T) {
 	}
 }
 
-// TestLogOpenRowLabel: a row still open (on air, or left by a crash and
-// not yet recovered) reads as the report words it, "chưa kết thúc"; "đang
-// mở" (a literal "open") means nothing to an operator.
-func TestLogOpenRowLabel(t *testing.T) {
-	if got := statusLabel(""); got != "chưa kết thúc" {
-		t.Errorf("open row: %q", got)
-	}
-}
-
 // bigLog fills a new data directory's airtime log with runs of ten script
 // items each, an hour apart from 2010 on: n items in all.
 func bigLog(t *testing.T, n int) string {

@@ -373,3 +373,28 @@ func KindLabel(code string) string {
 	}
 	return code
 }
+
+// StatusLabel is the Vietnamese word for the status of an item or a run,
+// for people (the command line's log, the report, the console); JSON keeps
+// the codes. An open one ("") is "chưa kết thúc".
+func StatusLabel(code string) string {
+	switch code {
+	case ItemAired:
+		return "đã phát"
+	case ItemPartial: // = RunPartial; the report's word too
+		return "phát một phần"
+	case ItemFailed: // = RunFailed
+		return "lỗi"
+	case ItemSkipped:
+		return "bỏ qua"
+	case RunCompleted:
+		return "hoàn thành"
+	case RunMissed:
+		return "bỏ lỡ"
+	case RunEmpty:
+		return "không có bài"
+	case "":
+		return "chưa kết thúc"
+	}
+	return code
+}

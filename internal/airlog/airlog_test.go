@@ -215,3 +215,16 @@ func TestRecordRunsAllOrNothing(t *testing.T) {
 		t.Fatalf("%d runs after a refused batch, want 2", len(runs))
 	}
 }
+
+// TestStatusLabel: a row still open (on air, or left by a crash and not yet
+// recovered) reads as the report words it, "chưa kết thúc" ("đang mở", a
+// literal "open", means nothing to an operator); the report's three words
+// for a broadcast are the log's.
+func TestStatusLabel(t *testing.T) {
+	for code, want := range map[string]string{"": "chưa kết thúc", ItemAired: "đã phát", ItemPartial: "phát một phần",
+		ItemFailed: "lỗi", ItemSkipped: "bỏ qua", RunMissed: "bỏ lỡ", "lạ": "lạ"} {
+		if got := StatusLabel(code); got != want {
+			t.Errorf("StatusLabel(%q) = %q, want %q", code, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 
+	"loa/internal/airlog"
 	"loa/internal/database"
 	"loa/internal/taxonomy"
 )
@@ -52,7 +53,7 @@ func (r *Report) WriteCSV(ctx context.Context, w io.Writer) error {
 		rec[6] = b.Topic
 		rec[7], rec[8], rec[9] = b.labels()
 		rec[10] = strconv.FormatInt(wholeSeconds(b.Seconds), 10)
-		rec[11] = StatusLabel(b.Status)
+		rec[11] = airlog.StatusLabel(b.Status)
 		rec[12] = ""
 		if b.Simulated {
 			rec[12] = "MÔ PHỎNG"

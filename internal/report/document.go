@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"loa/internal/airlog"
 	"loa/internal/database"
 )
 
@@ -356,7 +357,7 @@ func (r *Report) docAnnex() docAnnex {
 			n := 0
 			return r.EachBroadcast(ctx, 0, func(b Broadcast) error {
 				n++
-				status := StatusLabel(b.Status)
+				status := airlog.StatusLabel(b.Status)
 				if b.Simulated {
 					status += " (mô phỏng)"
 				}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"loa/internal/airlog"
 )
 
 // Sheet names of the XLSX report (Excel allows at most 31 characters).
@@ -287,7 +289,7 @@ func (r *Report) xlsxDetail(ctx context.Context, f *excelize.File, st xlsxStyles
 		vals[8] = audience
 		vals[9] = excelize.Cell{StyleID: st.seconds, Value: roundMS(b.Seconds)}
 		vals[10] = excelize.Cell{StyleID: st.duration, Value: days(roundMS(b.Seconds))}
-		vals[11] = StatusLabel(b.Status)
+		vals[11] = airlog.StatusLabel(b.Status)
 		vals[12] = sim
 		cell, _ := excelize.CoordinatesToCellName(1, n+1)
 		return sw.SetRow(cell, vals)
