@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,6 +53,41 @@ func TestLogPagesBackInTime(t *testing.T) {
 	for i := 1; i < len(seen); i++ {
 		if seen[i] >= seen[i-1] {
 			t.Fatalf("item %d (%s) not older than %s", i, seen[i], seen[i-1])
+		}
+	}
+}
+
+// TestPublicFeedAired: the Atom feed lists an aired script with its title
+// as text, says in which programme by the programme's title (a citizen
+// does not know "sang"), and its ids are URIs (no spaces).
+func TestPublicFeedAired(t *testing.T) {
+	f := newFixture(t)
+	f.st.Config.Web.Public = true
+	sc := f.addScript("<script>alert(1)</script> Lịch tiếp dân", tone(t, 2, 440))
+	at := f.now.Add(-2 * time.Hour)
+	id := sc.ID
+	run := airlog.RunRecord{RunSpec: airlog.RunSpec{Programme: "sang", Title: "Bản tin sáng", ScheduledAt: at},
+		StartedAt: at, EndedAt: at.Add(10 * time.Minute), Status: airlog.RunCompleted,
+		Items: []airlog.ItemRecord{{ItemSpec: airlog.ItemSpec{Position: 0, Kind: airlog.KindScript, ScriptID: id,
+			Title: sc.Title, Topic: sc.Topic, ScheduledAt: at, StartedAt: at}, Seconds: 2, Status: airlog.ItemAired}}}
+	if _, err := f.st.Log.RecordRuns(context.Background(), []airlog.RunRecord{run}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.browser().get("/cong-khai/atom.xml")
+	var feed atomFeed
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil || len(feed.Entries) != 1 {
+		t.Fatalf("feed (%v):\n%s", err, body)
+	}
+	e := feed.Entries[0]
+	if e.Title != sc.Title || strings.Contains(body, "<script>") {
+		t.Errorf("entry title %q", e.Title)
+	}
+	if !strings.Contains(e.Summary, "Bản tin sáng") {
+		t.Errorf("summary %q does not name the programme by its title", e.Summary)
+	}
+	for _, id := range []string{feed.ID, e.ID} {
+		if u, err := url.Parse(id); err != nil || u.Scheme == "" || strings.ContainsAny(id, " \t") {
+			t.Errorf("id %q is not a URI", id)
 		}
 	}
 }
