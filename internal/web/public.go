@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -115,10 +117,11 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := s.st.Location()
-	feed := atomFeed{Title: s.st.Config.Station.Name + " — bài đã phát", ID: "urn:loa:" + s.st.Config.Station.Commune + ":aired",
+	feed := atomFeed{Title: s.st.Config.Station.Name + " — bài đã phát", ID: "urn:loa:" + url.PathEscape(s.st.Config.Station.Commune) + ":aired",
 		Updated: now.In(loc).Format(time.RFC3339), Link: atomLink{Href: "/cong-khai", Rel: "alternate"},
 		Author: atomAuthor{Name: s.st.Config.Station.Name}}
 	cache := map[int64]string{}
+	titles := s.programmeTitles(r.Context())
 	for _, it := range p.Items {
 		if it.Kind != airlog.KindScript || it.Status == nil || (*it.Status != "aired" && *it.Status != "partial") || it.ScriptID == nil || it.Simulated {
 			continue
@@ -128,7 +131,7 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) {
 			Title:   it.Title,
 			ID:      "urn:loa:aired:" + strconv.FormatInt(it.RunID, 10) + ":" + strconv.FormatInt(*it.ScriptID, 10) + ":" + at.Format("20060102T150405"),
 			Updated: at.Format(time.RFC3339),
-			Summary: "Phát lúc " + at.Format("15:04 02/01/2006") + " trong chương trình " + it.Programme,
+			Summary: "Phát lúc " + at.Format("15:04 02/01/2006") + " trong chương trình " + cmp.Or(titles[it.Programme], it.Programme),
 			Content: atomText{Type: "text", Body: s.scriptText(r, cache, *it.ScriptID)},
 		})
 		if len(feed.Entries) == 50 {

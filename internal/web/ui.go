@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -321,12 +322,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u users.User)
 	d := dashboard{Status: st}
 	if st.Run != nil {
 		d.Programme = st.Run.Programme
-		if progs, err := s.st.Programmes(ctx, s.now()); err == nil {
-			for _, p := range progs {
-				if p.Name == st.Run.Programme && p.Title != "" {
-					d.Programme = p.Title + " (" + p.Name + ")"
-				}
-			}
+		if t := s.programmeTitles(ctx)[st.Run.Programme]; t != "" {
+			d.Programme = t + " (" + st.Run.Programme + ")"
 		}
 	}
 	if st.Item != nil {
@@ -347,6 +344,22 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u users.User)
 	d.Half = from.Format("02/01/2006") + " – " + to.AddDate(0, 0, -1).Format("02/01/2006")
 	s.render(w, r, http.StatusOK, "dashboard", view{Title: "Tổng quan", Nav: "tong-quan", User: &u, Data: d})
 	return nil
+}
+
+// programmeTitles maps programme codes to their titles, from the schedule
+// files as they are now (empty if they cannot be read: callers show codes).
+func (s *Server) programmeTitles(ctx context.Context) map[string]string {
+	m := map[string]string{}
+	progs, err := s.st.Programmes(ctx, s.now())
+	if err != nil {
+		return m
+	}
+	for _, p := range progs {
+		if p.Title != "" {
+			m[p.Name] = p.Title
+		}
+	}
+	return m
 }
 
 // --- Bài phát
