@@ -24,14 +24,15 @@ package assembly
 import (
 	"time"
 
+	"loa/internal/airlog"
 	"loa/internal/queue"
 )
 
-// Item kinds, as in air_items.kind.
+// Item kinds: the airtime log's (air_items.kind), where a plan's items go.
 const (
-	KindScript = "script"
-	KindJingle = "jingle"
-	KindFiller = "filler"
+	KindScript = airlog.KindScript
+	KindJingle = airlog.KindJingle
+	KindFiller = airlog.KindFiller
 )
 
 // Input is everything a run's choice depends on besides the programme.
