@@ -146,3 +146,45 @@ func TestCredentials(t *testing.T) {
 		t.Errorf("disable unknown: %v", err)
 	}
 }
+
+// TestLastAdmin: the last active administrator can be neither disabled nor
+// given another role (the console would be left without anyone to manage
+// it); with a second administrator both work.
+func TestLastAdmin(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, u := range []struct {
+		name string
+		role Role
+	}{{"quantri", Admin}, {"bientap", Editor}} {
+		if _, err := s.Add(ctx, u.name, u.role, "mật-khẩu-đủ-dài"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lastAdmin := func(what string, err error) {
+		t.Helper()
+		if _, code := inputerr.FieldOf(err); code != "last_admin" {
+			t.Errorf("%s: %v, want a last_admin input error", what, err)
+		}
+	}
+	lastAdmin("disable the last admin", s.SetDisabled(ctx, "quantri", true))
+	lastAdmin("demote the last admin", s.SetRole(ctx, "quantri", Editor))
+	if u, _ := s.Get(ctx, "quantri"); u.Disabled || u.Role != Admin {
+		t.Errorf("the last admin was changed: %+v", u)
+	}
+	// Others are not affected; an admin stays one.
+	if err := s.SetDisabled(ctx, "bientap", true); err != nil {
+		t.Errorf("disable an editor: %v", err)
+	}
+	if err := s.SetRole(ctx, "quantri", Admin); err != nil {
+		t.Errorf("admin to admin: %v", err)
+	}
+	// With a second admin, the first may go.
+	if _, err := s.Add(ctx, "quantri2", Admin, "mật-khẩu-đủ-dài"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetRole(ctx, "quantri", Viewer); err != nil {
+		t.Errorf("demote with another admin: %v", err)
+	}
+	lastAdmin("disable the new last admin", s.SetDisabled(ctx, "quantri2", true))
+}
