@@ -203,11 +203,41 @@ func (s *Store) SetRole(ctx context.Context, name string, role Role) error {
 	if err := checkRole(role); err != nil {
 		return err
 	}
+	if role != Admin {
+		if err := s.keepAnAdmin(ctx, name); err != nil {
+			return err
+		}
+	}
 	return s.update(ctx, "set role", name, `role = ?`, string(role))
+}
+
+// keepAnAdmin refuses to take away the last active administrator: the
+// console would be left with nobody to manage users (only the command line
+// on the station PC could repair it).
+func (s *Store) keepAnAdmin(ctx context.Context, name string) error {
+	var others int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = ? AND NOT disabled AND name <> ?`,
+		string(Admin), name).Scan(&others)
+	if err != nil {
+		return fmt.Errorf("count administrators: %w", err)
+	}
+	u, err := s.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if others == 0 && u.Role == Admin && !u.Disabled {
+		return inputerr.Field("username", "last_admin", "user %s is the last active administrator: add another administrator first", name)
+	}
+	return nil
 }
 
 // SetDisabled disables (ending every session and token) or re-enables a user.
 func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	if disabled {
+		if err := s.keepAnAdmin(ctx, name); err != nil {
+			return err
+		}
+	}
 	if err := s.update(ctx, "disable", name, `disabled = ?`, disabled); err != nil {
 		return err
 	}

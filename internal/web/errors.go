@@ -134,6 +134,8 @@ func codePhrase(code string) string {
 		return "chỉ được một dòng chữ"
 	case "not_approved":
 		return "bài chưa được duyệt"
+	case "last_admin":
+		return "đây là quản trị viên cuối cùng còn hoạt động; hãy thêm một quản trị viên khác trước"
 	}
 	return ""
 }
