@@ -23,6 +23,12 @@ const (
 	ReasonStopped     = "loa dừng khi đang phát"
 	ReasonStoppedPre  = "loa dừng trước giờ phát"
 	ReasonSelfOverlap = "bỏ qua: lượt trước của chương trình còn đang chạy"
+	// ReasonStoppedUnopened: loa stopped after a run's time while the run
+	// was still being prepared or waiting for the output (no row yet).
+	ReasonStoppedUnopened = "loa dừng khi lượt phát đã đến giờ nhưng chưa kịp bắt đầu"
+	// ReasonUnlogged: a run whose log row could not be written when it was
+	// due (the database refused); written later as missed.
+	ReasonUnlogged = "không ghi được nhật ký phát lúc đến giờ"
 )
 
 // Overlap policies (config playout.overlap).
@@ -71,6 +77,12 @@ type Daemon struct {
 	entries map[string]cron.EntryID
 	swept   map[string]time.Time // per programme: scheduled times before this are accounted for
 	claims  map[claim]bool
+	// pending holds the claimed runs that have no log row yet; the
+	// heartbeat never passes the earliest of them, so that a stop or crash
+	// before the row lands leaves the run to the next start. The value is
+	// "" while the run is in play, else the reason to log it missed with
+	// (sweep retries the write).
+	pending map[claim]string
 	down    map[string]bool // outputs that failed and are being retried
 	// announcements
 	runCtx    context.Context // Run's: announcements aired alone run under it
@@ -97,7 +109,7 @@ func New(opt Options) *Daemon {
 	return &Daemon{
 		opt: opt, log: opt.Logger, outputs: newOutputs(),
 		progs: map[string]*schedule.Programme{}, entries: map[string]cron.EntryID{},
-		swept: map[string]time.Time{}, claims: map[claim]bool{}, down: map[string]bool{},
+		swept: map[string]time.Time{}, claims: map[claim]bool{}, pending: map[claim]string{}, down: map[string]bool{},
 		fixed: map[claim]fixedPlan{}, fixedMeta: map[claim]map[int]itemMeta{},
 	}
 }
@@ -147,11 +159,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.install(ctx, progs, now, last)
 	// Only once the runs of the outage are logged: a crash before this
 	// leaves them to the next start.
-	if d.opt.Heartbeat != nil {
-		if err := d.opt.Heartbeat(now); err != nil {
-			d.log.Error("heartbeat", "err", err)
-		}
-	}
+	d.heartbeat(now)
 	d.log.Info("daemon started", "programmes", len(progs), "lead", d.opt.Lead, "grace", d.opt.Grace, "overlap", d.opt.Overlap)
 	if d.opt.Started != nil {
 		d.opt.Started()
@@ -175,11 +183,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 		case now := <-sweep.C:
 			d.sweep(ctx, now)
 		case now := <-beat.C:
-			if d.opt.Heartbeat != nil {
-				if err := d.opt.Heartbeat(now); err != nil {
-					d.log.Error("heartbeat", "err", err)
-				}
-			}
+			d.heartbeat(now)
 		}
 	}
 }
@@ -308,14 +312,42 @@ func (s leadSchedule) Next(t time.Time) time.Time {
 }
 
 // spawn plays a run in its own goroutine (catch-up runs, outside cron),
-// recovering a panic like cron's Recover does.
+// recovering a panic like cron's Recover does. The run is claimed before
+// spawn returns, so a heartbeat written after it is held back by the run.
 func (d *Daemon) spawn(ctx context.Context, p *schedule.Programme, at time.Time, late string) {
+	if !d.claimRun(p.Name, at) {
+		return
+	}
 	d.extra.Add(1)
 	go func() {
 		defer d.extra.Done()
 		defer d.recoverPanic(p.Name)
-		d.play(ctx, p, at, late)
+		d.playClaimed(ctx, p, at, late)
 	}()
+}
+
+// heartbeat records that the daemon is alive at now, or just before the
+// earliest claimed run that has no log row yet: the next start accounts
+// for the runs after the heartbeat, and such a run must be among them.
+func (d *Daemon) heartbeat(now time.Time) {
+	if d.opt.Heartbeat == nil {
+		return
+	}
+	beat := now
+	d.mu.Lock()
+	for k := range d.pending {
+		// A millisecond before: file times may be stored coarser than ns.
+		if t := time.Unix(0, k.at).Add(-time.Millisecond); t.Before(beat) {
+			beat = t
+		}
+	}
+	d.mu.Unlock()
+	if beat.Before(now) {
+		d.log.Info("heartbeat held back by a run not yet in the log", "at", beat)
+	}
+	if err := d.opt.Heartbeat(beat); err != nil {
+		d.log.Error("heartbeat", "err", err)
+	}
 }
 
 func (d *Daemon) recoverPanic(prog string) {
@@ -333,6 +365,58 @@ func (d *Daemon) claimRun(prog string, at time.Time) bool {
 		return false
 	}
 	d.claims[k] = true
+	d.pending[k] = ""
+	return true
+}
+
+// logged records that the run has a row in the log (written or found).
+func (d *Daemon) logged(prog string, at time.Time) {
+	d.mu.Lock()
+	delete(d.pending, claim{prog, at.UnixNano()})
+	d.mu.Unlock()
+}
+
+// settle runs when a claimed run's play returns: a run left without a row
+// whose time has passed is logged missed now (stopped while it was being
+// prepared or held for the output); one whose time has not come is left
+// to the next start (the heartbeat was held before it). A write that fails
+// is retried by sweep.
+func (d *Daemon) settle(ctx context.Context, p *schedule.Programme, at time.Time) {
+	k := claim{p.Name, at.UnixNano()}
+	d.mu.Lock()
+	_, ok := d.pending[k]
+	d.mu.Unlock()
+	if !ok {
+		return
+	}
+	if time.Now().Before(at) {
+		d.logged(p.Name, at) // not due: nothing to account for yet
+		return
+	}
+	reason := ReasonUnlogged
+	if ctx.Err() != nil {
+		reason = ReasonStoppedUnopened
+	}
+	if !d.logMissed(ctx, p, at, reason) {
+		d.mu.Lock()
+		d.pending[k] = reason
+		d.mu.Unlock()
+	}
+}
+
+// logMissed writes a missed row for a claimed run; true once the run has a
+// row (written now or already there).
+func (d *Daemon) logMissed(ctx context.Context, p *schedule.Programme, at time.Time, reason string) bool {
+	_, err := d.opt.Log.LogMissed(context.WithoutCancel(ctx), d.runSpec(p, at), airlog.RunMissed, reason)
+	switch {
+	case errors.Is(err, airlog.ErrDuplicate):
+	case err != nil:
+		d.log.Error("log missed run", "programme", p.Name, "at", at, "err", err)
+		return false
+	default:
+		d.log.Warn("run missed", "programme", p.Name, "at", at, "reason", reason)
+	}
+	d.logged(p.Name, at)
 	return true
 }
 
@@ -341,13 +425,10 @@ func (d *Daemon) missed(ctx context.Context, p *schedule.Programme, at time.Time
 	if !d.claimRun(p.Name, at) {
 		return
 	}
-	_, err := d.opt.Log.LogMissed(context.WithoutCancel(ctx), d.runSpec(p, at), airlog.RunMissed, reason)
-	switch {
-	case errors.Is(err, airlog.ErrDuplicate):
-	case err != nil:
-		d.log.Error("log missed run", "programme", p.Name, "at", at, "err", err)
-	default:
-		d.log.Warn("run missed", "programme", p.Name, "at", at, "reason", reason)
+	if !d.logMissed(ctx, p, at, reason) {
+		d.mu.Lock()
+		d.pending[claim{p.Name, at.UnixNano()}] = reason
+		d.mu.Unlock()
 	}
 }
 
@@ -361,7 +442,8 @@ func (d *Daemon) sweep(ctx context.Context, now time.Time) {
 		p  *schedule.Programme
 		at time.Time
 	}
-	var todo, ahead []due
+	var todo, ahead, retry []due
+	var retryReason []string
 	for name, p := range d.progs {
 		// Cron fires a run's job Lead before air; when the previous run's
 		// job is still playing then (back-to-back runs), SkipIfStillRunning
@@ -385,11 +467,20 @@ func (d *Daemon) sweep(ctx context.Context, now time.Time) {
 		d.swept[name] = until
 	}
 	for k := range d.claims {
-		if time.Unix(0, k.at).Before(now.Add(-24 * time.Hour)) {
+		if _, held := d.pending[k]; !held && time.Unix(0, k.at).Before(now.Add(-24*time.Hour)) {
 			delete(d.claims, k)
 		}
 	}
+	for k, reason := range d.pending {
+		if p := d.progs[k.prog]; p != nil && reason != "" {
+			retry = append(retry, due{p, time.Unix(0, k.at)})
+			retryReason = append(retryReason, reason)
+		}
+	}
 	d.mu.Unlock()
+	for i, x := range retry {
+		d.logMissed(ctx, x.p, x.at, retryReason[i])
+	}
 	for _, x := range ahead {
 		d.spawn(ctx, x.p, x.at, "")
 	}

@@ -40,6 +40,12 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 	if !d.claimRun(p.Name, at) {
 		return Result{}
 	}
+	return d.playClaimed(ctx, p, at, late)
+}
+
+// playClaimed is play for a run this daemon has claimed.
+func (d *Daemon) playClaimed(ctx context.Context, p *schedule.Programme, at time.Time, late string) Result {
+	defer d.settle(ctx, p, at)
 	log := d.log.With("programme", p.Name, "at", at.In(d.opt.Location).Format(time.RFC3339))
 	dbctx := context.WithoutCancel(ctx) // log writes must land even while stopping
 	spec := d.runSpec(p, at)
@@ -53,7 +59,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 			if runID != 0 {
 				d.closeRun(dbctx, log, runID, airlog.RunEnd{Status: airlog.RunPartial, Reason: reason})
 			} else {
-				d.opt.Log.LogMissed(dbctx, spec, airlog.RunMissed, reason)
+				d.logMissed(dbctx, p, at, reason)
 			}
 			panic(r)
 		}
@@ -63,12 +69,14 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 		id, err := d.opt.Log.LogMissed(dbctx, spec, status, reason)
 		switch {
 		case errors.Is(err, airlog.ErrDuplicate):
+			d.logged(p.Name, at)
 			log.Info("run already in the airtime log")
 			return Result{}
 		case err != nil:
 			log.Error("log run", "err", err)
 			return Result{}
 		}
+		d.logged(p.Name, at)
 		log.Warn("run not aired", "status", status, "reason", reason)
 		return Result{RunID: id, Status: status, Reason: reason}
 	}
@@ -134,6 +142,9 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 	defer d.outputs.release(ss)
 
 	runID, err = d.opt.Log.OpenRun(dbctx, spec)
+	if err == nil || errors.Is(err, airlog.ErrDuplicate) {
+		d.logged(p.Name, at)
+	}
 	if errors.Is(err, airlog.ErrDuplicate) {
 		log.Info("run already in the airtime log")
 		return Result{}

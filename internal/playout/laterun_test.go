@@ -1,0 +1,92 @@
+package playout
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"loa/internal/airlog"
+	"loa/internal/assembly"
+	"loa/internal/schedule"
+)
+
+// slowPlanner is a preparation that outlasts the daemon (the renderer's
+// level analysis on a loaded machine): it returns only when ctx ends.
+type slowPlanner struct{}
+
+func (slowPlanner) Plan(ctx context.Context, p *schedule.Programme, at time.Time) (assembly.Plan, error) {
+	<-ctx.Done()
+	return assembly.Plan{}, ctx.Err()
+}
+
+// TestLateRunNotLostWhenStoppedBeforeItOpens: a daemon starts just after a
+// run's time (within grace), so it plays it late; it is stopped (or killed:
+// nothing it does on stop counts) while that run is still being prepared.
+// The next daemon, given the heartbeat the first one left, must find the
+// run in the log or log it itself.
+func TestLateRunNotLostWhenStoppedBeforeItOpens(t *testing.T) {
+	for _, killed := range []bool{false, true} {
+		name := "stopped"
+		if killed {
+			name = "killed"
+		}
+		t.Run(name, func(t *testing.T) { testLateRunNotLost(t, killed) })
+	}
+}
+
+func testLateRunNotLost(t *testing.T, killed bool) {
+	l, _ := testDB(t)
+	ctx := context.Background()
+	p := testProg(t, "p", "0 * * * * *") // every minute at :00
+	now := time.Now()
+	due := p.Runs(now.Add(-61*time.Second), now, 0)
+	at := due[len(due)-1] // the latest passed run: within a 2-minute grace
+	var mu sync.Mutex
+	var beat time.Time
+	opts := func(pl Planner, lastAlive time.Time) Options {
+		return Options{
+			Load:    func(context.Context) ([]*schedule.Programme, error) { return []*schedule.Programme{p}, nil },
+			Planner: pl, Air: &fakeAir{}, Log: l, Logger: testLogger(t),
+			Location: time.UTC, Lead: time.Second, Grace: 2 * time.Minute, Overlap: OverlapDelay,
+			LastAlive: lastAlive,
+			Heartbeat: func(t time.Time) error { mu.Lock(); beat = t; mu.Unlock(); return nil },
+		}
+	}
+	started := make(chan struct{})
+	o := opts(slowPlanner{}, at.Add(-time.Second))
+	o.Started = func() { close(started) }
+	d := New(o) // alive until just before the run
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 2)
+	go func() { done <- d.Run(rctx, nil) }()
+	<-started // the start heartbeat is written
+	stop := func(cancel context.CancelFunc) {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !killed {
+		stop(cancel)
+	}
+	mu.Lock()
+	last := beat
+	mu.Unlock()
+	d2 := New(opts(&fakePlanner{items: []assembly.Item{script(1, 0.2, "a")}}, last))
+	rctx2, cancel2 := context.WithCancel(ctx)
+	go func() { done <- d2.Run(rctx2, nil) }()
+	time.Sleep(500 * time.Millisecond)
+	stop(cancel2)
+	if killed {
+		stop(cancel) // the "killed" daemon is only let go now
+	}
+	runs, _ := l.Runs(ctx, airlog.Filter{})
+	for _, r := range runs {
+		if r.ScheduledAt.Equal(at) {
+			t.Logf("run %v logged %s %q", at, r.Status, r.Reason)
+			return
+		}
+	}
+	t.Fatalf("the run at %v, due when the first daemon started, is in no log row (heartbeat left at %v); rows: %+v", at, last, runs)
+}
