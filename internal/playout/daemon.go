@@ -76,6 +76,7 @@ type Daemon struct {
 	progs   map[string]*schedule.Programme
 	entries map[string]cron.EntryID
 	swept   map[string]time.Time // per programme: scheduled times before this are accounted for
+	once    bool                 // Once: the run's time is chosen after preparing
 	claims  map[claim]bool
 	// pending holds the claimed runs that have no log row yet; the
 	// heartbeat never passes the earliest of them, so that a stop or crash
@@ -519,8 +520,30 @@ func (d *Daemon) Once(ctx context.Context, name string) (Result, error) {
 	if err := d.Startup(ctx); err != nil {
 		return Result{}, err
 	}
-	at := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second)
-	return d.play(ctx, p, at, ""), nil
+	// The time is chosen again once the audio is prepared (playClaimed):
+	// preparing may take longer than this lead on a loaded machine.
+	d.once = true
+	return d.play(ctx, p, onceAt(time.Now()), ""), nil
+}
+
+// onceAhead is how far ahead of now loa daemon --once starts at least.
+const onceAhead = 500 * time.Millisecond
+
+// onceAt is the next whole second at least onceAhead after now.
+func onceAt(now time.Time) time.Time {
+	return now.Add(onceAhead + time.Second - 1).Truncate(time.Second)
+}
+
+// moveClaim moves this daemon's claim of a run to another time.
+func (d *Daemon) moveClaim(prog string, from, to time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	k := claim{prog, from.UnixNano()}
+	delete(d.claims, k)
+	delete(d.pending, k)
+	k.at = to.UnixNano()
+	d.claims[k] = true
+	d.pending[k] = ""
 }
 
 // cronLogger sends robfig/cron's logging to slog; its routine chatter

@@ -45,6 +45,7 @@ type fakeAir struct {
 	mu       sync.Mutex
 	prepared int
 	starts   []time.Time // first-sample times of every Play
+	ready    []time.Time // when each Prepare returned
 	playErr  error       // set: Play fails at once, nothing sent (a dead sound card)
 	checks   int         // CheckOutput calls
 }
@@ -77,6 +78,9 @@ func (f *fakeAir) Prepare(ctx context.Context, output string, p *schedule.Progra
 		off = pos.EndS
 	}
 	fp.total = off
+	f.mu.Lock()
+	f.ready = append(f.ready, time.Now())
+	f.mu.Unlock()
 	return fp, nil
 }
 

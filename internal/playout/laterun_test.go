@@ -58,6 +58,7 @@ func testLateRunNotLost(t *testing.T, killed bool) {
 	o.Started = func() { close(started) }
 	d := New(o) // alive until just before the run
 	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	done := make(chan error, 2)
 	go func() { done <- d.Run(rctx, nil) }()
 	<-started // the start heartbeat is written
@@ -75,6 +76,7 @@ func testLateRunNotLost(t *testing.T, killed bool) {
 	mu.Unlock()
 	d2 := New(opts(&fakePlanner{items: []assembly.Item{script(1, 0.2, "a")}}, last))
 	rctx2, cancel2 := context.WithCancel(ctx)
+	defer cancel2()
 	go func() { done <- d2.Run(rctx2, nil) }()
 	time.Sleep(500 * time.Millisecond)
 	stop(cancel2)

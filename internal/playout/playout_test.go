@@ -90,16 +90,32 @@ func TestPlayOutcomes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l, _ := testDB(t)
-			air := &fakeAir{}
-			d := New(Options{Planner: tc.planner, Air: air, Log: l, Logger: testLogger(t), Location: time.UTC, Overlap: OverlapSkip})
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			at := time.Now().Add(400 * time.Millisecond)
-			if tc.stopAfter > 0 {
-				time.AfterFunc(time.Until(at)+tc.stopAfter, cancel)
+			// The run's time is given enough lead for planning and
+			// preparing, measured by progress: when the audio was ready
+			// after the output is taken (300 ms before air), the test raced
+			// its own schedule on a loaded machine; again with twice the lead.
+			var (
+				l   *airlog.Log
+				air *fakeAir
+				at  time.Time
+				res Result
+			)
+			for lead := 400 * time.Millisecond; ; lead *= 2 {
+				l, _ = testDB(t)
+				air = &fakeAir{}
+				d := New(Options{Planner: tc.planner, Air: air, Log: l, Logger: testLogger(t), Location: time.UTC, Overlap: OverlapSkip})
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				at = time.Now().Add(lead)
+				if tc.stopAfter > 0 {
+					time.AfterFunc(time.Until(at)+tc.stopAfter, cancel)
+				}
+				res = d.play(ctx, testProg(t, "p", "0 0 * * * *"), at, "")
+				if len(air.ready) == 0 || air.ready[0].Before(at.Add(-300*time.Millisecond)) || lead > 5*time.Second {
+					break
+				}
+				t.Logf("audio ready %v after the run's time with %v lead: again with more lead", air.ready[0].Sub(at), lead)
 			}
-			res := d.play(ctx, testProg(t, "p", "0 0 * * * *"), at, "")
 			if res.Status != tc.wantRun {
 				t.Fatalf("run status %q (%s), want %q", res.Status, res.Reason, tc.wantRun)
 			}

@@ -45,7 +45,7 @@ func (d *Daemon) play(ctx context.Context, p *schedule.Programme, at time.Time, 
 
 // playClaimed is play for a run this daemon has claimed.
 func (d *Daemon) playClaimed(ctx context.Context, p *schedule.Programme, at time.Time, late string) Result {
-	defer d.settle(ctx, p, at)
+	defer func() { d.settle(ctx, p, at) }() // at may move (loa daemon --once)
 	log := d.log.With("programme", p.Name, "at", at.In(d.opt.Location).Format(time.RFC3339))
 	dbctx := context.WithoutCancel(ctx) // log writes must land even while stopping
 	spec := d.runSpec(p, at)
@@ -119,6 +119,16 @@ func (d *Daemon) playClaimed(ctx context.Context, p *schedule.Programme, at time
 		return logNotAired(airlog.RunMissed, "lỗi chuẩn bị âm thanh: "+err.Error())
 	}
 	defer prog.Close()
+	// Why a late start is late: the preparation (assembly, audio) ran past
+	// the run's time, or the output was held by another programme.
+	slowPrep := time.Now().After(at.Add(lateAfter))
+	if d.once && time.Now().After(at.Add(-onceAhead)) {
+		// loa daemon --once: "now" is whenever the audio is ready.
+		newAt := onceAt(time.Now())
+		d.moveClaim(p.Name, at, newAt)
+		at, spec.ScheduledAt, slowPrep = newAt, newAt, false
+		log = d.log.With("programme", p.Name, "at", at.In(d.opt.Location).Format(time.RFC3339))
+	}
 
 	// Take the output just before air, not at assembly time, so that a
 	// programme airing in between is not held up by this one.
@@ -153,8 +163,13 @@ func (d *Daemon) playClaimed(ctx context.Context, p *schedule.Programme, at time
 		return Result{}
 	}
 	if now := time.Now(); now.After(at.Add(lateAfter)) && late == "" {
-		late = "đầu ra bận"
-		log.Warn("output was busy: run delayed", "delay", now.Sub(at).Round(time.Millisecond))
+		if slowPrep {
+			late = "chuẩn bị chương trình và âm thanh quá lâu"
+			log.Warn("preparation ran past the run's time: run delayed", "delay", now.Sub(at).Round(time.Millisecond))
+		} else {
+			late = "đầu ra bận"
+			log.Warn("output was busy: run delayed", "delay", now.Sub(at).Round(time.Millisecond))
+		}
 	}
 	if !sleepUntil(ctx, at) {
 		d.closeRun(dbctx, log, runID, airlog.RunEnd{Status: airlog.RunMissed, Reason: ReasonStoppedPre})
