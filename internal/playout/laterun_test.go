@@ -2,6 +2,7 @@ package playout
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -91,4 +92,50 @@ func testLateRunNotLost(t *testing.T, killed bool) {
 		}
 	}
 	t.Fatalf("the run at %v, due when the first daemon started, is in no log row (heartbeat left at %v); rows: %+v", at, last, runs)
+}
+
+// sleepyPlanner plans after a delay (a slow preparation).
+type sleepyPlanner struct {
+	fakePlanner
+	delay time.Duration
+}
+
+func (s *sleepyPlanner) Plan(ctx context.Context, p *schedule.Programme, at time.Time) (assembly.Plan, error) {
+	time.Sleep(s.delay)
+	return s.fakePlanner.Plan(ctx, p, at)
+}
+
+// TestLateReasonSaysWhy: a run late because its preparation ran past its
+// time says so (not "output busy", nothing was busy); loa daemon --once
+// chooses its time once prepared, so it is not late at all.
+func TestLateReasonSaysWhy(t *testing.T) {
+	for _, once := range []bool{false, true} {
+		t.Run(map[bool]string{false: "scheduled", true: "once"}[once], func(t *testing.T) {
+			l, _ := testDB(t)
+			p := testProg(t, "p", "0 0 * * * *")
+			pl := &sleepyPlanner{fakePlanner{items: []assembly.Item{script(1, 0.2, "a")}}, 1500 * time.Millisecond}
+			d := New(Options{Load: func(context.Context) ([]*schedule.Programme, error) { return []*schedule.Programme{p}, nil },
+				Planner: pl, Air: &fakeAir{}, Log: l, Logger: testLogger(t), Location: time.UTC, Overlap: OverlapDelay, Grace: time.Minute})
+			var res Result
+			if once {
+				var err error
+				if res, err = d.Once(context.Background(), "p"); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				res = d.play(context.Background(), p, time.Now().Add(300*time.Millisecond), "")
+			}
+			if res.Status != airlog.RunCompleted {
+				t.Fatalf("run %s %q", res.Status, res.Reason)
+			}
+			switch {
+			case strings.Contains(res.Reason, "đầu ra bận"):
+				t.Errorf("reason %q blames the output; nothing was busy", res.Reason)
+			case once && strings.Contains(res.Reason, "phát muộn"):
+				t.Errorf("--once run late: %q", res.Reason)
+			case !once && !strings.Contains(res.Reason, "chuẩn bị"):
+				t.Errorf("reason %q, want the preparation named", res.Reason)
+			}
+		})
+	}
 }
