@@ -51,8 +51,13 @@ func New(st *station.Station, opt Options) (*Server, error) {
 	for _, r := range s.apiRoutes() {
 		s.mux.HandleFunc(r.pattern, r.handler)
 	}
+	// Beside the CSRF token, the browser's own word (Sec-Fetch-Site, Origin)
+	// that a form comes from another site: a token cookie planted from a
+	// sibling host does not pass this. The API takes tokens, not cookies.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.forbidden(w, r, nil) }))
 	for _, r := range s.uiRoutes() {
-		s.mux.HandleFunc(r.pattern, r.handler)
+		s.mux.Handle(r.pattern, cop.Handler(r.handler))
 	}
 	static, _ := fs.Sub(files, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
