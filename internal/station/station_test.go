@@ -68,10 +68,17 @@ func TestPermissions(t *testing.T) {
 		"approve":  func(a Actor) error { _, err := st.Approve(ctx, a, 999, "", ""); return err },
 		"retire":   func(a Actor) error { _, err := st.Retire(ctx, a, 999, ""); return err },
 		"add-user": func(a Actor) error { _, err := st.AddUser(ctx, a, "x", users.Viewer, "12345678"); return err },
+		"role":     func(a Actor) error { return st.SetRole(ctx, a, "nobody", users.Viewer) },
+		"disable":  func(a Actor) error { return st.SetDisabled(ctx, a, "nobody", true) },
+		"passwd":   func(a Actor) error { return st.SetPassword(ctx, a, "nobody", "12345678") },
+		"speak": func(a Actor) error {
+			_, _, err := st.AddSpokenScript(ctx, a, queue.Fields{Title: ptr("x"), Topic: ptr("ke-hoach")})
+			return err
+		},
 	}
 	allowed := map[users.Role]string{
-		users.Admin:    "add edit list get log users token reject approve retire add-user",
-		users.Editor:   "add edit list get log retire",
+		users.Admin:    "add edit list get log users token reject approve retire add-user role disable passwd speak",
+		users.Editor:   "add edit list get log retire speak",
 		users.Approver: "list get log reject approve",
 		users.Viewer:   "list get log",
 	}
