@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,36 +72,13 @@ func (s *Server) announce(w http.ResponseWriter, r *http.Request, u users.User) 
 		return inputerr.Field("audio", "invalid", "want a multipart/form-data body: %v", err)
 	}
 	form := map[string]string{}
-	var order station.AnnounceOrder
 	send := func(audio *queue.Upload) error {
 		if !csrfOK(r, form[csrfField]) {
 			return errCSRF
 		}
-		order.Audio = audio
-		order.Title, order.Topic, order.Level = strings.TrimSpace(form["title"]), form["topic"], form["level"]
-		order.Now = form["now"] != ""
-		order.Repeat = 1
-		if v := strings.TrimSpace(form["repeat"]); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return inputerr.Field("repeat", "invalid", "repeat: %q", v)
-			}
-			order.Repeat = n
-		}
-		order.Interval = 10 * time.Second
-		if v := strings.TrimSpace(form["interval_min"]); v != "" {
-			n, err := strconv.ParseFloat(v, 64)
-			if err != nil || n < 0 {
-				return inputerr.Field("interval", "invalid", "interval: %q", v)
-			}
-			order.Interval = max(order.Interval, time.Duration(n*float64(time.Minute)))
-		}
-		if v := strings.TrimSpace(form["script"]); v != "" && audio == nil {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return inputerr.Field("script", "invalid", "script: %q", v)
-			}
-			order.ScriptID = id
+		order, err := announceOrder(form, audio)
+		if err != nil {
+			return err
 		}
 		rep, err := s.st.Announce(r.Context(), actorOf(u), order)
 		if err != nil {
@@ -143,4 +121,118 @@ func (s *Server) announceFailed(w http.ResponseWriter, r *http.Request, u users.
 	}
 	msg, field := s.message(err)
 	return s.renderAnnounce(w, r, u, code, msg, field, nil)
+}
+
+// announceOrder reads an announcement order from form fields (the
+// console's form, the API's multipart body): script or the audio part,
+// title, topic, level, repeat, now, and the interval as interval_min (the
+// form) or interval_s (the API). Left out, repeat is 1 and the interval the
+// daemon's default.
+func announceOrder(form map[string]string, audio *queue.Upload) (station.AnnounceOrder, error) {
+	o := station.AnnounceOrder{Audio: audio, Title: strings.TrimSpace(form["title"]), Topic: form["topic"],
+		Level: form["level"], Repeat: 1}
+	switch strings.TrimSpace(form["now"]) {
+	case "", "0", "false":
+	default:
+		o.Now = true
+	}
+	if v := strings.TrimSpace(form["repeat"]); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return o, inputerr.Field("repeat", "invalid", "repeat: %q", v)
+		}
+		o.Repeat = n
+	}
+	if v := strings.TrimSpace(form["interval_min"]); v != "" {
+		// The console's minutes: 0 (or anything shorter) is the shortest.
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || n < 0 {
+			return o, inputerr.Field("interval", "invalid", "interval: %q", v)
+		}
+		o.Interval = max(control.MinInterval, time.Duration(n*float64(time.Minute)))
+	}
+	if v := strings.TrimSpace(form["interval_s"]); v != "" {
+		// The API's seconds, as given: out of range is refused.
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return o, inputerr.Field("interval", "invalid", "interval_s: %q", v)
+		}
+		o.Interval = time.Duration(n * float64(time.Second))
+	}
+	if v := strings.TrimSpace(form["script"]); v != "" && audio == nil {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return o, inputerr.Field("script", "invalid", "script: %q", v)
+		}
+		o.ScriptID = id
+	}
+	return o, nil
+}
+
+// announceJSON is the JSON body of POST /api/v1/announce (an approved
+// script; a recording comes as multipart/form-data with the same fields).
+type announceJSON struct {
+	Script    int64   `json:"script"`
+	Title     string  `json:"title"`
+	Topic     string  `json:"topic"`
+	Level     string  `json:"level"`
+	Repeat    int     `json:"repeat"`
+	IntervalS float64 `json:"interval_s"`
+	Now       bool    `json:"now"`
+}
+
+// apiAnnounce puts an urgent announcement on air through the running
+// daemon: a JSON body naming an approved script, or a multipart body with
+// the recording in its "audio" part (last, streamed into the store).
+func (s *Server) apiAnnounce(w http.ResponseWriter, r *http.Request, a station.Actor) error {
+	var order station.AnnounceOrder
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		var b announceJSON
+		if err := readJSON(r, &b); err != nil {
+			return err
+		}
+		if b.Script <= 0 {
+			return inputerr.Field("script", "required", "script: an approved script id is required (or send the recording as multipart/form-data)")
+		}
+		order = station.AnnounceOrder{ScriptID: b.Script, Title: strings.TrimSpace(b.Title), Topic: b.Topic, Level: b.Level,
+			Repeat: b.Repeat, Interval: time.Duration(b.IntervalS * float64(time.Second)), Now: b.Now}
+	} else {
+		s.limitBody(w, r)
+		if cl := r.ContentLength; cl > int64(s.st.Config.Web.MaxUploadMB)<<20 {
+			return &http.MaxBytesError{Limit: int64(s.st.Config.Web.MaxUploadMB) << 20}
+		}
+		mr, err := r.MultipartReader()
+		if err != nil {
+			return inputerr.Field("body", "invalid", "want application/json or multipart/form-data: %v", err)
+		}
+		form := map[string]string{}
+		var audio *queue.Upload
+		for audio == nil {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return wrapBodyErr(err)
+			}
+			if part.FormName() == "audio" && part.FileName() != "" {
+				audio = &queue.Upload{Name: part.FileName(), R: part}
+				continue
+			}
+			b, err := io.ReadAll(io.LimitReader(part, 64<<10))
+			if err != nil {
+				return wrapBodyErr(err)
+			}
+			form[part.FormName()] = string(b)
+		}
+		if order, err = announceOrder(form, audio); err != nil {
+			return err
+		}
+	}
+	rep, err := s.st.Announce(r.Context(), a, order)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
 }

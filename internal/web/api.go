@@ -36,6 +36,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET /api/v1/status", s.api(s.apiStatus)},
 		{"GET /api/v1/schedule/next", s.api(s.apiNext)},
 		{"GET /api/v1/report", s.api(s.apiReport)},
+		{"POST /api/v1/announce", s.api(s.apiAnnounce)},
 		{"/api/", s.apiNotFound},
 	}
 }
