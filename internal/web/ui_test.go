@@ -413,3 +413,40 @@ func TestCrossOriginForm(t *testing.T) {
 		t.Errorf("API call marked cross-site: %d", resp.StatusCode)
 	}
 }
+
+// TestOwnPassword: anyone signed in changes their own password on "Đổi mật
+// khẩu" by giving the current one; the change ends their sessions, and the
+// new password signs in.
+func TestOwnPassword(t *testing.T) {
+	f := newFixture(t)
+	b := f.signedIn(users.Approver)
+	if _, body := b.get("/"); !strings.Contains(body, `href="/mat-khau"`) {
+		t.Errorf("no link to Đổi mật khẩu")
+	}
+	tok := b.csrf("/mat-khau")
+	for _, c := range []struct {
+		name           string
+		current, newPw string
+		code           int
+		want           string
+	}{
+		{"wrong current", "sai-mat-khau-cu", "mật-khẩu-mới-2027", 400, "Mật khẩu hiện tại: không đúng."},
+		{"too short", testPasswords[users.Approver], "ngắn", 400, "Mật khẩu: quá ngắn."},
+		{"ok", testPasswords[users.Approver], "mật-khẩu-mới-2027", 303, ""},
+	} {
+		resp, body := b.post("/mat-khau", url.Values{"csrf": {tok}, "current": {c.current}, "password": {c.newPw}})
+		if resp.StatusCode != c.code || !strings.Contains(body, c.want) {
+			t.Errorf("%s: %d, want %d with %q\n%s", c.name, resp.StatusCode, c.code, c.want, body)
+		}
+	}
+	if resp, _ := b.get("/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the session outlived the password change: %d", resp.StatusCode)
+	}
+	if resp := f.browser().login(userName(users.Approver), "mật-khẩu-mới-2027"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Errorf("sign in with the new password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// Without the token: 403.
+	if resp, _ := f.signedIn(users.Viewer).post("/mat-khau", url.Values{"current": {testPasswords[users.Viewer]}, "password": {"mật-khẩu-mới-2027"}}); resp.StatusCode != 403 {
+		t.Errorf("password change without csrf: %d", resp.StatusCode)
+	}
+}
