@@ -2,8 +2,10 @@ package station
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"loa/internal/inputerr"
 	"loa/internal/users"
 )
 
@@ -34,6 +36,19 @@ func (s *Station) SetPassword(ctx context.Context, a Actor, name, password strin
 		}
 	}
 	return s.Users.SetPassword(ctx, name, password)
+}
+
+// ChangePassword sets a's own password given the current one (a session
+// left open on a shared PC is not enough to take the account); it ends a's
+// sessions. A wrong current password is an input error on "current".
+func (s *Station) ChangePassword(ctx context.Context, a Actor, current, password string) error {
+	if _, err := s.Users.Authenticate(ctx, a.Name, current); err != nil {
+		if errors.Is(err, users.ErrBadCredentials) {
+			return inputerr.Field("current", "wrong", "current password of %s is wrong", a.Name)
+		}
+		return err
+	}
+	return s.Users.SetPassword(ctx, a.Name, password)
 }
 
 // SetRole changes a user's role.

@@ -63,6 +63,8 @@ func fieldLabel(field string) string {
 		return "Tên đăng nhập"
 	case "password":
 		return "Mật khẩu"
+	case "current":
+		return "Mật khẩu hiện tại"
 	case "role":
 		return "Vai trò"
 	case "period":
@@ -134,6 +136,8 @@ func codePhrase(code string) string {
 		return "chỉ được một dòng chữ"
 	case "not_approved":
 		return "bài chưa được duyệt"
+	case "wrong":
+		return "không đúng"
 	case "last_admin":
 		return "đây là quản trị viên cuối cùng còn hoạt động; hãy thêm một quản trị viên khác trước"
 	}

@@ -231,6 +231,8 @@ func (s *Server) uiRoutes() []route {
 		{"GET /bao-cao", s.page(s.reportPage)},
 		{"GET /bao-cao/tai", s.page(s.reportDownload)},
 		{"GET /mo-phong", s.page(s.simulatePage)},
+		{"GET /mat-khau", s.page(s.passwordPage)},
+		{"POST /mat-khau", s.page(s.changePassword)},
 		{"GET /nguoi-dung", s.page(s.usersPage)},
 		{"POST /nguoi-dung", s.page(s.addUser)},
 		{"POST /nguoi-dung/{name}", s.page(s.changeUser)},
@@ -852,5 +854,40 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request, u users.User
 		return err
 	}
 	http.Redirect(w, r, "/nguoi-dung?ok="+url.QueryEscape(name), http.StatusSeeOther)
+	return nil
+}
+
+// --- Đổi mật khẩu: anyone, for their own account
+
+func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	s.render(w, r, http.StatusOK, "password", view{Title: "Đổi mật khẩu", Nav: "mat-khau", User: &u})
+	return nil
+}
+
+// changePassword checks the current password (wrong ones count towards the
+// sign-in throttle) and, once changed, sends the user to sign in again: the
+// change ended every session of theirs.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u users.User) error {
+	keys := []string{"user:" + u.Name, "addr:" + clientAddr(r)}
+	if s.throttle.blocked(keys...) {
+		s.render(w, r, http.StatusTooManyRequests, "password", view{Title: "Đổi mật khẩu", Nav: "mat-khau", User: &u,
+			Error: "Nhập sai mật khẩu quá nhiều lần. Hãy đợi 15 phút rồi thử lại."})
+		return nil
+	}
+	err := s.st.ChangePassword(r.Context(), actorOf(u), r.PostForm.Get("current"), r.PostForm.Get("password"))
+	if err != nil {
+		if _, code := inputerr.FieldOf(err); code == "wrong" {
+			s.throttle.fail(keys...)
+		}
+		if httpStatus(err) != http.StatusBadRequest {
+			return err
+		}
+		msg, field := s.message(err)
+		s.render(w, r, http.StatusBadRequest, "password", view{Title: "Đổi mật khẩu", Nav: "mat-khau", User: &u, Error: msg, Field: field})
+		return nil
+	}
+	s.log.Info("password changed", "user", u.Name, "remote", clientAddr(r))
+	setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, "/dang-nhap", http.StatusSeeOther)
 	return nil
 }

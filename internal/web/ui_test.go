@@ -218,7 +218,7 @@ func TestPagesByRole(t *testing.T) {
 	f := newFixture(t)
 	f.addScript("Dịch vụ công trực tuyến", tone(t, 2, 440))
 	pages := []string{"/", "/bai-phat", "/bai-phat/1", "/duyet", "/lich-phat", "/lich-phat?xem=thang", "/nhat-ky",
-		"/bao-cao", "/mo-phong", "/nguoi-dung", "/bai-phat/moi"}
+		"/bao-cao", "/mo-phong", "/nguoi-dung", "/bai-phat/moi", "/mat-khau"}
 	want := map[users.Role]map[string]int{
 		users.Admin:  {},
 		users.Viewer: {"/nguoi-dung": 403, "/bai-phat/moi": 403},
