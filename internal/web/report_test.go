@@ -62,3 +62,30 @@ func TestReportDownloads(t *testing.T) {
 		}
 	}
 }
+
+// TestReportPeriodPicker: Báo cáo offers the periods a chairman reports on
+// (this and last month, quarter, half-year, year) by name, so nobody has to
+// know the "2026-H2" notation; the chosen one is named in words.
+func TestReportPeriodPicker(t *testing.T) {
+	f := newFixture(t) // now: 24/11/2026
+	b := f.signedIn(users.Viewer)
+	_, page := b.get("/bao-cao")
+	for _, want := range []string{
+		`<datalist id="periods">`, `list="periods"`,
+		`<option value="2026-11">tháng 11 năm 2026</option>`,
+		`<option value="2026-10">tháng 10 năm 2026</option>`,
+		`<option value="2026-Q4">quý IV năm 2026</option>`,
+		`<option value="2026-H2">6 tháng cuối năm 2026</option>`,
+		`<option value="2026-H1">6 tháng đầu năm 2026</option>`,
+		`<option value="2026">năm 2026</option>`,
+		`<option value="2025">năm 2025</option>`,
+		"Tải báo cáo tháng 11 năm 2026",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("Báo cáo lacks %s", want)
+		}
+	}
+	if _, page := b.get("/bao-cao?period=2026-H1"); !strings.Contains(page, "Tải báo cáo 6 tháng đầu năm 2026") {
+		t.Errorf("the chosen period is not named in words")
+	}
+}
