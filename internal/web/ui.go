@@ -734,8 +734,32 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request, u users.User) e
 
 type reportView struct {
 	Period   string
+	Words    string // the period in Vietnamese: "6 tháng cuối năm 2026"
+	Choices  []periodChoice
 	Coverage []station.TopicCoverage
 	Formats  []string
+}
+
+// periodChoice is a period offered on Báo cáo, by its spec and its name.
+type periodChoice struct{ Spec, Words string }
+
+// periodChoices are the periods a commune reports on, around now: this and
+// last month, this quarter, this and last half-year, this and last year.
+func periodChoices(now time.Time) []periodChoice {
+	y, m := now.Year(), int(now.Month())
+	last := time.Date(y, time.Month(m), 1, 12, 0, 0, 0, now.Location()).AddDate(0, -1, 0)
+	half, lastHalf := fmt.Sprintf("%d-H1", y), fmt.Sprintf("%d-H2", y-1)
+	if m > 6 {
+		half, lastHalf = fmt.Sprintf("%d-H2", y), fmt.Sprintf("%d-H1", y)
+	}
+	var out []periodChoice
+	for _, spec := range []string{now.Format("2006-01"), last.Format("2006-01"), fmt.Sprintf("%d-Q%d", y, (m-1)/3+1),
+		half, lastHalf, strconv.Itoa(y), strconv.Itoa(y - 1)} {
+		if p, err := report.ParsePeriod(spec, now.Location()); err == nil {
+			out = append(out, periodChoice{spec, report.PeriodWords(p)})
+		}
+	}
+	return out
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, u users.User) error {
@@ -743,9 +767,11 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, u users.User
 	if period == "" {
 		period = s.now().In(s.st.Location()).Format("2006-01")
 	}
+	choices := periodChoices(s.now().In(s.st.Location()))
 	p, err := report.ParsePeriod(period, s.st.Location())
 	if err != nil {
-		v := view{Title: "Báo cáo", Nav: "bao-cao", User: &u, Error: "Kỳ báo cáo không hợp lệ: dùng 2026, 2026-H1, 2026-Q3 hoặc 2026-06.", Data: reportView{Period: period}}
+		v := view{Title: "Báo cáo", Nav: "bao-cao", User: &u, Error: "Kỳ báo cáo không hợp lệ: dùng 2026, 2026-H1, 2026-Q3 hoặc 2026-06.",
+			Data: reportView{Period: period, Choices: choices}}
 		s.render(w, r, http.StatusBadRequest, "report", v)
 		return nil
 	}
@@ -754,7 +780,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, u users.User
 		return err
 	}
 	s.render(w, r, http.StatusOK, "report", view{Title: "Báo cáo", Nav: "bao-cao", User: &u,
-		Data: reportView{Period: period, Coverage: cov, Formats: report.Formats}})
+		Data: reportView{Period: period, Words: report.PeriodWords(p), Choices: choices, Coverage: cov, Formats: report.Formats}})
 	return nil
 }
 
