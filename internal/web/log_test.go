@@ -91,3 +91,23 @@ func TestPublicFeedAired(t *testing.T) {
 		}
 	}
 }
+
+// TestLogProgrammeNames: Nhật ký phát names programmes by title, and its
+// programme filter offers the station's programmes by name.
+func TestLogProgrammeNames(t *testing.T) {
+	f := newFixture(t)
+	at := f.now.Add(-time.Hour)
+	run := airlog.RunRecord{RunSpec: airlog.RunSpec{Programme: "sang", Title: "Bản tin sáng", ScheduledAt: at},
+		StartedAt: at, EndedAt: at.Add(time.Minute), Status: airlog.RunCompleted,
+		Items: []airlog.ItemRecord{{ItemSpec: airlog.ItemSpec{Kind: airlog.KindJingle, Title: "Nhạc hiệu", ScheduledAt: at, StartedAt: at},
+			Seconds: 30, Status: airlog.ItemAired}}}
+	if _, err := f.st.Log.RecordRuns(context.Background(), []airlog.RunRecord{run}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.signedIn(users.Viewer).get("/nhat-ky")
+	for _, want := range []string{`<td data-label="Chương trình">Bản tin sáng</td>`, `list="programmes"`, `<option value="sang">Bản tin sáng</option>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Nhật ký phát lacks %s", want)
+		}
+	}
+}
