@@ -696,6 +696,7 @@ type logView struct {
 	// page 1 does).
 	Older  string
 	Newest string
+	Titles map[string]string // programme code → title, from the schedule files
 }
 
 func (s *Server) logPage(w http.ResponseWriter, r *http.Request, u users.User) error {
@@ -707,7 +708,7 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request, u users.User) e
 	if err != nil {
 		return err
 	}
-	v := logView{Page: p, Query: r.URL.Query()}
+	v := logView{Page: p, Query: r.URL.Query(), Titles: s.programmeTitles(r.Context())}
 	if n := len(p.Items); n > 0 && f.Offset+n < p.Total {
 		q := url.Values{}
 		for k, vs := range v.Query {
