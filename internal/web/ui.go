@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -104,9 +105,14 @@ func (s *Server) funcs() template.FuncMap {
 	}
 }
 
+// convertedNote is the queue's note on a recording ffmpeg converted
+// ("audio ghi-am.m4a (sha256 …, MP4/M4A) converted to FLAC").
+var convertedNote = regexp.MustCompile(`\baudio (.+? \(sha256 [0-9a-f]+, [^)]*\)) converted to FLAC`)
+
 // eventNote shows the queue's own history notes ("queued", "edited: …",
 // English in the database) with a Vietnamese lead; people's notes as typed.
 func eventNote(note string) string {
+	note = convertedNote.ReplaceAllString(note, "tệp $1 đã được chuyển sang FLAC")
 	switch {
 	case note == "queued":
 		return "gửi bài"
