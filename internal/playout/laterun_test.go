@@ -139,3 +139,44 @@ func TestLateReasonSaysWhy(t *testing.T) {
 		})
 	}
 }
+
+// TestHeldRunHoldsHeartbeat: a run held past its time by overlap=delay
+// (another programme keeps the output) has no row yet; the heartbeat must
+// stay before it, and a stop then logs it missed.
+func TestHeldRunHoldsHeartbeat(t *testing.T) {
+	l, _ := testDB(t)
+	p := testProg(t, "p", "0 0 * * * *")
+	var mu sync.Mutex
+	var beat time.Time
+	d := New(Options{Planner: &fakePlanner{items: []assembly.Item{script(1, 0.2, "a")}}, Air: &fakeAir{}, Log: l, Logger: testLogger(t),
+		Location: time.UTC, Grace: time.Minute, Overlap: OverlapDelay,
+		Heartbeat: func(t time.Time) error { mu.Lock(); beat = t; mu.Unlock(); return nil }})
+	ss := sinks(d.outputFor(p))
+	if _, ok := d.outputs.acquire(context.Background(), ss, "other", time.Now()); !ok {
+		t.Fatal("cannot take the output")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	at := time.Now().Add(300 * time.Millisecond).Truncate(time.Millisecond) // the log keeps ms
+	d.spawn(ctx, p, at, "")
+	time.Sleep(time.Until(at.Add(300 * time.Millisecond)))
+	d.heartbeat(time.Now())
+	mu.Lock()
+	b := beat
+	mu.Unlock()
+	if !b.Before(at) {
+		t.Errorf("heartbeat %v passed the held run at %v", b, at)
+	}
+	cancel()
+	d.extra.Wait()
+	runs, _ := l.Runs(context.Background(), airlog.Filter{})
+	if len(runs) != 1 || !runs[0].ScheduledAt.Equal(at) || runs[0].Status != airlog.RunMissed || runs[0].Reason != ReasonStoppedUnopened {
+		t.Fatalf("runs %+v, want the held run missed: %s", runs, ReasonStoppedUnopened)
+	}
+	d.heartbeat(time.Now()) // logged: the heartbeat moves on
+	mu.Lock()
+	defer mu.Unlock()
+	if beat.Before(at) {
+		t.Errorf("heartbeat %v still held after the run was logged", beat)
+	}
+}
