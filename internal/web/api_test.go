@@ -199,8 +199,8 @@ func TestAPIUploadTooLarge(t *testing.T) {
 		t.Errorf("3 MB over a 1 MB cap: %d %s", resp.StatusCode, b)
 	}
 	resp, b = f.call(users.Editor, "GET", "/api/v1/scripts", "", nil)
-	if !strings.Contains(string(b), `"total":0`) {
-		t.Errorf("something was stored: %s", b)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"total":0`) {
+		t.Errorf("something was stored: %d %s", resp.StatusCode, b)
 	}
 }
 
