@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"loa/internal/control"
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/station"
 )
@@ -58,7 +59,7 @@ func (e *Env) runAnnounce(ctx context.Context, args []string) error {
 		control.ModeNextRun:   "sẽ phát đầu chương trình",
 	}[rep.Mode]
 	fmt.Fprintf(e.Stdout, "Thông báo %s: %s %s (%s).\n", levelLabel(o.Level), what, rep.Programme,
-		rep.At.In(st.Location()).Format("15:04:05"))
+		rep.At.In(st.Location()).Format(database.ShowClock))
 	return nil
 }
 
@@ -100,7 +101,7 @@ func (e *Env) runStatus(ctx context.Context, args []string) error {
 	}
 	for _, oa := range st.OnAir {
 		fmt.Fprintf(w, "Đang phát: %s (%s), lượt %d, đầu ra %s, từ %s\n", oa.Title, oa.Programme, oa.RunID, oa.Output,
-			oa.StartedAt.In(loc).Format("15:04:05"))
+			oa.StartedAt.In(loc).Format(database.ShowClock))
 		if it := oa.Item; it != nil {
 			lv := ""
 			if it.Level != "" {
@@ -114,7 +115,7 @@ func (e *Env) runStatus(ctx context.Context, args []string) error {
 		}
 	}
 	for _, n := range st.Next {
-		fmt.Fprintf(w, "Sắp phát: %s (%s) lúc %s\n", n.Title, n.Programme, n.At.In(loc).Format("2006-01-02 15:04"))
+		fmt.Fprintf(w, "Sắp phát: %s (%s) lúc %s\n", n.Title, n.Programme, n.At.In(loc).Format(database.DateFormat+" "+database.ShowMinute))
 	}
 	for _, s := range st.Sinks {
 		state := "tốt"

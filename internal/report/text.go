@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"loa/internal/airlog"
 	"loa/internal/database"
 )
 
@@ -175,10 +174,6 @@ func Decimal(x float64) string {
 	}
 	return s
 }
-
-// StatusLabel is the Vietnamese word for a broadcast's status
-// (airlog.StatusLabel).
-func StatusLabel(status string) string { return airlog.StatusLabel(status) }
 
 // roundMS rounds seconds to whole milliseconds, as the sums are kept.
 func roundMS(s float64) float64 { return math.Round(s*1000) / 1000 }

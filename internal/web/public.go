@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"loa/internal/airlog"
+	"loa/internal/database"
 	"loa/internal/station"
 	"loa/internal/users"
 )
@@ -131,7 +132,7 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) {
 			Title:   it.Title,
 			ID:      "urn:loa:aired:" + strconv.FormatInt(it.RunID, 10) + ":" + strconv.FormatInt(*it.ScriptID, 10) + ":" + at.Format("20060102T150405"),
 			Updated: at.Format(time.RFC3339),
-			Summary: "Phát lúc " + at.Format("15:04 02/01/2006") + " trong chương trình " + cmp.Or(titles[it.Programme], it.Programme),
+			Summary: "Phát lúc " + at.Format(database.ShowMinuteDate) + " trong chương trình " + cmp.Or(titles[it.Programme], it.Programme),
 			Content: atomText{Type: "text", Body: s.scriptText(r, cache, *it.ScriptID)},
 		})
 		if len(feed.Entries) == 50 {

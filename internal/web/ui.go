@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/queue"
 	"loa/internal/report"
@@ -53,7 +54,7 @@ func (s *Server) funcs() template.FuncMap {
 		"clock":      report.Clock,
 		"kind":       airlog.KindLabel,
 		"note":       eventNote,
-		"itemstatus": report.StatusLabel,
+		"itemstatus": airlog.StatusLabel,
 		"when": func(t any) string {
 			var tt time.Time
 			switch v := t.(type) {
@@ -67,10 +68,10 @@ func (s *Server) funcs() template.FuncMap {
 			if tt.IsZero() {
 				return "—"
 			}
-			return tt.In(loc).Format("15:04 02/01/2006")
+			return tt.In(loc).Format(database.ShowMinuteDate)
 		},
-		"day": func(t time.Time) string { return weekday(t.In(loc)) + " " + t.In(loc).Format("02/01") },
-		"hm":  func(t station.Time) string { return t.T.In(loc).Format("15:04") },
+		"day": func(t time.Time) string { return weekday(t.In(loc)) + " " + t.In(loc).Format(database.ShowDayMonth) },
+		"hm":  func(t station.Time) string { return t.T.In(loc).Format(database.ShowMinute) },
 		"pct": func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
 		"deref": func(p *int) string {
 			if p == nil {
@@ -349,7 +350,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u users.User)
 	if d.Coverage, err = s.st.Coverage(ctx, a, from, to); err != nil {
 		return err
 	}
-	d.Half = from.Format("02/01/2006") + " – " + to.AddDate(0, 0, -1).Format("02/01/2006")
+	d.Half = from.Format(database.ShowDate) + " – " + to.AddDate(0, 0, -1).Format(database.ShowDate)
 	s.render(w, r, http.StatusOK, "dashboard", view{Title: "Tổng quan", Nav: "tong-quan", User: &u, Data: d})
 	return nil
 }
@@ -646,7 +647,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, u users.Us
 	now := s.now().In(loc)
 	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	if v := r.URL.Query().Get("tu"); v != "" {
-		t, err := time.ParseInLocation("2006-01-02", v, loc)
+		t, err := time.ParseInLocation(database.DateFormat, v, loc)
 		if err != nil {
 			return inputerr.Field("from", "invalid", "calendar: %q is not a date", v)
 		}
@@ -658,15 +659,15 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, u users.Us
 	if month {
 		start = time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc)
 		end = start.AddDate(0, 1, 0)
-		c.Prev = "?xem=thang&tu=" + start.AddDate(0, -1, 0).Format("2006-01-02")
-		c.Next = "?xem=thang&tu=" + end.Format("2006-01-02")
+		c.Prev = "?xem=thang&tu=" + start.AddDate(0, -1, 0).Format(database.DateFormat)
+		c.Next = "?xem=thang&tu=" + end.Format(database.DateFormat)
 		c.Heading = "Tháng " + start.Format("01/2006")
 	} else {
 		start = start.AddDate(0, 0, -((int(start.Weekday()) + 6) % 7)) // Monday
 		end = start.AddDate(0, 0, 7)
-		c.Prev = "?tu=" + start.AddDate(0, 0, -7).Format("2006-01-02")
-		c.Next = "?tu=" + end.Format("2006-01-02")
-		c.Heading = "Tuần " + start.Format("02/01") + " – " + end.AddDate(0, 0, -1).Format("02/01/2006")
+		c.Prev = "?tu=" + start.AddDate(0, 0, -7).Format(database.DateFormat)
+		c.Next = "?tu=" + end.Format(database.DateFormat)
+		c.Heading = "Tuần " + start.Format(database.ShowDayMonth) + " – " + end.AddDate(0, 0, -1).Format(database.ShowDate)
 	}
 	from := start
 	if from.Before(now) {
@@ -806,13 +807,13 @@ func (s *Server) simulatePage(w http.ResponseWriter, r *http.Request, u users.Us
 	now := s.now().In(loc)
 	v := simView{From: r.URL.Query().Get("tu"), To: r.URL.Query().Get("den")}
 	if v.From == "" {
-		v.From = now.Format("2006-01-02")
+		v.From = now.Format(database.DateFormat)
 	}
 	if v.To == "" {
-		v.To = now.AddDate(0, 1, 0).Format("2006-01-02")
+		v.To = now.AddDate(0, 1, 0).Format(database.DateFormat)
 	}
-	from, err1 := time.ParseInLocation("2006-01-02", v.From, loc)
-	to, err2 := time.ParseInLocation("2006-01-02", v.To, loc)
+	from, err1 := time.ParseInLocation(database.DateFormat, v.From, loc)
+	to, err2 := time.ParseInLocation(database.DateFormat, v.To, loc)
 	page := view{Title: "Mô phỏng", Nav: "mo-phong", User: &u}
 	if err1 != nil || err2 != nil {
 		page.Error = "Ngày không hợp lệ (YYYY-MM-DD)."
