@@ -233,6 +233,7 @@ func (s *Server) apiAnnounce(w http.ResponseWriter, r *http.Request, a station.A
 	if err != nil {
 		return err
 	}
+	rep.At = rep.At.In(s.st.Location()) // the API's times are in the station's zone
 	writeJSON(w, http.StatusOK, rep)
 	return nil
 }

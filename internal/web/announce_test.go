@@ -138,6 +138,9 @@ func TestAPIAnnounce(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &rep); code != 200 || err != nil || rep.Mode != control.ModeOwnRun || rep.Programme != "khan" {
 		t.Fatalf("announce a script: %d %s", code, body)
 	}
+	if _, off := rep.At.Zone(); off != 7*3600 {
+		t.Errorf("reply's at %s, want the station's zone (+07:00)", body)
+	}
 	rec := tone(t, 1, 660)
 	ct, mp := multipartBody(t, [][2]string{{"level", "priority"}, {"title", "Mất điện chiều nay"}, {"repeat", "3"}, {"interval_s", "20"}}, "mat-dien.wav", rec)
 	if code, body := post(users.Admin, ct, mp); code != 200 || !strings.Contains(body, `"mode":"own-run"`) {
