@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"loa/internal/database"
+	"loa/internal/testenv"
 )
 
 // programmeAt rewrites the station's programme to run once, at the next
@@ -137,7 +138,7 @@ func TestAnnounceEndToEnd(t *testing.T) {
 		t.Skip("plays a 40 s programme in real time")
 	}
 	s := newStation(t, "0 0 1 1 *", "1m", 8, 8, 8)
-	tone := sineFile(t, filepath.Join(s.dir, "bao-bao.wav"), 44100, 1, 2, 1500, 0.5)
+	tone := testenv.SineWAV(t, filepath.Join(s.dir, "bao-bao.wav"), 44100, 1, 2, 1500, 0.5)
 
 	// No daemon.
 	cmd := exec.Command(s.bin, "--data", s.data, "announce", tone, "--by", "Chủ tịch")
@@ -293,8 +294,8 @@ func TestAnnounceMeasure(t *testing.T) {
 	for _, out := range []string{"wav", "null"} {
 		t.Run(out, func(t *testing.T) {
 			s := newStation(t, "0 0 1 1 *", "1m", 60)
-			low := sineFile(t, filepath.Join(s.dir, "thap.wav"), 44100, 1, 20, 600, 0.5)
-			high := sineFile(t, filepath.Join(s.dir, "cao.wav"), 44100, 1, 1, 1500, 0.5)
+			low := testenv.SineWAV(t, filepath.Join(s.dir, "thap.wav"), 44100, 1, 20, 600, 0.5)
+			high := testenv.SineWAV(t, filepath.Join(s.dir, "cao.wav"), 44100, 1, 1, 1500, 0.5)
 			at := s.programmeAt(4*time.Second, "30m")
 			db := s.db()
 			var d *daemon

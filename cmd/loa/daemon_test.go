@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"loa/internal/database"
+	"loa/internal/testenv"
 )
 
 // The daemon tests start the real loa binary (built once per test binary)
@@ -50,7 +51,7 @@ func newStation(t *testing.T, cronSpec, length string, scripts ...float64) *test
 	topics := []string{"ke-hoach", "mot-cua-dvc", "chu-truong"}
 	for i, secs := range scripts {
 		wav := filepath.Join(s.dir, fmt.Sprintf("s%d.wav", i+1))
-		sineFile(t, wav, 44100, 1, secs, 330+110*float64(i), 0.4)
+		testenv.SineWAV(t, wav, 44100, 1, secs, 330+110*float64(i), 0.4)
 		s.cli("script", "add", "--title", fmt.Sprintf("Bài thử %d", i+1), "--topic", topics[i%len(topics)], "--audio", wav, "--by", "test")
 		s.cli("script", "approve", fmt.Sprint(i+1), "--by", "Chủ tịch", "--sha256", fileSHA256(t, wav))
 	}

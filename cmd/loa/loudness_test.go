@@ -15,13 +15,7 @@ import (
 // command tests.
 func toneFile(t *testing.T, path string, rate, ch int, seconds, amp float64) string {
 	t.Helper()
-	return sineFile(t, path, rate, ch, seconds, 997, amp)
-}
-
-// sineFile writes a 16-bit WAV sine of freq Hz and peak amp.
-func sineFile(t *testing.T, path string, rate, ch int, seconds, freq, amp float64) string {
-	t.Helper()
-	return testenv.SineWAV(t, path, rate, ch, seconds, freq, amp)
+	return testenv.SineWAV(t, path, rate, ch, seconds, 997, amp)
 }
 
 func TestLoudnessCommand(t *testing.T) {

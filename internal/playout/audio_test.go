@@ -20,34 +20,13 @@ import (
 	"loa/internal/control"
 	"loa/internal/queue"
 	"loa/internal/schedule"
+	"loa/internal/testenv"
 )
 
 // sineWAV writes a 16-bit mono 44.1 kHz WAV of a 440 Hz tone.
 func sineWAV(t *testing.T, path string, seconds float64) {
 	t.Helper()
-	const rate = 44100
-	samples := make([]float32, int(seconds*rate))
-	for i := range samples {
-		samples[i] = float32(0.4 * math.Sin(2*math.Pi*440*float64(i)/rate))
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w, err := audio.NewWAVWriter(f, rate, 1)
-	if err == nil {
-		err = w.Write(samples)
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.SineWAV(t, path, 44100, 1, seconds, 440, 0.4)
 }
 
 // TestAudioAirPlacesItemsAtPlannedOffsets: the gaps on air are the plan's,

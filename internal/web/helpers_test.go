@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -17,9 +16,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"loa/internal/audio"
 	"loa/internal/config"
 	"loa/internal/station"
+	"loa/internal/testenv"
 	"loa/internal/users"
 )
 
@@ -88,24 +87,7 @@ fill = "end"
 // tone returns a mono 16 kHz WAV of a sine tone.
 func tone(t testing.TB, seconds, hz float64) []byte {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "tone.wav")
-	fh, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	w, err := audio.NewWAVWriter(fh, 16000, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := make([]float32, int(seconds*16000))
-	for i := range s {
-		s[i] = float32(0.3 * math.Sin(2*math.Pi*hz*float64(i)/16000))
-	}
-	if err := w.Write(s); err != nil || w.Flush() != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(testenv.SineWAV(t, filepath.Join(t.TempDir(), "tone.wav"), 16000, 1, seconds, hz, 0.3))
 	if err != nil {
 		t.Fatal(err)
 	}
