@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"loa/internal/airlog"
 	"loa/internal/inputerr"
 )
 
@@ -53,10 +54,11 @@ type Response struct {
 	Status   *Status        `json:"status,omitempty"`
 }
 
-// Levels of an announcement (Thông tư 39/2020/TT-BTTTT).
+// Levels of an announcement (Thông tư 39/2020/TT-BTTTT), as the airtime
+// log records them.
 const (
-	LevelEmergency = "emergency" // khẩn cấp: on air at once, cutting what plays
-	LevelPriority  = "priority"  // ưu tiên: after the item on air
+	LevelEmergency = airlog.LevelEmergency // khẩn cấp: on air at once, cutting what plays
+	LevelPriority  = airlog.LevelPriority  // ưu tiên: after the item on air
 )
 
 // AnnounceRequest is an urgent announcement to put on air. Its audio is in
