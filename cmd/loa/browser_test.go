@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -57,27 +56,7 @@ fill = "end"
 			t.Fatal(errs)
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	base := "http://" + addr
-	serve := exec.Command(bin, "--data", data, "serve", "--listen", addr, "--schedules", sched)
-	var serveLog strings.Builder
-	serve.Stderr = &serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		serve.Process.Kill()
-		serve.Wait()
-		if t.Failed() {
-			t.Logf("loa serve:\n%s", serveLog.String())
-		}
-	}()
-	waitHTTP(t, base+"/dang-nhap")
+	base := "http://" + startServe(t, data, "--schedules", sched).addr
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,

@@ -483,13 +483,7 @@ func TestDaemonOnceAlteredAudio(t *testing.T) {
 			t.Fatalf("script %d: %v", id, err)
 		}
 		path := filepath.Join(s.data, "store", sc.SHA)
-		os.Chmod(path, 0o644)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write([]byte("tampered"))
-		f.Close()
+		tamper(t, path)
 	}
 	alter(1)
 	out := s.cli("daemon", "--schedules", s.sched, "--output", "null:instant", "--once", "thu")
@@ -539,13 +533,7 @@ func TestDaemonChecksAtInstantOfAir(t *testing.T) {
 	var sha string
 	db.QueryRow(`SELECT audio_sha256 FROM scripts WHERE id = ?`, altered).Scan(&sha)
 	path := filepath.Join(s.data, "store", sha)
-	os.Chmod(path, 0o644)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write([]byte("tampered"))
-	f.Close()
+	tamper(t, path)
 	var onAirStill int
 	db.QueryRow(`SELECT COUNT(*) FROM air_items WHERE status IS NULL AND script_id = ?`, onAir).Scan(&onAirStill)
 	if onAirStill != 1 {

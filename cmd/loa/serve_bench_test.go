@@ -6,10 +6,8 @@ import (
 	"io"
 	"math"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,20 +58,8 @@ func TestServeUploadMemory(t *testing.T) {
 	fh.Close()
 	fi, _ := os.Stat(wav)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	serve := exec.Command(loaBinary(t), "--data", data, "serve", "--listen", addr)
-	var serveLog strings.Builder
-	serve.Stderr = &serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { serve.Process.Kill(); serve.Wait() }()
-	waitHTTP(t, "http://"+addr+"/dang-nhap")
+	srv := startServe(t, data)
+	addr, serve, serveLog := srv.addr, srv.cmd, srv.log
 
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
