@@ -7,8 +7,8 @@ import (
 	"os"
 
 	"loa/internal/audio"
+	"loa/internal/database"
 	"loa/internal/inputerr"
-	"loa/internal/station"
 )
 
 // loudnessJSON is the --json output of loa loudness.
@@ -40,7 +40,7 @@ func (e *Env) runLoudness(ctx context.Context, args []string) error {
 	if *asJSON {
 		return writeJSON(e.Stdout, loudnessJSON{
 			File: pos[0], Format: info.Format, IntegratedLUFS: dec2(info.IntegratedLUFS),
-			TruePeakDBTP: dec2(info.TruePeakDBTP), DurationS: dec3(info.Seconds()),
+			TruePeakDBTP: dec2(info.TruePeakDBTP), DurationS: database.Round3(info.Seconds()),
 			SampleRate: info.SampleRate, Channels: info.Channels, Frames: info.Frames,
 		})
 	}
@@ -70,6 +70,5 @@ func analyzePath(ctx context.Context, path string) (audio.Info, error) {
 	return info, nil
 }
 
-// dec2 and dec3 round for printing (JSON keeps 2 or 3 decimals).
+// dec2 rounds for printing (JSON keeps 2 decimals; seconds 3, database.Round3).
 func dec2(v float64) float64 { return math.Round(v*100) / 100 }
-func dec3(v float64) float64 { return station.Dec3(v) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"loa/internal/audio"
+	"loa/internal/database"
 	"loa/internal/fsutil"
 	"loa/internal/inputerr"
 )
@@ -112,7 +113,7 @@ func (e *Env) runRender(ctx context.Context, args []string) error {
 	for _, it := range res {
 		rep.Items = append(rep.Items, renderItemJSON{
 			File: it.Path, StartSample: it.Start, EndSample: it.End,
-			Seconds: dec3(float64(it.Frames()) / float64(opt.SampleRate)), GainDB: dec2(it.GainDB),
+			Seconds: database.Round3(float64(it.Frames()) / float64(opt.SampleRate)), GainDB: dec2(it.GainDB),
 		})
 	}
 	if *asJSON {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,6 +49,10 @@ const (
 	// date first, so they sort and grep by time.
 	ShowTable = "2006-01-02 15:04:05"
 )
+
+// Round3 rounds seconds to milliseconds, the resolution of stored times
+// (and of the seconds loa stores and shows in JSON).
+func Round3(s float64) float64 { return math.Round(s*1000) / 1000 }
 
 // FormatTime renders t in TimeFormat (UTC).
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }

@@ -14,6 +14,7 @@ import (
 	"loa/internal/audio"
 	"loa/internal/content"
 	"loa/internal/control"
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/schedule"
 )
@@ -537,7 +538,7 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 			el := snap.PlayedS - snap.Items[k].StartS
 			m := copies[i].meta[k]
 			oa.Item = &control.ItemOnAir{Position: k, Kind: it.Kind, ScriptID: it.ScriptID, Title: it.Title, Level: m.level,
-				OrderedBy: m.by, ElapsedS: round3(el), RemainingS: round3(max(0, it.Seconds-el))}
+				OrderedBy: m.by, ElapsedS: database.Round3(el), RemainingS: database.Round3(max(0, it.Seconds-el))}
 		}
 		for k, pos := range snap.Items {
 			if _, ok := copies[i].meta[k]; ok && (pos.EndS < 0 || snap.PlayedS < pos.EndS) && (oa.Item == nil || oa.Item.Position != k) {

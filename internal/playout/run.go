@@ -12,6 +12,7 @@ import (
 
 	"loa/internal/airlog"
 	"loa/internal/assembly"
+	"loa/internal/database"
 	"loa/internal/schedule"
 )
 
@@ -96,7 +97,7 @@ func (d *Daemon) playClaimed(ctx context.Context, p *schedule.Programme, at time
 	if !plan.HasScripts() {
 		log.Warn("no script to air: fallback", "fill", p.Fill, "items", len(plan.Items))
 	}
-	log.Info("assembled", "items", len(plan.Items), "fill_s", round3(plan.FillS), "length_s", plan.LengthS)
+	log.Info("assembled", "items", len(plan.Items), "fill_s", database.Round3(plan.FillS), "length_s", plan.LengthS)
 	if len(plan.Items) == 0 {
 		if !sleepUntil(ctx, at) {
 			return Result{}
@@ -257,7 +258,7 @@ loop:
 		end.EndedAt = time.Now()
 	}
 	d.closeRun(dbctx, log, runID, end)
-	log.Info("run ended", "run", runID, "status", res.Status, "aired_s", round3(snap.PlayedS), "items", tr.count, "reason", res.Reason)
+	log.Info("run ended", "run", runID, "status", res.Status, "aired_s", database.Round3(snap.PlayedS), "items", tr.count, "reason", res.Reason)
 	return res
 }
 
@@ -378,12 +379,12 @@ func (tr *tracker) update(s Snapshot, final bool, playErr error) (pending bool) 
 			end = &airlog.ItemEnd{Seconds: aired, Status: airlog.ItemPartial, Error: msg}
 		}
 		if end == nil {
-			if err := l.Progress(tr.ctx, tr.rows[i], round3(aired)); err != nil {
+			if err := l.Progress(tr.ctx, tr.rows[i], database.Round3(aired)); err != nil {
 				tr.log.Error("log progress", "item", i, "err", err)
 			}
 			continue
 		}
-		end.Seconds = round3(end.Seconds)
+		end.Seconds = database.Round3(end.Seconds)
 		if err := l.CloseItem(tr.ctx, tr.rows[i], *end); err != nil && !errors.Is(err, airlog.ErrNotOpen) {
 			tr.log.Error("log item end (will retry)", "item", i, "err", err)
 			pending = true
@@ -460,5 +461,3 @@ func joinReason(a, b string) string {
 }
 
 func secDur(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }
-
-func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

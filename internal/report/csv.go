@@ -92,7 +92,7 @@ func millis(s float64) int64 { return int64(math.Round(s * 1000)) }
 
 // secondsText renders seconds rounded to milliseconds, without exponent.
 func secondsText(s float64) string {
-	return strconv.FormatFloat(roundMS(s), 'f', -1, 64)
+	return strconv.FormatFloat(database.Round3(s), 'f', -1, 64)
 }
 
 // SummaryHeader is the header row of SummaryRows (and of the XLSX

@@ -224,7 +224,7 @@ func checkSums(t *testing.T, name string, r *Report) {
 			n += b.Items
 			s += b.AirtimeS
 		}
-		if n != r.Items || roundMS(s) != r.AirtimeS {
+		if n != r.Items || database.Round3(s) != r.AirtimeS {
 			t.Errorf("%s: by %s adds up to %d, %.3f s; totals %d, %.3f s", name, what, n, s, r.Items, r.AirtimeS)
 		}
 	}
@@ -234,7 +234,7 @@ func checkSums(t *testing.T, name string, r *Report) {
 		n += m.Items
 		s += m.AirtimeS
 	}
-	if n != r.Items || roundMS(s) != r.AirtimeS {
+	if n != r.Items || database.Round3(s) != r.AirtimeS {
 		t.Errorf("%s: by month adds up to %d, %.3f s; totals %d, %.3f s", name, n, s, r.Items, r.AirtimeS)
 	}
 }

@@ -174,6 +174,3 @@ func Decimal(x float64) string {
 	}
 	return s
 }
-
-// roundMS rounds seconds to whole milliseconds, as the sums are kept.
-func roundMS(s float64) float64 { return math.Round(s*1000) / 1000 }

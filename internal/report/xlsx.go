@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"loa/internal/airlog"
+	"loa/internal/database"
 )
 
 // Sheet names of the XLSX report (Excel allows at most 31 characters).
@@ -287,8 +288,8 @@ func (r *Report) xlsxDetail(ctx context.Context, f *excelize.File, st xlsxStyles
 			vals[7] = area
 		}
 		vals[8] = audience
-		vals[9] = excelize.Cell{StyleID: st.seconds, Value: roundMS(b.Seconds)}
-		vals[10] = excelize.Cell{StyleID: st.duration, Value: days(roundMS(b.Seconds))}
+		vals[9] = excelize.Cell{StyleID: st.seconds, Value: database.Round3(b.Seconds)}
+		vals[10] = excelize.Cell{StyleID: st.duration, Value: days(database.Round3(b.Seconds))}
 		vals[11] = airlog.StatusLabel(b.Status)
 		vals[12] = sim
 		cell, _ := excelize.CoordinatesToCellName(1, n+1)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"loa/internal/assembly"
+	"loa/internal/database"
 	"loa/internal/inputerr"
 	"loa/internal/taxonomy"
 	"loa/internal/users"
@@ -26,7 +27,7 @@ func coverage(sec map[string]float64) []TopicCoverage {
 		max = maxf(max, sec[t.Code])
 	}
 	for _, t := range taxonomy.Topics() {
-		c := TopicCoverage{Topic: t.Code, Label: t.Label, Item: t.Item, Seconds: Dec3(sec[t.Code])}
+		c := TopicCoverage{Topic: t.Code, Label: t.Label, Item: t.Item, Seconds: database.Round3(sec[t.Code])}
 		if max > 0 {
 			c.Percent = 100 * sec[t.Code] / max
 		}

@@ -10,6 +10,7 @@ import (
 	"loa/internal/assembly"
 	"loa/internal/audio"
 	"loa/internal/config"
+	"loa/internal/database"
 	"loa/internal/forecast"
 	"loa/internal/inputerr"
 	"loa/internal/output"
@@ -221,11 +222,11 @@ func (s *Station) Runs(ctx context.Context, a Actor, progs []*schedule.Programme
 // NewPlanned is the JSON shape of a plan: its scripts, and its problems in
 // Vietnamese.
 func NewPlanned(p assembly.Plan, loc *time.Location) Planned {
-	out := Planned{Programme: p.Programme, Title: p.Title, At: Time{p.At, loc}, LengthS: Dec3(p.LengthS),
-		FillS: Dec3(p.FillS), Items: []PlannedItem{}, Problems: p.ProblemText()}
+	out := Planned{Programme: p.Programme, Title: p.Title, At: Time{p.At, loc}, LengthS: database.Round3(p.LengthS),
+		FillS: database.Round3(p.FillS), Items: []PlannedItem{}, Problems: p.ProblemText()}
 	for _, it := range p.Items {
 		if it.Kind == assembly.KindScript {
-			out.Items = append(out.Items, PlannedItem{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: Dec3(it.Seconds)})
+			out.Items = append(out.Items, PlannedItem{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: database.Round3(it.Seconds)})
 		}
 	}
 	return out

@@ -1,7 +1,6 @@
 package station
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -38,9 +37,6 @@ func (j Time) MarshalJSON() ([]byte, error) {
 	}
 	return []byte(strconv.Quote(j.T.In(loc).Format(TimeFormat))), nil
 }
-
-// Dec3 rounds to milliseconds (seconds) or thousandths, the stored resolution.
-func Dec3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
 func optString(s string) *string {
 	if s == "" {
@@ -83,7 +79,7 @@ func NewLogItem(it airlog.Item, loc *time.Location) LogItem {
 		StartedAt: Time{it.StartedAt, loc}, EndedAt: Time{it.EndedAt, loc}, Status: optString(it.Status),
 		Reason: it.Reason, Level: it.Level, OrderedBy: it.OrderedBy, Simulated: it.Simulated}
 	if it.Status != "" {
-		s := Dec3(it.Seconds)
+		s := database.Round3(it.Seconds)
 		o.Seconds = &s
 	}
 	return o
@@ -150,10 +146,10 @@ type ForecastProblem struct {
 // NewForecastRun is the JSON shape of p, to play on output.
 func NewForecastRun(p assembly.Plan, output string) ForecastRun {
 	j := ForecastRun{Programme: p.Programme, Title: p.Title, At: p.At.Format(time.RFC3339), Output: output,
-		LengthS: Dec3(p.LengthS), FillS: Dec3(p.FillS), ScriptS: Dec3(p.ScriptS), Items: []PlannedItem{}}
+		LengthS: database.Round3(p.LengthS), FillS: database.Round3(p.FillS), ScriptS: database.Round3(p.ScriptS), Items: []PlannedItem{}}
 	for _, it := range p.Items {
 		if it.Kind == assembly.KindScript {
-			j.Items = append(j.Items, PlannedItem{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: Dec3(it.Seconds)})
+			j.Items = append(j.Items, PlannedItem{ScriptID: it.ScriptID, Title: it.Title, Topic: it.Topic, Seconds: database.Round3(it.Seconds)})
 		}
 	}
 	for _, pr := range p.Problems {
@@ -187,10 +183,10 @@ type SimBucket struct {
 // NewSimBucket is the JSON shape of b, a bucket of kind "month" or "half".
 func NewSimBucket(kind string, b *simulate.Bucket) SimBucket {
 	j := SimBucket{Type: kind, Period: b.Key, Label: PeriodLabel(b.Key), Runs: b.Runs, NoScripts: b.NoScripts, Scripts: b.Scripts,
-		Distinct: b.Distinct, Seconds: Dec3(b.Seconds), AirS: Dec3(b.AirS), Topics: []SimTopic{}, Missing: []string{}}
+		Distinct: b.Distinct, Seconds: database.Round3(b.Seconds), AirS: database.Round3(b.AirS), Topics: []SimTopic{}, Missing: []string{}}
 	for _, t := range taxonomy.Topics() {
 		s := b.ByTopic[t.Code]
-		j.Topics = append(j.Topics, SimTopic{Topic: t.Code, Label: t.Label, Seconds: Dec3(s)})
+		j.Topics = append(j.Topics, SimTopic{Topic: t.Code, Label: t.Label, Seconds: database.Round3(s)})
 		if s == 0 {
 			j.Missing = append(j.Missing, t.Code)
 		}
