@@ -33,6 +33,18 @@ const TimeFormat = "2006-01-02T15:04:05.000Z"
 // it exact ("2026-11-24T17:00:00.012+07:00").
 const JSONTimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
+// JSONTime is an instant written in JSONTimeFormat in its own zone, null
+// when zero: the one way loa's JSON writes a time.
+type JSONTime struct{ time.Time }
+
+// MarshalJSON writes JSONTimeFormat, or null.
+func (t JSONTime) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + t.Format(JSONTimeFormat) + `"`), nil
+}
+
 // DateFormat is how local calendar dates are stored.
 const DateFormat = "2006-01-02"
 

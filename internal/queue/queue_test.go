@@ -745,7 +745,7 @@ func TestJSONTime(t *testing.T) {
 		{time.Date(2023, 7, 1, 0, 30, 5, 123456789, hanoi), `"2023-07-01T00:30:05.123+07:00"`}, // the station's wall clock and offset
 		{time.Date(2023, 6, 30, 17, 30, 5, 123456789, time.UTC), `"2023-06-30T17:30:05.123Z"`},
 	} {
-		b, err := JSONTime{tc.in}.MarshalJSON()
+		b, err := JSONTime{Time: tc.in}.MarshalJSON()
 		if err != nil || string(b) != tc.want {
 			t.Errorf("MarshalJSON(%v) = %s, %v; want %s", tc.in, b, err, tc.want)
 		}

@@ -159,7 +159,7 @@ func (q *Queue) History(ctx context.Context, id int64) ([]Event, error) {
 		if err != nil {
 			return nil, fmt.Errorf("history of script %d: %w", id, err)
 		}
-		e.At = JSONTime{t.In(q.loc())}
+		e.At = JSONTime{Time: t.In(q.loc())}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -6,8 +6,6 @@
 package queue
 
 import (
-	"time"
-
 	"loa/internal/database"
 	"loa/internal/tts"
 )
@@ -84,14 +82,6 @@ type Event struct {
 	Script int64    `json:"script_id"`
 }
 
-// JSONTime is an instant shown in JSON as RFC 3339 with milliseconds in its
-// own zone (the queue reads times in the station's zone), null when zero.
-type JSONTime struct{ time.Time }
-
-// MarshalJSON writes database.JSONTimeFormat, or null.
-func (t JSONTime) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte("null"), nil
-	}
-	return []byte(`"` + t.Format(database.JSONTimeFormat) + `"`), nil
-}
+// JSONTime is an instant shown in JSON in its own zone (the queue reads
+// times in the station's zone), null when zero: database.JSONTime.
+type JSONTime = database.JSONTime

@@ -1,7 +1,6 @@
 package station
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,10 +16,8 @@ import (
 // JSON shapes shared by the command line's --json output and the web API,
 // so the two cannot drift apart.
 
-// TimeFormat is how instants appear in JSON (database.JSONTimeFormat).
-const TimeFormat = database.JSONTimeFormat
-
-// Time is an instant rendered in TimeFormat in the station zone; zero is null.
+// Time is an instant rendered in database.JSONTimeFormat in the station
+// zone (database.JSONTime); zero is null.
 type Time struct {
 	T   time.Time
 	Loc *time.Location
@@ -28,14 +25,11 @@ type Time struct {
 
 // MarshalJSON writes the instant or null.
 func (j Time) MarshalJSON() ([]byte, error) {
-	if j.T.IsZero() {
-		return []byte("null"), nil
-	}
 	loc := j.Loc
 	if loc == nil {
 		loc = time.UTC
 	}
-	return []byte(strconv.Quote(j.T.In(loc).Format(TimeFormat))), nil
+	return database.JSONTime{Time: j.T.In(loc)}.MarshalJSON()
 }
 
 func optString(s string) *string {
