@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -71,7 +70,10 @@ func (s *Server) announce(w http.ResponseWriter, r *http.Request, u users.User) 
 	if err != nil {
 		return inputerr.Field("audio", "invalid", "want a multipart/form-data body: %v", err)
 	}
-	form := map[string]string{}
+	form, audio, err := formUntilAudio(mr, 64<<10)
+	if err != nil {
+		return err
+	}
 	send := func(audio *queue.Upload) error {
 		if !csrfOK(r, form[csrfField]) {
 			return errCSRF
@@ -86,25 +88,7 @@ func (s *Server) announce(w http.ResponseWriter, r *http.Request, u users.User) 
 		}
 		return s.renderAnnounce(w, r, u, http.StatusOK, "", "", &rep)
 	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return wrapBodyErr(err)
-		}
-		if part.FormName() == "audio" && part.FileName() != "" {
-			err = send(&queue.Upload{Name: part.FileName(), R: part})
-			return s.announceFailed(w, r, u, err)
-		}
-		b, err := io.ReadAll(io.LimitReader(part, 64<<10))
-		if err != nil {
-			return wrapBodyErr(err)
-		}
-		form[part.FormName()] = string(b)
-	}
-	return s.announceFailed(w, r, u, send(nil))
+	return s.announceFailed(w, r, u, send(audio))
 }
 
 func (s *Server) announceFailed(w http.ResponseWriter, r *http.Request, u users.User, err error) error {
@@ -205,25 +189,9 @@ func (s *Server) apiAnnounce(w http.ResponseWriter, r *http.Request, a station.A
 		if err != nil {
 			return inputerr.Field("body", "invalid", "want application/json or multipart/form-data: %v", err)
 		}
-		form := map[string]string{}
-		var audio *queue.Upload
-		for audio == nil {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return wrapBodyErr(err)
-			}
-			if part.FormName() == "audio" && part.FileName() != "" {
-				audio = &queue.Upload{Name: part.FileName(), R: part}
-				continue
-			}
-			b, err := io.ReadAll(io.LimitReader(part, 64<<10))
-			if err != nil {
-				return wrapBodyErr(err)
-			}
-			form[part.FormName()] = string(b)
+		form, audio, err := formUntilAudio(mr, 64<<10)
+		if err != nil {
+			return err
 		}
 		if order, err = announceOrder(form, audio); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -188,35 +189,43 @@ func (s *Server) scriptForm(w http.ResponseWriter, r *http.Request, edit bool, a
 	if err != nil {
 		return inputerr.Field("audio", "invalid", "want a multipart/form-data body: %v", err)
 	}
-	form := map[string]string{}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return wrapBodyErr(err)
-		}
-		name := part.FormName()
-		if name == "audio" && part.FileName() != "" {
-			f, err := scriptFields(form, edit)
-			if err != nil {
-				return err
-			}
-			f.Audio = &queue.Upload{Name: part.FileName(), R: part}
-			return add(f, form)
-		}
-		b, err := io.ReadAll(io.LimitReader(part, 200<<10))
-		if err != nil {
-			return wrapBodyErr(err)
-		}
-		form[name] = string(b)
+	form, audio, err := formUntilAudio(mr, 200<<10)
+	if err != nil {
+		return err
 	}
 	f, err := scriptFields(form, edit)
 	if err != nil {
 		return err
 	}
+	if audio != nil {
+		f.Audio = audio
+	}
 	return add(f, form)
+}
+
+// formUntilAudio reads a multipart form as a stream: its text fields (each
+// up to max bytes) until the "audio" file part, which it returns unread
+// (nil when the form has none) so that the recording streams into the
+// store, never held in memory; the audio part must come last.
+func formUntilAudio(mr *multipart.Reader, max int64) (map[string]string, *queue.Upload, error) {
+	form := map[string]string{}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return form, nil, nil
+		}
+		if err != nil {
+			return nil, nil, wrapBodyErr(err)
+		}
+		if part.FormName() == "audio" && part.FileName() != "" {
+			return form, &queue.Upload{Name: part.FileName(), R: part}, nil
+		}
+		b, err := io.ReadAll(io.LimitReader(part, max))
+		if err != nil {
+			return nil, nil, wrapBodyErr(err)
+		}
+		form[part.FormName()] = string(b)
+	}
 }
 
 func wrapBodyErr(err error) error {
