@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"loa/internal/control"
 	"loa/internal/database"
 	"loa/internal/testenv"
 )
@@ -354,5 +355,37 @@ func TestAnnounceMeasure(t *testing.T) {
 				t.Logf("log instant vs air check: worst %.1f ms", worstLogVsWAV*1000)
 			}
 		})
+	}
+}
+
+// TestStatusDuringOnce: a daemon playing one programme (--once) answers
+// loa status (the console's dashboard reads what is on air from it) and
+// refuses announcements, which could outlive the process, with exit 1.
+func TestStatusDuringOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays a programme in real time")
+	}
+	s := newStation(t, "0 0 1 1 *", "30s", 8)
+	db := s.db()
+	d := s.start("--once", "thu")
+	s.waitFor("the script on air", 30*time.Second, d, func() bool { return openItemPlaying(db, 0.5) })
+	var st struct {
+		OnAir []struct {
+			Programme string `json:"programme"`
+		} `json:"on_air"`
+	}
+	if err := json.Unmarshal([]byte(s.cli("status", "--json")), &st); err != nil || len(st.OnAir) != 1 || st.OnAir[0].Programme != "thu" {
+		t.Fatalf("status during --once: %v %+v", err, st)
+	}
+	tone := testenv.SineWAV(t, filepath.Join(s.dir, "bao.wav"), 44100, 1, 1, 1500, 0.5)
+	out, err := exec.Command(s.bin, "--data", s.data, "announce", tone, "--by", "Chủ tịch").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "--once") {
+		t.Fatalf("announce during --once: %v\n%s", err, out)
+	}
+	if err := <-d.done; err != nil {
+		t.Fatalf("daemon --once: %v\n%s", err, d.errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(s.data, control.SocketFile)); !os.IsNotExist(err) {
+		t.Fatalf("control socket left behind after --once: %v", err)
 	}
 }

@@ -152,6 +152,20 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		},
 	})
 
+	// The control socket: loa announce, loa status, the web console (which
+	// shows what is on air from it, --once included).
+	ln, err := control.Listen(e.DataDir)
+	if err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	go func() {
+		if err := control.Serve(serveCtx, ln, d, e.Logger); err != nil {
+			e.Logger.Error("control socket", "err", err)
+		}
+	}()
+
 	if *once != "" {
 		res, err := d.Once(ctx, *once)
 		if err != nil {
@@ -165,16 +179,6 @@ func (e *Env) runDaemon(ctx context.Context, args []string) error {
 		return nil
 	}
 
-	// The control socket: loa announce, loa status, the web console.
-	ln, err := control.Listen(e.DataDir)
-	if err != nil {
-		return fmt.Errorf("daemon: %w", err)
-	}
-	go func() {
-		if err := control.Serve(ctx, ln, d, e.Logger); err != nil {
-			e.Logger.Error("control socket", "err", err)
-		}
-	}()
 	reload := make(chan struct{})
 	go func() {
 		for {

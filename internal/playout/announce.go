@@ -365,6 +365,14 @@ func (d *Daemon) Announce(ctx context.Context, r control.AnnounceRequest) (contr
 	if err := r.Check(); err != nil {
 		return control.AnnounceReply{}, err
 	}
+	// A daemon playing one programme (--once) answers status, but an
+	// announcement ordered on it could outlive the process.
+	d.mu.Lock()
+	once := d.once
+	d.mu.Unlock()
+	if once {
+		return control.AnnounceReply{}, ErrOnce
+	}
 	items, gaps, err := d.announcement(ctx, r)
 	if err != nil {
 		return control.AnnounceReply{}, err

@@ -522,7 +522,9 @@ func (d *Daemon) Once(ctx context.Context, name string) (Result, error) {
 	}
 	// The time is chosen again once the audio is prepared (playClaimed):
 	// preparing may take longer than this lead on a loaded machine.
+	d.mu.Lock() // Announce reads it from the control socket's goroutine
 	d.once = true
+	d.mu.Unlock()
 	return d.play(ctx, p, onceAt(time.Now()), ""), nil
 }
 

@@ -21,6 +21,10 @@ const HeartbeatFile = "daemon.heartbeat"
 // ErrLocked means another daemon holds the data directory.
 var ErrLocked = errors.New("another loa daemon is running on this data directory")
 
+// ErrOnce refuses an announcement to a daemon that plays one programme and
+// exits (loa daemon --once).
+var ErrOnce = errors.New("this loa daemon plays one programme (--once) and takes no announcements; start 'loa daemon' for them")
+
 // Lock is the held data-directory lock.
 type Lock struct {
 	f     *os.File
